@@ -1,0 +1,166 @@
+/* narrate.h: the public API of libnarrate, a text-to-speech article narrator.
+ *
+ * An article goes through one pipeline: ingest (format, encoding, web junk,
+ * title, language) -> segment (paragraphs, sentences, quotations) -> attribute
+ * (who says each quotation) -> normalise for speech -> cast (a voice per
+ * speaker). The result, an nr_document, is the narration plan: it can be
+ * printed as JSON (narrate-plan/1), rendered to a file, or played live.
+ *
+ * Conventions, said once:
+ * - Every function that can fail returns nr_status. NR_OK is 0.
+ * - A failing call leaves a one-line detail on the narrator, borrowed by the
+ *   caller until the next call on that narrator: nr_narrator_error().
+ * - *_new / *_free pairs own what they return; *_free accepts NULL.
+ *   const char * results are borrowed from the object they come from.
+ * - The library never prints, exits or aborts; the narrate command maps
+ *   statuses to messages and exit codes.
+ * - eSpeak NG is one engine per process: one nr_narrator renders at a time
+ *   per process (calls are serialised inside). */
+#ifndef NARRATE_H
+#define NARRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NR_BUILDING_LIBRARY)
+#define NR_API __attribute__((visibility("default")))
+#else
+#define NR_API
+#endif
+
+#define NR_VERSION "0.1.0"
+
+typedef enum nr_status {
+    NR_OK = 0,
+    NR_E_NOMEM,     /* out of memory */
+    NR_E_IO,        /* a file could not be read or written */
+    NR_E_INPUT,     /* the input is not an article: empty, binary, unreadable */
+    NR_E_TOO_LARGE, /* the input is over the configured size limit */
+    NR_E_ARG,       /* a bad argument or option value */
+    NR_E_VOICE,     /* no such voice or language */
+    NR_E_DATA,      /* a voices/cast/lexicon file is malformed */
+    NR_E_ENGINE,    /* eSpeak NG failed */
+    NR_E_DEVICE,    /* no audio output device, or it failed */
+    NR_E_FORMAT,    /* the output format cannot be written */
+    NR_E_ABORTED,   /* stopped by the caller or a signal */
+    NR_STATUS_COUNT
+} nr_status;
+
+/* A static English message for every status; never NULL. */
+NR_API const char *nr_strerror(nr_status st);
+
+typedef struct nr_narrator nr_narrator; /* settings, data tables, engine */
+typedef struct nr_document nr_document; /* one article, analysed: the plan */
+
+/* ---- narrator ---------------------------------------------------------- */
+
+/* Creates a narrator with the built-in voices data and default settings.
+ * Cheap: the speech engine starts on first use. */
+NR_API nr_status nr_narrator_new(nr_narrator **out);
+NR_API void nr_narrator_free(nr_narrator *nr);
+
+/* The detail of the last failure on NR, e.g. "no such voice: xx". Never NULL. */
+NR_API const char *nr_narrator_error(const nr_narrator *nr);
+
+/* Settings. Each returns NR_E_ARG (with a detail) for an out-of-range value.
+ * lang: a language code ("fr", "en-us") overriding detection; NULL = detect.
+ * voice: an eSpeak voice name for the narrator ("fr+m3"); NULL = from cast.
+ * rate: words per minute, 80..900 (0 = profile default).
+ * pitch: 0..99 (-1 = profile default).
+ * voices_dir: a folder laid out like voices/ whose files take precedence
+ *   over the built-in ones; NULL = built-in only.
+ * cast_file: an INI file naming a voice per speaker (see docs/cast.md). */
+NR_API nr_status nr_set_lang(nr_narrator *nr, const char *lang);
+NR_API nr_status nr_set_voice(nr_narrator *nr, const char *voice);
+NR_API nr_status nr_set_rate(nr_narrator *nr, int wpm);
+NR_API nr_status nr_set_pitch(nr_narrator *nr, int pitch);
+NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
+NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
+/* Largest input accepted, in bytes (default 256 MiB). */
+NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
+/* A generic setting by name, for options that need no function of their own
+ * ("keep-lang" = "1", "emoji" = "name"|"drop", "code" = "read"|"skip").
+ * Unknown names give NR_E_ARG. */
+NR_API nr_status nr_set_option(nr_narrator *nr, const char *name, const char *value);
+
+/* Writes one line per installed eSpeak NG voice: "code<TAB>name". */
+NR_API nr_status nr_list_voices(nr_narrator *nr, FILE *out);
+
+/* ---- documents --------------------------------------------------------- */
+
+/* Reads and analyses an article held in memory. NAME is used in messages
+ * only. The bytes may be any supported format and encoding; they are copied. */
+NR_API nr_status nr_document_from_memory(nr_narrator *nr, const void *bytes, size_t len,
+                                         const char *name, nr_document **out);
+/* Reads a file ("-" = standard input) and analyses it. Reading is bounded
+ * by the narrator's maximum input size. */
+NR_API nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document **out);
+NR_API void nr_document_free(nr_document *doc);
+
+NR_API const char *nr_document_title(const nr_document *doc); /* NULL if none */
+NR_API const char *nr_document_lang(const nr_document *doc);
+NR_API size_t nr_document_sentence_count(const nr_document *doc);
+/* The text of sentence I (0-based, in reading order), borrowed, not
+ * NUL-terminated: *LEN bytes. NULL when I is out of range. */
+NR_API const char *nr_document_sentence(const nr_document *doc, size_t i, size_t *len);
+/* The block (title, heading, paragraph...) that holds sentence I. */
+NR_API size_t nr_document_block_of(const nr_document *doc, size_t sentence);
+
+/* Prints the plan as narrate-plan/1 JSON (PLAN_FORMAT.md). */
+NR_API nr_status nr_document_write_plan(const nr_document *doc, FILE *out);
+
+/* The embedded sample article (a French AFP story), NUL-terminated. */
+NR_API const char *nr_sample_article(size_t *len);
+
+/* ---- audio ------------------------------------------------------------- */
+
+/* What the synthesiser reports beside the audio. Offsets are bytes into the
+ * document's text (the text sentences are cut from). */
+typedef enum nr_event_kind {
+    NR_EV_SENTENCE, /* a sentence starts: index = sentence number */
+    NR_EV_WORD,     /* a word starts: start/end = its bytes */
+    NR_EV_PAUSE     /* silence between sentences or blocks starts */
+} nr_event_kind;
+
+typedef struct nr_event {
+    nr_event_kind kind;
+    uint64_t sample; /* absolute sample index in the rendered stream */
+    size_t index;    /* sentence number */
+    size_t start, end;
+} nr_event;
+
+/* Receives audio in order: N mono int16 samples at nr_sample_rate(), then
+ * the events that fall in them. Returns 0 to go on, non-zero to stop
+ * (rendering then returns NR_E_ABORTED). */
+typedef int (*nr_audio_fn)(void *user, const int16_t *pcm, size_t n, const nr_event *ev,
+                           size_t n_ev);
+
+/* The engine's sample rate (22050 for eSpeak NG's voices). */
+NR_API int nr_sample_rate(void);
+
+/* Renders DOC from sentence FROM to the end through FN. */
+NR_API nr_status nr_render(nr_narrator *nr, const nr_document *doc, size_t from, nr_audio_fn fn,
+                           void *user);
+
+/* Renders DOC into PATH; the format comes from the extension (.wav).
+ * The file appears complete or not at all: it is written beside the target
+ * under a temporary name and renamed at the end. */
+NR_API nr_status nr_render_to_file(nr_narrator *nr, const nr_document *doc, const char *path);
+
+/* Plays DOC from sentence FROM on the default output device (or DEVICE),
+ * synthesising ahead in a thread. Blocks until done. NR_E_DEVICE when no
+ * device can be opened. */
+NR_API nr_status nr_play(nr_narrator *nr, const nr_document *doc, size_t from, const char *device);
+
+/* Writes one line per output device: "index<TAB>name". */
+NR_API nr_status nr_list_devices(nr_narrator *nr, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NARRATE_H */

@@ -1,0 +1,76 @@
+#include "ctx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nr_rule_cache {
+    nr_rule_cache *next;
+    char module[32];
+    char lang[16];
+    void *rules;
+    nr_rules_free_fn free_fn;
+};
+
+nr_status nr_ctx_init(nr_ctx *ctx) {
+    memset(ctx, 0, sizeof *ctx);
+    ctx->pitch = -1;
+    ctx->max_input = (size_t)256 << 20;
+    ctx->emoji = NR_EMOJI_DROP;
+    ctx->data = nr_data_new(NULL);
+    return ctx->data ? NR_OK : NR_E_NOMEM;
+}
+
+void nr_ctx_fini(nr_ctx *ctx) {
+    for (nr_rule_cache *c = ctx->rules, *next; c; c = next) {
+        next = c->next;
+        if (c->free_fn)
+            c->free_fn(c->rules);
+        free(c);
+    }
+    ctx->rules = NULL;
+    nr_data_free(ctx->data);
+    ctx->data = NULL;
+}
+
+nr_status nr_fail(nr_ctx *ctx, nr_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+void *nr_ctx_rules(nr_ctx *ctx, const char *module, const char *lang, nr_rules_load_fn load,
+                   nr_rules_free_fn free_fn) {
+    for (nr_rule_cache *c = ctx->rules; c; c = c->next)
+        if (!strcmp(c->module, module) && !strcmp(c->lang, lang))
+            return c->rules;
+    nr_rule_cache *c = calloc(1, sizeof *c);
+    if (!c) {
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    void *rules = load(ctx, lang);
+    if (!rules) {
+        free(c);
+        return NULL;
+    }
+    snprintf(c->module, sizeof c->module, "%s", module);
+    snprintf(c->lang, sizeof c->lang, "%s", lang);
+    c->rules = rules;
+    c->free_fn = free_fn;
+    c->next = ctx->rules;
+    ctx->rules = c;
+    return rules;
+}
+
+void nr_lang_base(const char *lang, char out[16]) {
+    size_t i = 0;
+    for (; lang && lang[i] && lang[i] != '-' && lang[i] != '_' && i < 15; i++) {
+        char c = lang[i];
+        out[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    out[i] = '\0';
+}

@@ -1,0 +1,206 @@
+/* plan.c: narrate-plan/1 JSON. Written by hand rather than through a JSON
+ * library because the plan is a stream: a large article's plan is printed
+ * block by block without building a tree of it first. */
+#include "plan.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "../util/utf8.h"
+
+void nr_json_string(nr_buf *b, const char *s, size_t n) {
+    nr_buf_addc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            uint32_t cp;
+            size_t l = nr_utf8_decode(s + i, n - i, &cp);
+            if (cp == 0xFFFD && l == 1)
+                nr_buf_adds(b, "\xEF\xBF\xBD");
+            else
+                nr_buf_add(b, s + i, l);
+            i += l;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            nr_buf_addc(b, '\\');
+            nr_buf_addc(b, (char)c);
+        } else if (c == '\n') {
+            nr_buf_adds(b, "\\n");
+        } else if (c == '\t') {
+            nr_buf_adds(b, "\\t");
+        } else if (c < 0x20 || c == 0x7F) {
+            nr_buf_printf(b, "\\u%04x", c);
+        } else {
+            nr_buf_addc(b, (char)c);
+        }
+        i++;
+    }
+    nr_buf_addc(b, '"');
+}
+
+/* Text as the plan shows it: every run of white space folded to one space. */
+static void json_folded(nr_buf *b, const char *s, size_t n) {
+    nr_buf tmp;
+    nr_buf_init(&tmp);
+    bool space = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = nr_utf8_decode(s + i, n - i, &cp);
+        if (cp == '\n' || cp == '\t' || cp == ' ' || cp == '\r') {
+            space = true;
+        } else {
+            if (space && tmp.len)
+                nr_buf_addc(&tmp, ' ');
+            space = false;
+            nr_buf_add(&tmp, s + i, l);
+        }
+        i += l;
+    }
+    nr_json_string(b, tmp.data ? tmp.data : "", tmp.len);
+    if (!nr_buf_ok(&tmp))
+        b->failed = true;
+    nr_buf_free(&tmp);
+}
+
+static void json_opt_string(nr_buf *b, const char *s) {
+    if (s)
+        nr_json_string(b, s, strlen(s));
+    else
+        nr_buf_adds(b, "null");
+}
+
+static const char *speaker_id(const nr_doc *doc, int i) {
+    if (i < 0 || (size_t)i >= doc->speakers.len)
+        return NULL;
+    return NR_SPEAKER(doc, i).id;
+}
+
+static void write_voice(nr_buf *b, const nr_voice *v) {
+    nr_buf_adds(b, "{\"espeak\": ");
+    nr_json_string(b, v->espeak, strlen(v->espeak));
+    nr_buf_printf(b, ", \"rate\": %d, \"pitch\": %d, \"range\": %d, \"volume\": %d}", v->rate,
+                  v->pitch, v->range, v->volume);
+}
+
+static void write_speakers(nr_buf *b, const nr_doc *doc) {
+    nr_buf_adds(b, "  \"speakers\": [");
+    for (size_t i = 0; i < doc->speakers.len; i++) {
+        const nr_speaker *s = &NR_SPEAKER(doc, i);
+        nr_buf_adds(b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
+        json_opt_string(b, s->id);
+        nr_buf_adds(b, ", \"name\": ");
+        json_opt_string(b, s->name);
+        nr_buf_adds(b, ", \"gender\": ");
+        json_opt_string(b, nr_gender_name(s->gender));
+        if (i > 0) {
+            nr_buf_adds(b, ", \"mentions\": [");
+            for (size_t m = 0; m < s->n_mentions; m++) {
+                if (m)
+                    nr_buf_adds(b, ", ");
+                json_opt_string(b, s->mentions[m]);
+            }
+            nr_buf_addc(b, ']');
+        }
+        nr_buf_adds(b, ", \"voice\": ");
+        write_voice(b, &s->voice);
+        nr_buf_addc(b, '}');
+    }
+    nr_buf_adds(b, "\n  ],\n");
+}
+
+static void write_dropped(nr_buf *b, const nr_doc *doc) {
+    nr_buf_adds(b, "  \"dropped\": [");
+    for (size_t i = 0; i < doc->dropped.len; i++) {
+        const nr_dropped *d = &NR_VEC_AT(&doc->dropped, nr_dropped, i);
+        nr_buf_adds(b, i ? ",\n    {\"text\": " : "\n    {\"text\": ");
+        json_folded(b, d->text, strlen(d->text));
+        nr_buf_adds(b, ", \"reason\": ");
+        json_opt_string(b, d->reason);
+        nr_buf_addc(b, '}');
+    }
+    nr_buf_adds(b, doc->dropped.len ? "\n  ],\n" : "],\n");
+}
+
+static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
+    bool q = sp->kind == NR_SPAN_QUOTE;
+    nr_buf_printf(b, "{\"kind\": \"%s\", \"start\": %zu, \"end\": %zu, \"text\": ",
+                  q ? "quote" : "narration", sp->start, sp->end);
+    json_folded(b, doc->text + sp->start, sp->end - sp->start);
+    if (sp->spoken) {
+        nr_buf_adds(b, ", \"spoken\": ");
+        json_folded(b, sp->spoken, strlen(sp->spoken));
+    }
+    if (q) {
+        nr_buf_adds(b, ", \"speaker\": ");
+        json_opt_string(b, speaker_id(doc, sp->speaker));
+    }
+    const char *voice = speaker_id(doc, sp->voice);
+    nr_buf_adds(b, ", \"voice\": ");
+    json_opt_string(b, voice ? voice : "narrator");
+    if (q)
+        nr_buf_printf(b, ", \"embedded\": %s, \"quote\": %d%s%s", sp->embedded ? "true" : "false",
+                      sp->quote, sp->continues ? ", \"continues\": true" : "",
+                      sp->recovered ? ", \"recovered\": true" : "");
+    nr_buf_addc(b, '}');
+}
+
+static void write_block(nr_buf *b, const nr_doc *doc, const nr_block *blk) {
+    nr_buf_printf(b, "    {\"kind\": \"%s\"", nr_block_kind_name(blk->kind));
+    if (blk->level)
+        nr_buf_printf(b, ", \"level\": %d", blk->level);
+    if (blk->lang)
+        nr_buf_printf(b, ", \"lang\": \"%s\"", blk->lang);
+    nr_buf_adds(b, ", \"sentences\": [");
+    for (size_t i = 0; i < blk->n_sents; i++) {
+        const nr_sentence *se = &blk->sents[i];
+        nr_buf_printf(b, "%s\n      {\"start\": %zu, \"end\": %zu, \"text\": ", i ? "," : "",
+                      se->start, se->end);
+        json_folded(b, doc->text + se->start, se->end - se->start);
+        nr_buf_adds(b, ",\n       \"spans\": [");
+        for (size_t k = 0; k < se->n_spans; k++) {
+            nr_buf_adds(b, k ? ",\n         " : "\n         ");
+            write_span(b, doc, &se->spans[k]);
+        }
+        nr_buf_adds(b, "]}");
+    }
+    nr_buf_adds(b, "]}");
+}
+
+static bool flush(nr_buf *b, FILE *out) {
+    bool ok = nr_buf_ok(b) && fwrite(b->data ? b->data : "", 1, b->len, out) == b->len;
+    b->len = 0;
+    return ok;
+}
+
+nr_status nr_plan_write(const nr_doc *doc, FILE *out) {
+    nr_buf b;
+    nr_buf_init(&b);
+    nr_buf_adds(&b, "{\n  \"format\": \"narrate-plan/1\",\n  \"lang\": ");
+    json_opt_string(&b, doc->lang);
+    nr_buf_adds(&b, ",\n  \"title\": ");
+    json_opt_string(&b, doc->title);
+    nr_buf_adds(&b, ",\n  \"byline\": ");
+    json_opt_string(&b, doc->byline);
+    nr_buf_adds(&b, ",\n  \"source\": {\"name\": ");
+    json_opt_string(&b, doc->name);
+    nr_buf_adds(&b, ", \"format\": ");
+    json_opt_string(&b, doc->format);
+    nr_buf_adds(&b, ", \"encoding\": ");
+    json_opt_string(&b, doc->encoding);
+    nr_buf_adds(&b, "},\n");
+    write_speakers(&b, doc);
+    write_dropped(&b, doc);
+    nr_buf_adds(&b, "  \"blocks\": [\n");
+    bool ok = flush(&b, out);
+    for (size_t i = 0; ok && i < doc->blocks.len; i++) {
+        if (i)
+            nr_buf_adds(&b, ",\n");
+        write_block(&b, doc, &NR_BLOCK(doc, i));
+        ok = flush(&b, out);
+    }
+    nr_buf_adds(&b, "\n  ]\n}\n");
+    ok = ok && flush(&b, out) && fflush(out) == 0 && !ferror(out);
+    nr_buf_free(&b);
+    return ok ? NR_OK : NR_E_IO;
+}

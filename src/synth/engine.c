@@ -1,0 +1,300 @@
+#include "engine.h"
+
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../util/buf.h"
+#include "../util/utf8.h"
+
+static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static int engine_state; /* 0 not started, 1 running, -1 failed */
+static char engine_error[256];
+static int engine_rate = 22050;
+
+/* The URI callback answers "not available" for every <audio src>, so eSpeak
+ * never opens a file or runs a program because of text (ESPEAK_NOTES 2.6). */
+static int refuse_uri(int type, const char *uri, const char *base) {
+    (void)type, (void)uri, (void)base;
+    return 1;
+}
+
+typedef struct speak_job {
+    nr_engine_pcm_fn fn;
+    void *user;
+    const size_t *cp_to_byte; /* code point index -> byte offset */
+    size_t n_cp;
+    uint64_t delivered;
+    nr_vec words;
+    int stopped;
+} speak_job;
+
+static int synth_cb(short *wav, int n, espeak_EVENT *ev) {
+    speak_job *job = ev ? ev->user_data : NULL;
+    if (!job)
+        return 0;
+    job->words.len = 0;
+    for (; ev && ev->type != espeakEVENT_LIST_TERMINATED; ev++) {
+        if (ev->type != espeakEVENT_WORD || ev->text_position <= 0 || ev->length <= 0)
+            continue;
+        size_t cp = (size_t)ev->text_position - 1, cpe = cp + (size_t)ev->length;
+        if (cp >= job->n_cp)
+            continue;
+        if (cpe > job->n_cp)
+            cpe = job->n_cp;
+        nr_engine_word *w = nr_vec_push(&job->words);
+        if (!w)
+            break;
+        uint64_t s = ev->sample > 0 ? (uint64_t)ev->sample : 0;
+        uint64_t limit = job->delivered + (uint64_t)(n > 0 ? n : 0);
+        w->sample = s > limit ? limit : s; /* sonic overshoots (2.2) */
+        w->start = job->cp_to_byte[cp];
+        w->end = job->cp_to_byte[cpe];
+    }
+    if (!wav)
+        return 0;
+    if (n <= 0 && job->words.len == 0)
+        return 0;
+    int stop = job->fn(job->user, wav, n > 0 ? (size_t)n : 0, job->words.data, job->words.len);
+    job->delivered += (uint64_t)(n > 0 ? n : 0);
+    if (stop)
+        job->stopped = 1;
+    return stop ? 1 : 0;
+}
+
+nr_status nr_engine_start(nr_ctx *ctx) {
+    pthread_mutex_lock(&engine_lock);
+    if (engine_state == 0) {
+        engine_state = -1;
+        espeak_ng_InitializePath(NULL);
+        espeak_ng_ERROR_CONTEXT ectx = NULL;
+        espeak_ng_STATUS st = espeak_ng_Initialize(&ectx);
+        if (st == ENS_OK)
+            st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 100, NULL);
+        if (st == ENS_OK) {
+            espeak_SetSynthCallback(synth_cb);
+            espeak_SetUriCallback(refuse_uri);
+            engine_rate = espeak_ng_GetSampleRate();
+            engine_state = 1;
+        } else {
+            char msg[200];
+            espeak_ng_GetStatusCodeMessage(st, msg, sizeof msg);
+            snprintf(engine_error, sizeof engine_error, "eSpeak NG did not start: %s", msg);
+            espeak_ng_ClearErrorContext(&ectx);
+        }
+    }
+    int state = engine_state;
+    pthread_mutex_unlock(&engine_lock);
+    if (state != 1)
+        return nr_fail(ctx, NR_E_ENGINE, "%s", engine_error);
+    return NR_OK;
+}
+
+int nr_engine_sample_rate(void) { return engine_rate; }
+
+/* Validated voice names, so each is checked against eSpeak's lists once. */
+typedef struct known_voice {
+    struct known_voice *next;
+    char name[64];
+    bool ok;
+} known_voice;
+static known_voice *known_voices;
+
+static bool listed(const char *name, bool variant) {
+    espeak_VOICE spec = {0};
+    spec.languages = "variant";
+    const espeak_VOICE **list = espeak_ListVoices(variant ? &spec : NULL);
+    for (size_t i = 0; list && list[i]; i++) {
+        const char *id = list[i]->identifier; /* "roa/fr", "!v/m3" */
+        if (!id || !strncmp(id, "mb/", 3))
+            continue;
+        const char *slash = strrchr(id, '/');
+        const char *file = slash ? slash + 1 : id;
+        if (!strcasecmp(file, name) || !strcasecmp(id, name))
+            return true;
+        if (!variant) { /* language codes such as "en-us" */
+            const char *langs = list[i]->languages;
+            while (langs && *langs) {
+                langs++; /* priority byte */
+                if (!strcasecmp(langs, name))
+                    return true;
+                langs += strlen(langs) + 1;
+            }
+        }
+    }
+    return false;
+}
+
+static bool voice_ok_locked(const char *name) {
+    for (known_voice *k = known_voices; k; k = k->next)
+        if (!strcmp(k->name, name))
+            return k->ok;
+    char base[64];
+    snprintf(base, sizeof base, "%s", name);
+    char *plus = strchr(base, '+');
+    if (plus)
+        *plus++ = '\0';
+    bool ok = base[0] && listed(base, false) && (!plus || listed(plus, true));
+    known_voice *k = calloc(1, sizeof *k);
+    if (k) {
+        snprintf(k->name, sizeof k->name, "%s", name);
+        k->ok = ok;
+        k->next = known_voices;
+        known_voices = k;
+    }
+    return ok;
+}
+
+bool nr_engine_voice_ok(nr_ctx *ctx, const char *name) {
+    if (nr_engine_start(ctx) != NR_OK)
+        return false;
+    pthread_mutex_lock(&engine_lock);
+    bool ok = voice_ok_locked(name);
+    pthread_mutex_unlock(&engine_lock);
+    return ok;
+}
+
+nr_status nr_engine_list_voices(nr_ctx *ctx, FILE *out) {
+    nr_status st = nr_engine_start(ctx);
+    if (st != NR_OK)
+        return st;
+    pthread_mutex_lock(&engine_lock);
+    const espeak_VOICE **list = espeak_ListVoices(NULL);
+    for (size_t i = 0; list && list[i]; i++) {
+        const char *id = list[i]->identifier;
+        if (!id || !strncmp(id, "mb/", 3))
+            continue;
+        fprintf(out, "%s\t%s\n", list[i]->languages + 1, list[i]->name);
+    }
+    pthread_mutex_unlock(&engine_lock);
+    return ferror(out) ? NR_E_IO : NR_OK;
+}
+
+static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+nr_status nr_engine_speak(nr_ctx *ctx, const nr_voice *v, float rate_factor, const char *text,
+                          nr_engine_pcm_fn fn, void *user) {
+    nr_status st = nr_engine_start(ctx);
+    if (st != NR_OK)
+        return st;
+    size_t len = strlen(text), n_cp = 0;
+    size_t *cp_to_byte = malloc((len + 2) * sizeof *cp_to_byte);
+    if (!cp_to_byte)
+        return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            cp_to_byte[n_cp++] = i;
+    cp_to_byte[n_cp] = len;
+
+    speak_job job = {.fn = fn, .user = user, .cp_to_byte = cp_to_byte, .n_cp = n_cp};
+    nr_vec_init(&job.words, sizeof(nr_engine_word));
+    pthread_mutex_lock(&engine_lock);
+    if (!voice_ok_locked(v->espeak)) {
+        pthread_mutex_unlock(&engine_lock);
+        free(cp_to_byte);
+        return nr_fail(ctx, NR_E_VOICE, "no such eSpeak NG voice: %s (see --list-voices)",
+                       v->espeak);
+    }
+    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(v->espeak);
+    if (es == ENS_OK) {
+        int rate = (int)((float)v->rate * rate_factor + 0.5f);
+        espeak_ng_SetParameter(espeakRATE, clamp(rate, 80, 900), 0);
+        espeak_ng_SetParameter(espeakPITCH, clamp(v->pitch, 0, 99), 0);
+        espeak_ng_SetParameter(espeakRANGE, clamp(v->range, 0, 99), 0);
+        espeak_ng_SetParameter(espeakVOLUME, clamp(v->volume, 0, 200), 0);
+        es = espeak_ng_Synthesize(text, len + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &job);
+    }
+    pthread_mutex_unlock(&engine_lock);
+    free(cp_to_byte);
+    nr_vec_free(&job.words);
+    if (job.stopped || es == ENS_SPEECH_STOPPED)
+        return NR_E_ABORTED;
+    if (es != ENS_OK) {
+        char msg[200];
+        espeak_ng_GetStatusCodeMessage(es, msg, sizeof msg);
+        return nr_fail(ctx, NR_E_ENGINE, "eSpeak NG failed on voice %s: %s", v->espeak, msg);
+    }
+    return NR_OK;
+}
+
+/* ---- sanitising ------------------------------------------------------- */
+
+typedef struct san {
+    nr_buf out;
+    nr_vec map; /* size_t per output byte */
+    bool want_map;
+} san;
+
+static void emit(san *s, const char *p, size_t n, size_t from) {
+    nr_buf_add(&s->out, p, n);
+    if (!s->want_map)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        size_t *m = nr_vec_push(&s->map);
+        if (!m) {
+            s->out.failed = true;
+            return;
+        }
+        *m = from;
+    }
+}
+
+char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
+    san s;
+    nr_buf_init(&s.out);
+    nr_vec_init(&s.map, sizeof(size_t));
+    s.want_map = map != NULL;
+    size_t token = 0;   /* characters in the current token */
+    size_t dotted = 0;  /* single letters followed by '.' in a row */
+    size_t apos_s = 0;  /* "'s" suffixes in a row */
+    uint32_t prev = ' ', prev2 = ' ';
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t l = nr_utf8_decode(text + i, len - i, &cp);
+        bool space = nr_is_space(cp) || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
+        if (space) {
+            emit(&s, " ", 1, i);
+            token = dotted = apos_s = 0;
+        } else {
+            /* "a.b.c." : count letter-dot pairs; "s's's" : count 's. */
+            if (cp == '.' && prev != '.' && prev2 == '.')
+                dotted++;
+            if (cp == 's' && prev == '\'')
+                apos_s++;
+            if (token >= 64 || dotted >= 16 || apos_s >= 8) {
+                emit(&s, " ", 1, i);
+                token = dotted = apos_s = 0;
+            }
+            if (cp == 0xFFFD)
+                emit(&s, " ", 1, i);
+            else
+                emit(&s, text + i, l, i);
+            token++;
+        }
+        prev2 = prev;
+        prev = cp;
+        i += l;
+    }
+    size_t *m = nr_vec_push(&s.map); /* the NUL maps to the end */
+    if (m)
+        *m = len;
+    char *res = nr_buf_take(&s.out, NULL);
+    if (!res) {
+        res = calloc(1, 1);
+    }
+    if (map) {
+        *map = s.map.data;
+        if (!res || !*map) {
+            free(res);
+            free(*map);
+            *map = NULL;
+            return NULL;
+        }
+    } else {
+        nr_vec_free(&s.map);
+    }
+    return res;
+}

@@ -1,0 +1,51 @@
+/* engine.h: eSpeak NG, behind one mutex. The only module that includes
+ * eSpeak's headers.
+ *
+ * eSpeak NG keeps all its state in globals and hangs when re-initialised
+ * (ESPEAK_NOTES.md 2.6), so the engine starts once per process, on first use,
+ * and every call into it holds one lock. Text reaches it as plain UTF-8 only
+ * (no SSML, no phoneme input), after nr_engine_sanitize. */
+#ifndef NR_ENGINE_H
+#define NR_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/ctx.h"
+#include "../core/doc.h"
+
+/* A word eSpeak is about to say: bytes [start, end) of the text it was given,
+ * starting at sample SAMPLE of this call's audio. */
+typedef struct nr_engine_word {
+    size_t start, end;
+    uint64_t sample;
+} nr_engine_word;
+
+/* Receives the audio of one nr_engine_speak call in order. Non-zero stops it. */
+typedef int (*nr_engine_pcm_fn)(void *user, const int16_t *pcm, size_t n,
+                                const nr_engine_word *words, size_t n_words);
+
+/* Starts the engine if needed; NR_E_ENGINE with a message if it cannot. */
+nr_status nr_engine_start(nr_ctx *ctx);
+int nr_engine_sample_rate(void);
+
+/* Says TEXT (NUL-terminated, sanitized) with voice V at RATE_FACTOR times its
+ * rate. NR_E_VOICE for an unknown voice, NR_E_ABORTED when FN stopped it. */
+nr_status nr_engine_speak(nr_ctx *ctx, const nr_voice *v, float rate_factor, const char *text,
+                          nr_engine_pcm_fn fn, void *user);
+
+/* True when NAME ("fr", "fr+m3", "en-us+f2") is an installed voice and,
+ * if it has one, an installed variant. */
+bool nr_engine_voice_ok(nr_ctx *ctx, const char *name);
+nr_status nr_engine_list_voices(nr_ctx *ctx, FILE *out);
+
+/* Makes TEXT safe for eSpeak NG 1.51 (ESPEAK_NOTES.md 2.7): C0 controls
+ * become spaces, runs of dotted single letters and of 's suffixes that crash
+ * it are broken up, and tokens longer than 64 characters are split. Returns a
+ * malloc'd string, or NULL on out-of-memory. MAP, if not NULL, receives a
+ * malloc'd array giving for each output byte the input byte it came from. */
+char *nr_engine_sanitize(const char *text, size_t len, size_t **map);
+
+#endif
