@@ -134,7 +134,8 @@ typedef struct nr_event {
     size_t start, end;
 } nr_event;
 
-/* Receives audio in order: N mono int16 samples at nr_sample_rate(), then
+/* Receives audio in order: N mono int16 samples at nr_sample_rate() (PCM is
+ * NULL when N is 0, for events alone), then
  * the events that fall in them. Returns 0 to go on, non-zero to stop
  * (rendering then returns NR_E_ABORTED). */
 typedef int (*nr_audio_fn)(void *user, const int16_t *pcm, size_t n, const nr_event *ev,

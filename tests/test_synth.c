@@ -84,7 +84,8 @@ static int keep(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
         c->cap = (c->n + n) * 2;
         c->pcm = realloc(c->pcm, c->cap * sizeof *c->pcm);
     }
-    memcpy(c->pcm + c->n, pcm, n * sizeof *pcm);
+    if (n)
+        memcpy(c->pcm + c->n, pcm, n * sizeof *pcm);
     c->n += n;
     return 0;
 }
