@@ -1,5 +1,6 @@
 #include "ingest.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../util/buf.h"
@@ -83,7 +84,7 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
         return st;
     }
     if (!doc->lang[0])
-        memcpy(doc->lang, ctx->lang[0] ? ctx->lang : "en", sizeof doc->lang);
+        snprintf(doc->lang, sizeof doc->lang, "%s", ctx->lang[0] ? ctx->lang : "en");
     (void)replaced;
     *out = doc;
     return NR_OK;
