@@ -255,6 +255,20 @@ static int before_clause(const attr *a, const nr_sent *s, size_t q) {
     return best;
 }
 
+/* True when quotation SP ends with the end of a sentence (". ! ? …"):
+ * a quotation right after it opens a new clause. */
+static bool ends_sentence(const nr_doc *doc, const nr_span *sp) {
+    uint32_t cp = 0;
+    size_t e = sp->end;
+    while (e > sp->start) {
+        size_t l = nr_utf8_decode_back(doc->text, e, &cp);
+        if (!nr_is_space(cp))
+            break;
+        e -= l;
+    }
+    return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
 static size_t count_words(const nr_doc *doc, const nr_span *sp) {
     size_t n = 0;
     bool in = false;
@@ -278,7 +292,7 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
         words += s->toks[j].kind == NR_TOK_WORD;
         verb |= nr_is_speech_verb(&a->m, s, j);
     }
-    if (!prev && words == 0) {
+    if (words == 0 && (!prev || ends_sentence(a->doc, &s->se->spans[s->toks[prev->tok].span]))) {
         const nr_span *sp = &s->se->spans[s->toks[q].span];
         bool glued = q + 1 < s->n_toks && s->toks[q + 1].kind == NR_TOK_WORD &&
                      !nr_is_speech_verb(&a->m, s, q + 1) && mention_ent_at(s, q + 1) == -2;
@@ -328,6 +342,17 @@ static bool opened_here(const nr_doc *doc, size_t start) {
     return false;
 }
 
+/* A quotation that reopens, at the start of a paragraph, one left open at
+ * the end of the paragraph before (French and English convention). */
+static bool reopens(const attr *a, size_t si, size_t q) {
+    const nr_sent *s = &a->m.sents[si];
+    if (q != 0 || si == 0 || a->m.sents[si - 1].block == s->block || !a->q.len)
+        return false;
+    const qinfo *pq = &NR_VEC_AT(&a->q, qinfo, a->q.len - 1);
+    const nr_sent *ps = &a->m.sents[pq->sent];
+    return ps->block + 1 == s->block && ps->se->spans[pq->span].recovered;
+}
+
 static bool read_sentence(attr *a, size_t si) {
     nr_sent *s = &a->m.sents[si];
     size_t first_q = a->q.len;
@@ -346,7 +371,8 @@ static bool read_sentence(attr *a, size_t si) {
                       .direct = -1,
                       .ent = -1,
                       .group = -1};
-        qi->cont = a->seg_links ? sp->continues : !opened_here(a->doc, sp->start);
+        qi->cont =
+            a->seg_links ? sp->continues : !opened_here(a->doc, sp->start) || reopens(a, si, j);
         qi->standalone = standalone(a, s, j, prev) || (qi->cont && !a->seg_links);
         if (a->turn[s->block] == 1 || a->turn[s->block] == 2) {
             qi->preset = true;
@@ -399,8 +425,9 @@ static int inherit(const attr *a, const qinfo *first, const qinfo *prev_group) {
         if (ps->block == blk && ps->subject >= 0)
             return ps->subject;
     }
+    bool opens = first->tok == 0 && (first->sent == 0 || a->m.sents[first->sent - 1].block != blk);
     if (prev_group && prev_group->ent >= 0 && a->m.sents[prev_group->sent].block + 2 >= blk &&
-        first->sent <= prev_group->sent + 2)
+        (opens || first->sent <= prev_group->sent + 2))
         return prev_group->ent;
     if (first->sent > 0 && a->m.sents[first->sent - 1].subject >= 0)
         return a->m.sents[first->sent - 1].subject;
