@@ -352,6 +352,12 @@ static size_t role_mention(chunker *c, size_t i, bool *ok) {
                                   : g == NR_GENDER_MALE ? NR_LX_MALE
                                                         : 0),
                             s->toks[r].low);
+            if (*ok) { /* two mentions for the plan: the description and the name */
+                nr_mention *mn = &NR_VEC_AT(c->out, nr_mention, c->out->len - 1);
+                mn->ra = mn->ta;
+                mn->rb = s->toks[e - 1].end;
+                mn->ta = s->toks[nm].start;
+            }
             return ne;
         }
     }
@@ -618,8 +624,12 @@ static bool learn(nr_mentions *m, nr_sent *s, nr_mention *mn, int e, int ordinal
     add_role(en, mn->role);
     if (mn->kind == NR_M_ROLE && !en->desc)
         en->desc = nr_arena_strndup(m->doc->arena, m->doc->text + mn->ta, mn->tb - mn->ta);
+    if (mn->rb > mn->ra && !en->desc)
+        en->desc = nr_arena_strndup(m->doc->arena, m->doc->text + mn->ra, mn->rb - mn->ra);
     en->last_sent = ordinal;
     en->n_mentions++;
+    if (mn->rb > mn->ra && !add_mention_text(m, en, mn->ra, mn->rb))
+        return false;
     return add_mention_text(m, en, mn->ta, mn->tb);
 }
 
