@@ -198,6 +198,8 @@ static size_t role_end(const chunker *c, size_t i) {
         if (t->kind != NR_TOK_WORD)
             break;
         bool conn = lx_low(c->m, NR_LX_CONNECTORS, t) != 0;
+        if (!conn && t->low[t->low_len - 1] == '\'')
+            break; /* "le syndicaliste s'interroge" */
         if (!conn && (lx_low(c->m, NR_LX_FUNCTION, t) || lx_low(c->m, NR_LX_VERBS, t) ||
                       lx_low(c->m, NR_LX_PRONOUNS, t)))
             break;

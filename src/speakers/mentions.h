@@ -22,6 +22,8 @@ typedef struct nr_mention {
     nr_mkind kind;
     size_t a, b;      /* tokens [a, b) */
     size_t ta, tb;    /* bytes of the text that names it (a title included) */
+    size_t ra, rb;    /* a description in apposition (\"La ministre des Transports\"
+                         before \"Hélène Marchetti\"): its bytes; empty if none */
     int ent;          /* resolved entity, -1 = none */
     nr_gender gender; /* what the mention itself shows */
     const char *role; /* role noun (lower case) or NULL */
