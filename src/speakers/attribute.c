@@ -130,7 +130,7 @@ static int turn_speaker(attr *a, size_t si, int party) {
                 continue;
             if (first < 0)
                 first = ps->subject >= 0 ? ps->subject : e;
-            else if (e != first && second < 0)
+            if (e != first && second < 0)
                 second = e;
         }
     }
@@ -377,6 +377,7 @@ static bool read_sentence(attr *a, size_t si) {
         if (a->turn[s->block] == 1 || a->turn[s->block] == 2) {
             qi->preset = true;
             qi->standalone = true;
+            qi->cont = sp->continues;
             qi->direct = a->turn_ent[s->block];
             continue;
         }
