@@ -16,11 +16,14 @@
 #include "../core/ctx.h"
 
 enum {
-    NR_LX_MALE = 1,    /* the form shows a man */
-    NR_LX_FEMALE = 2,  /* the form shows a woman */
-    NR_LX_LAST = 4,    /* "ce dernier", "the latter": the last person named */
-    NR_LX_PLURAL = 8,  /* "MM.", "Mmes": several people */
-    NR_LX_PRESENT = 16 /* the entry exists (a tag of 0 would be ambiguous) */
+    NR_LX_MALE = 1,     /* the form shows a man */
+    NR_LX_FEMALE = 2,   /* the form shows a woman */
+    NR_LX_LAST = 4,     /* "ce dernier", "the latter": the last person named */
+    NR_LX_PLURAL = 8,   /* "MM.", "Mmes": several people */
+    NR_LX_PRESENT = 16, /* the entry exists (a tag of 0 would be ambiguous) */
+    NR_LX_ORG = 32,     /* role noun of a body ("le ministère"); connector only
+                           inside a body's name ("of", "and") */
+    NR_LX_INDEF = 64    /* an indefinite determiner: a new referent ("a spokesman") */
 };
 
 typedef enum nr_lx_list {
