@@ -369,7 +369,7 @@ static size_t role_mention(chunker *c, size_t i, bool *ok) {
     const nr_sent *s = c->s;
     unsigned det = lx_low(c->m, NR_LX_DETERMINERS, &s->toks[i]);
     size_t r = i + 1;
-    while (r < s->n_toks && r < i + 3 && !role_at(c, r) && s->toks[r].kind == NR_TOK_WORD &&
+    while (r < s->n_toks && r < i + 2 && !role_at(c, r) && s->toks[r].kind == NR_TOK_WORD &&
            !s->toks[r].cap && !lx_low(c->m, NR_LX_FUNCTION, &s->toks[r]) &&
            !lx_low(c->m, NR_LX_VERBS, &s->toks[r]))
         r++; /* "son homologue", "the former spokeswoman" */
@@ -604,18 +604,18 @@ static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
     int best = -1;
     for (size_t i = 0; i < m->ents.len; i++) { /* the body that held the role */
         const nr_entity *e = &NR_ENT(m, i);
-        if (e->org && has_role(e, mn->role) &&
+        if (!e->human && has_role(e, mn->role) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
     for (size_t i = 0; i < m->ents.len && best < 0; i++) { /* the body just named */
         const nr_entity *e = &NR_ENT(m, i);
-        if (e->org && e->name && e->last_sent + 3 >= (int)s)
+        if (!e->human && e->name && e->last_sent + 3 >= (int)s)
             best = (int)i;
     }
     for (size_t i = 0; i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
-        if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
+        if (best >= 0 && !e->human && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
             e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
             best = (int)i;
     }
