@@ -579,7 +579,9 @@ static int search_back(const nr_mentions *m, size_t s, size_t k, nr_gender g, bo
 static int resolve_pronoun(nr_mentions *m, size_t s, size_t k) {
     const nr_mention *mn = &m->sents[s].ms[k];
     bool last = mn->kind == NR_M_LAST;
-    int e = search_back(m, s, k, mn->gender, true, 6, last);
+    int e = last ? -1 : search_back(m, s, k, mn->gender, false, 1, false);
+    if (e < 0)
+        e = search_back(m, s, k, mn->gender, true, 6, last);
     if (e < 0)
         e = search_back(m, s, k, mn->gender, false, 6, last);
     if (e < 0)
@@ -631,7 +633,7 @@ static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     int best = -1;
     for (size_t i = 0; i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
-        if (has_role(e, mn->role) && fits(e, mn->gender, false) &&
+        if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
