@@ -311,7 +311,7 @@ static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
         return j; /* a shouted credit or label; "MM. Vasseur et Oudinot" */
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
-    unsigned name_tag = n > 1 ? lx_text(c->m, NR_LX_NAMES, gn) : 0;
+    unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
     if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
@@ -612,12 +612,12 @@ static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
     }
     for (size_t i = 0; i < m->ents.len && best < 0; i++) { /* the body just named */
         const nr_entity *e = &NR_ENT(m, i);
-        if (!e->human && e->name && e->last_sent + 3 >= (int)s)
+        if (e->org && e->name && e->last_sent + 3 >= (int)s)
             best = (int)i;
     }
     for (size_t i = 0; i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
-        if (best >= 0 && !e->human && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
+        if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
             e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
             best = (int)i;
     }
