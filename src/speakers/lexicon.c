@@ -28,7 +28,7 @@ static const char *const lx_files[NR_LX_COUNT] = {
 
 /* Lists whose every word is an entry, with no tags. */
 static bool lx_word_list(nr_lx_list l) {
-    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL;
+    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL || l == NR_LX_ADDRESSEE;
 }
 
 static uint64_t lx_hash(const char *s, size_t n) {

@@ -241,6 +241,8 @@ static size_t cap_run(const chunker *c, size_t i, size_t *last) {
             continue;
         }
         if (name_word(c, j)) {
+            if (j > i && s->toks[j - 1].allcaps && !s->toks[j].allcaps && !title_at(c, j - 1))
+                break; /* "l'AFP Jean Dupont": an acronym stands alone */
             j++;
             continue;
         }
@@ -312,7 +314,7 @@ static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
     unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
-    if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
+    if (!name_tag && n > 1) {                           /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
             name_tag = nr_lexicon_find(c->m->lx, NR_LX_NAMES, c->m->doc->text + gn->start,
