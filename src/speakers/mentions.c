@@ -483,14 +483,28 @@ static size_t source_marker(chunker *c, size_t i) {
     return i;
 }
 
+/* Past up to two lower-case words after a role noun at I-1 that may be its
+ * adjectives ("ministre italienne"), to where a name may start. */
+static size_t adjectives(const chunker *c, size_t i) {
+    size_t j = i;
+    while (j < c->s->n_toks && j < i + 2 && c->s->toks[j].kind == NR_TOK_WORD &&
+           !c->s->toks[j].cap && !lx_low(c->m, NR_LX_FUNCTION, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_VERBS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_CONNECTORS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_PRONOUNS, &c->s->toks[j]))
+        j++;
+    return j < c->s->n_toks && c->s->toks[j].cap ? j : i;
+}
+
 /* "Carver coach Phil Brandt": a name, a role noun and a name; the first
  * only qualifies the role. */
 static bool qualifier(const chunker *c, size_t end) {
     const nr_sent *s = c->s;
     if (end + 1 >= s->n_toks || !role_at(c, end) || s->toks[end].cap)
         return false;
-    return s->toks[end + 1].kind == NR_TOK_WORD &&
-           (s->toks[end + 1].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[end + 1]));
+    size_t n = adjectives(c, end + 1);
+    return s->toks[n].kind == NR_TOK_WORD &&
+           (s->toks[n].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[n]));
 }
 
 static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
@@ -521,6 +535,15 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 } else {
                     ok = push_name(&c, i, e, &tmp, 0, NULL);
                     j = e;
+                    if (ok && e < s->n_toks && (role_at(&c, e) & NR_LX_ORG) && !s->toks[e].cap) {
+                        nr_mention *mn = &NR_VEC_AT(out, nr_mention, out->len - 1);
+                        mn->b = mn->nb = ++j; /* "the Scottish government" is one body */
+                        mn->tb = s->toks[e].end;
+                        mn->org = true;
+                        mn->human = false;
+                        mn->gender = NR_GENDER_UNKNOWN;
+                        e = j;
+                    }
                     if (e < s->n_toks && role_at(&c, e) && !s->toks[e].cap) {
                         NR_VEC_AT(out, nr_mention, out->len - 1).role = s->toks[e].low;
                         j = role_end(&c, e); /* "A Department ... spokesperson" */
@@ -530,11 +553,12 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 j = e;
             }
         }
-        if (j == i && role_at(&c, i) && !t->cap && i + 1 < s->n_toks && s->toks[i + 1].cap) {
-            nr_mention tmp = {0}; /* "coach Phil Brandt" */
-            size_t e = name_at(&c, i + 1, &tmp);
-            if (e > i + 1 && tmp.nb > tmp.na && !tmp.org) {
-                ok = push_name(&c, i + 1, e, &tmp, 0, t->low);
+        if (j == i && role_at(&c, i) && !t->cap) {
+            size_t n0 = adjectives(&c, i + 1); /* "coach Phil Brandt", "ministre italienne G. M." */
+            nr_mention tmp = {0};
+            size_t e = n0 < s->n_toks && s->toks[n0].cap ? name_at(&c, n0, &tmp) : n0;
+            if (e > n0 && tmp.nb > tmp.na && !tmp.org) {
+                ok = push_name(&c, n0, e, &tmp, 0, t->low);
                 j = e;
             }
         }
