@@ -195,6 +195,17 @@ static const tcase cases[] = {
      "en",
      "Title\n\n\"We deserve better,\" sighs Karim, a fan for twenty years.",
      {{"We deserve better", "Karim", 0, M}}},
+    {"fr the whole clause after selon X is the speaker's",
+     "fr",
+     "Titre\n\nPour l'ancien ambassadeur Michel Duclos, « le président a voulu créer une "
+     "ambiguïté ».|Selon elle, les cultures dépendent de ces molécules, « sans alternative ».",
+     {{"le président a voulu", "Michel Duclos", 0, M},
+      {"sans alternative", "Michel Duclos", 1, M}}},
+    {"fr a body and its role noun, a person named after adjectives",
+     "fr",
+     "Titre\n\nAu Kremlin, le porte-parole Dmitri Peskov a jugé l'idée « inévitable ».|La "
+     "Première ministre italienne Giorgia Meloni n'est « pas favorable ».",
+     {{"inévitable", "Dmitri Peskov", 1, M}, {"pas favorable", "Giorgia Meloni", 1, F}}},
 };
 
 /* ---- building a document ----------------------------------------------- */

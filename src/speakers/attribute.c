@@ -312,16 +312,20 @@ static size_t count_words(const nr_doc *doc, const nr_span *sp) {
 
 /* "Selon X, « … »." : a quotation that is the whole clause after a source
  * marker and its comma, up to the end of the sentence. */
-static bool sourced_clause(const attr *a, const nr_sent *s, size_t q) {
+static bool sourced_clause(const nr_sent *s, size_t q) {
     if (q == 0 || !punct_is(&s->toks[q - 1], ','))
         return false;
     for (size_t j = q + 1; j < s->n_toks; j++)
         if (s->toks[j].kind != NR_TOK_PUNCT)
             return false;
-    for (size_t k = 0; k < s->n_ms; k++)
-        if (s->ms[k].source && s->ms[k].a <= 3)
-            return true;
-    (void)a;
+    for (size_t k = 0; k < s->n_ms; k++) {
+        if (!s->ms[k].source || s->ms[k].a > 3)
+            continue;
+        size_t j = s->ms[k].b; /* the comma that ends "Selon X" opens the quotation */
+        while (j < q && !punct_is(&s->toks[j], ','))
+            j++;
+        return j == q - 1;
+    }
     return false;
 }
 
@@ -346,7 +350,7 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
     }
     if (q > 0 && punct_is(&s->toks[q - 1], ':'))
         return true;
-    if (!prev && sourced_clause(a, s, q))
+    if (!prev && sourced_clause(s, q))
         return true;
     if (q >= 2 && punct_is(&s->toks[q - 1], ',') && nr_is_speech_verb(&a->m, s, q - 2))
         return true;
