@@ -92,6 +92,9 @@ void nr_build_block(nr_build *b, nr_block_kind kind, int level, const char *s, s
 void nr_build_drop_text(nr_build *b, const char *s, size_t n, const char *reason) {
     size_t start = b->dropbuf.len;
     nr_build_fold(&b->dropbuf, s, n);
+    for (size_t i = start; i < b->dropbuf.len; i++)
+        if (b->dropbuf.data[i] == '\n')
+            b->dropbuf.data[i] = ' ';
     if (b->dropbuf.len == start)
         return;
     if (b->dropbuf.len - start > 300) {

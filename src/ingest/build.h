@@ -12,7 +12,7 @@
 #include "../util/buf.h"
 
 typedef struct nr_build_drop {
-    size_t start, end; /* in drops */
+    size_t start, end;  /* in drops */
     const char *reason; /* static */
 } nr_build_drop;
 
@@ -20,7 +20,7 @@ typedef struct nr_build {
     nr_buf text;
     nr_vec blocks; /* nr_block */
     nr_buf dropbuf;
-    nr_vec drops;  /* nr_build_drop */
+    nr_vec drops; /* nr_build_drop */
     size_t code_blocks;
 } nr_build;
 
@@ -39,8 +39,6 @@ void nr_build_fold(nr_buf *out, const char *s, size_t n);
 
 /* The document, owning everything; NULL after nr_fail on out-of-memory. */
 nr_doc *nr_build_finish(nr_ctx *ctx, nr_build *b, const char *name);
-
-
 
 /* Appends the character of the HTML entity S ("&amp;", "&#233;", "&#xE9;")
  * to OUT; false (nothing appended) when it names none. In html.c. */

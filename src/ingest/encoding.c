@@ -56,12 +56,15 @@ static const char *detect(const char *s, size_t n) {
         uchardet_data_end(u);
         const char *cs = uchardet_get_charset(u);
         static const char *const known[] = {
-            "WINDOWS-1252", "ISO-8859-15", "ISO-8859-2", "WINDOWS-1250", "ISO-8859-5",
-            "WINDOWS-1251", "KOI8-R",      "ISO-8859-7", "WINDOWS-1253", "ISO-8859-9",
-            "WINDOWS-1254", "MAC-CENTRALEUROPE", "IBM852", "IBM866", "MAC-CYRILLIC",
-            "ISO-8859-13", "WINDOWS-1257", "ISO-8859-4", "ISO-8859-3", "ISO-8859-10",
-            "WINDOWS-1255", "ISO-8859-8", "WINDOWS-1256", "SHIFT_JIS", "EUC-JP", "EUC-KR",
-            "GB18030", "BIG5", "UTF-16LE", "UTF-16BE", "TIS-620", "WINDOWS-1258", "VISCII"};
+            "WINDOWS-1252", "ISO-8859-15",  "ISO-8859-2",   "WINDOWS-1250",
+            "ISO-8859-5",   "WINDOWS-1251", "KOI8-R",       "ISO-8859-7",
+            "WINDOWS-1253", "ISO-8859-9",   "WINDOWS-1254", "MAC-CENTRALEUROPE",
+            "IBM852",       "IBM866",       "MAC-CYRILLIC", "ISO-8859-13",
+            "WINDOWS-1257", "ISO-8859-4",   "ISO-8859-3",   "ISO-8859-10",
+            "WINDOWS-1255", "ISO-8859-8",   "WINDOWS-1256", "SHIFT_JIS",
+            "EUC-JP",       "EUC-KR",       "GB18030",      "BIG5",
+            "UTF-16LE",     "UTF-16BE",     "TIS-620",      "WINDOWS-1258",
+            "VISCII"};
         if (cs && (!strcasecmp(cs, "ISO-8859-1") || !strcasecmp(cs, "ASCII")))
             res = "WINDOWS-1252"; /* a superset: its C1 range holds curly quotes */
         for (size_t i = 0; cs && !res && i < sizeof known / sizeof *known; i++)
@@ -107,8 +110,8 @@ static bool convert(const char *from, const char *s, size_t n, nr_buf *out, size
     return true;
 }
 
-nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out,
-                           const char **encoding, size_t *replaced) {
+nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out, const char **encoding,
+                           size_t *replaced) {
     *replaced = 0;
     const char *from = NULL;
     if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
@@ -126,7 +129,7 @@ nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out,
     if (!from) {
         size_t good, bad;
         utf8_census(s, n, &good, &bad);
-        if (bad == 0 || good >= bad * 4)
+        if (bad == 0 || (good > 0 && good >= bad))
             from = "UTF-8";
         else
             from = detect(s, n);

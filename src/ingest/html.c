@@ -31,10 +31,10 @@ typedef struct page {
     nr_build b;
     measure *m; /* by element, through node->_private */
     size_t n_m;
-    char *title;      /* the headline, folded */
-    char *site;       /* og:site_name */
-    char *author;     /* meta author */
-    char *lang;       /* <html lang> */
+    char *title;  /* the headline, folded */
+    char *site;   /* og:site_name */
+    char *author; /* meta author */
+    char *lang;   /* <html lang> */
     const char *notice;
     size_t code_blocks;
     bool title_done;
@@ -126,7 +126,9 @@ static bool has_word(const char *v, const char *word) {
     for (const char *p = v; (p = strstr(p, word)); p++) {
         bool left = p == v || p[-1] == ' ' || p[-1] == '-' || p[-1] == '_';
         char r = p[k];
-        bool right = !r || r == ' ' || r == '-' || r == '_' || (r == 's' && (!p[k + 1] || p[k + 1] == ' ' || p[k + 1] == '-' || p[k + 1] == '_'));
+        bool right =
+            !r || r == ' ' || r == '-' || r == '_' ||
+            (r == 's' && (!p[k + 1] || p[k + 1] == ' ' || p[k + 1] == '-' || p[k + 1] == '_'));
         if (left && right)
             return true;
     }
@@ -145,14 +147,33 @@ static bool any_word(const char *v, const char *const *words) {
  * article's paragraphs (a "comments-enabled" wrapper). */
 static const char *junk_reason(const page *p, const xmlNode *n, size_t article_ptext) {
     static const char *const tags[][2] = {
-        {"script", ""},        {"style", ""},           {"noscript", ""},  {"template", ""},
-        {"svg", ""},           {"canvas", ""},          {"iframe", "embedded frame"},
-        {"object", ""},        {"embed", ""},           {"video", "video"}, {"audio", "audio"},
-        {"nav", "navigation"}, {"aside", "aside (related content)"},
-        {"footer", "page footer"}, {"form", "form"},    {"button", "button"},
-        {"select", "form"},    {"input", ""},           {"textarea", "form"},
-        {"dialog", "dialog"},  {"menu", "navigation"},  {"head", ""},      {"img", ""},
-        {"picture", ""},       {"source", ""},          {"map", ""},       {"math", "formula"},
+        {"script", ""},
+        {"style", ""},
+        {"noscript", ""},
+        {"template", ""},
+        {"svg", ""},
+        {"canvas", ""},
+        {"iframe", "embedded frame"},
+        {"object", ""},
+        {"embed", ""},
+        {"video", "video"},
+        {"audio", "audio"},
+        {"nav", "navigation"},
+        {"aside", "aside (related content)"},
+        {"footer", "page footer"},
+        {"form", "form"},
+        {"button", "button"},
+        {"select", "form"},
+        {"input", ""},
+        {"textarea", "form"},
+        {"dialog", "dialog"},
+        {"menu", "navigation"},
+        {"head", ""},
+        {"img", ""},
+        {"picture", ""},
+        {"source", ""},
+        {"map", ""},
+        {"math", "formula"},
     };
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
         if (!strcasecmp((const char *)n->name, tags[i][0]))
@@ -183,20 +204,40 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     const measure *m = M(p, n);
     if (m && article_ptext && m->ptext * 2 > article_ptext)
         return NULL;
-    static const char *const share[] = {"share", "sharing", "social", "sharebar", "toolbar", "print", NULL};
+    static const char *const share[] = {"share",   "sharing", "social", "sharebar",
+                                        "toolbar", "print",   NULL};
     static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
-    static const char *const related[] = {"related", "recommended", "recommendation", "read-more", "readmore",
-                                          "more-stories", "most-read", "mostread", "popular", "trending",
-                                          "outbrain", "taboola", "teaser", "tags", "lire-aussi", "see-also", NULL};
-    static const char *const ad[] = {"ad", "advert", "advertisement", "adslot", "ad-slot", "pub", "publicite",
-                                     "sponsor", "sponsored", "promo", "promoted", "dfp", "banner", NULL};
+    static const char *const related[] = {
+        "related",   "recommended", "recommendation", "read-more", "readmore", "more-stories",
+        "most-read", "mostread",    "popular",        "trending",  "outbrain", "taboola",
+        "teaser",    "tags",        "lire-aussi",     "see-also",  NULL};
+    static const char *const ad[] = {
+        "ad",      "advert",    "advertisement", "adslot",   "ad-slot", "pub",    "publicite",
+        "sponsor", "sponsored", "promo",         "promoted", "dfp",     "banner", NULL};
     static const char *const cookie[] = {"cookie", "consent", "gdpr", "cmp", NULL};
-    static const char *const prompt[] = {"newsletter", "subscribe", "subscription", "signup", "paywall",
-                                         "register", "login", "donate", "membership", "optin", NULL};
-    static const char *const nav[] = {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs",
-                                      "skip", "skiplink", "sidebar", "footer", "masthead", "pagination",
-                                      "sr-only", "visually-hidden", "screen-reader-text", "modal", "popup",
-                                      "overlay", "widget", NULL};
+    static const char *const prompt[] = {
+        "newsletter", "subscribe", "subscription", "signup", "paywall", "register",
+        "login",      "donate",    "membership",   "optin",  NULL};
+    static const char *const nav[] = {"nav",
+                                      "navbar",
+                                      "navigation",
+                                      "menu",
+                                      "breadcrumb",
+                                      "breadcrumbs",
+                                      "skip",
+                                      "skiplink",
+                                      "sidebar",
+                                      "footer",
+                                      "masthead",
+                                      "pagination",
+                                      "sr-only",
+                                      "visually-hidden",
+                                      "screen-reader-text",
+                                      "modal",
+                                      "popup",
+                                      "overlay",
+                                      "widget",
+                                      NULL};
     if (any_word(v, comment))
         return "comments";
     if (any_word(v, share))
@@ -221,16 +262,18 @@ static nr_block_kind hinted_kind(const xmlNode *n, nr_block_kind dflt, const cha
     attr(n, "class", c, sizeof c);
     attr(n, "id", id, sizeof id);
     snprintf(v, sizeof v, "%s %s", c, id);
-    static const char *const credit[] = {"credit", "credits", "copyright", "photographer", "source",
-                                         "attribution", NULL};
+    static const char *const credit[] = {"credit", "credits",     "copyright", "photographer",
+                                         "source", "attribution", NULL};
     static const char *const caption[] = {"caption", "legend", "legende", "figcaption", NULL};
-    static const char *const byline[] = {"byline", "author", "authors", "signature", "byline-name",
-                                         "contributor", NULL};
-    static const char *const standfirst[] = {"standfirst", "chapo", "chapeau", "lede", "lead", "dek",
-                                             "summary", "intro", "subtitle", "subheadline", "excerpt",
-                                             "description", "strapline", "deck", NULL};
-    static const char *const dateline[] = {"date", "time", "timestamp", "published", "updated",
-                                           "dateline", "meta", "reading-time", "readtime", NULL};
+    static const char *const byline[] = {"byline",      "author",      "authors", "signature",
+                                         "byline-name", "contributor", NULL};
+    static const char *const standfirst[] = {"standfirst", "chapo",       "chapeau", "lede",
+                                             "lead",       "dek",         "summary", "intro",
+                                             "subtitle",   "subheadline", "excerpt", "description",
+                                             "strapline",  "deck",        NULL};
+    static const char *const dateline[] = {"date",     "time",     "timestamp", "published",
+                                           "updated",  "dateline", "meta",      "reading-time",
+                                           "readtime", NULL};
     if (any_word(v, credit)) {
         *drop = "photo credit";
         return dflt;
@@ -250,11 +293,23 @@ static nr_block_kind hinted_kind(const xmlNode *n, nr_block_kind dflt, const cha
 
 static bool block_tag(const xmlNode *n) {
     static const char *const tags[] = {
-        "p",      "div",   "section", "article", "main",    "header",  "footer", "h1",
-        "h2",     "h3",    "h4",      "h5",      "h6",      "li",      "ul",     "ol",
-        "dl",     "dt",    "dd",      "blockquote", "figure", "figcaption", "table", "pre",
-        "hr",     "address", "aside", "body",    "center",  "details", "summary", "fieldset",
-        "tr",     "td",    "th",      "caption", "hgroup",  "time",    NULL};
+        "p",  "div",     "section", "article",    "main",   "header",     "footer",  "h1",
+        "h2", "h3",      "h4",      "h5",         "h6",     "li",         "ul",      "ol",
+        "dl", "dt",      "dd",      "blockquote", "figure", "figcaption", "table",   "pre",
+        "hr", "address", "aside",   "body",       "center", "details",    "summary", "fieldset",
+        "tr", "td",      "th",      "caption",    "hgroup", "time",       NULL};
+    for (const char *const *t = tags; *t; t++)
+        if (!strcasecmp((const char *)n->name, *t))
+            return true;
+    return false;
+}
+
+/* Elements that stay inside a line of text. */
+static bool inline_tag(const xmlNode *n) {
+    static const char *const tags[] = {"a",     "span", "em",   "strong", "b",    "i",    "u",
+                                       "small", "sup",  "sub",  "abbr",   "cite", "q",    "mark",
+                                       "code",  "time", "font", "s",      "del",  "ins",  "kbd",
+                                       "var",   "bdi",  "bdo",  "wbr",    "dfn",  "data", NULL};
     for (const char *const *t = tags; *t; t++)
         if (!strcasecmp((const char *)n->name, *t))
             return true;
@@ -333,7 +388,8 @@ static bool measure_all(page *p, xmlNode *root) {
             }
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *t = (const char *)n->name;
-            descend = strcasecmp(t, "script") && strcasecmp(t, "style") && strcasecmp(t, "noscript");
+            descend =
+                strcasecmp(t, "script") && strcasecmp(t, "style") && strcasecmp(t, "noscript");
         }
         n = next_node(p, root, n, descend, measure_leave);
     }
@@ -350,7 +406,8 @@ static void text_of(page *p, xmlNode *n, nr_buf *out) {
             nr_buf_adds(&raw, (const char *)x->content);
         else if (x->type == XML_ELEMENT_NODE && x != n)
             descend = !is(x, "script") && !is(x, "style") && !is(x, "noscript");
-        if (x->type == XML_ELEMENT_NODE && block_tag(x))
+        if ((x->type == XML_ELEMENT_NODE && !inline_tag(x)) ||
+            (x->prev && x->prev->type == XML_ELEMENT_NODE && !inline_tag(x->prev)))
             nr_buf_addc(&raw, ' ');
         x = next_node(p, n, x, descend, NULL);
     }
@@ -396,8 +453,8 @@ static void read_meta(page *p, xmlNode *root, char **title_tag, char **og_title)
 /* <title> without the site's name: the longest part between separators
  * that is not the site name. */
 static char *clean_title(const char *t, const char *site) {
-    static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ",
-                                       " \xC2\xB7 ", " \xE2\x80\xA2 ", NULL};
+    static const char *const seps[] = {" | ",  " - ",        " \xE2\x80\x93 ", " \xE2\x80\x94 ",
+                                       " :: ", " \xC2\xB7 ", " \xE2\x80\xA2 ", NULL};
     const char *best = t;
     size_t best_len = strlen(t);
     for (const char *const *s = seps; *s; s++) {
@@ -435,7 +492,8 @@ static xmlNode *find_article(page *p, xmlNode *body) {
         char role[32];
         if (is(n, "article") && m->ptext > best_p)
             best = n, best_p = m->ptext;
-        if (!main_el && (is(n, "main") || (attr(n, "role", role, sizeof role) && !strcmp(role, "main"))))
+        if (!main_el &&
+            (is(n, "main") || (attr(n, "role", role, sizeof role) && !strcmp(role, "main"))))
             main_el = n;
         double s = m->score * (1.0 - (m->text ? (double)m->link / (double)m->text : 0));
         if (s > best_s)
@@ -568,7 +626,8 @@ static const char *skipped_block(walk *w, xmlNode *n) {
         return "code block";
     if (is(n, "blockquote")) {
         char c[128];
-        if (attr(n, "class", c, sizeof c) && (strstr(c, "twitter") || strstr(c, "instagram") || strstr(c, "tiktok")))
+        if (attr(n, "class", c, sizeof c) &&
+            (strstr(c, "twitter") || strstr(c, "instagram") || strstr(c, "tiktok")))
             return "embedded social media post";
     }
     if ((is(n, "p") || is(n, "div")) && m && m->links >= 1 && m->text < 160 &&
@@ -634,7 +693,17 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
                 n = x->next;
                 continue;
             }
-            if (is(n, "br"))
+            const char *idrop = NULL;
+            if (!block_tag(n))
+                hinted_kind(n, NR_BLOCK_PARAGRAPH, &idrop);
+            if (idrop && strcmp(idrop, "publication date") && !is(n, "a")) {
+                nr_buf t;
+                nr_buf_init(&t);
+                text_of(p, n, &t);
+                nr_build_drop_text(&p->b, t.data, t.len, idrop);
+                nr_buf_free(&t);
+                descend = false;
+            } else if (is(n, "br"))
                 nr_buf_addc(&w.cur, '\n');
             else if (block_tag(n) && !walk_enter_block(&w, n))
                 descend = false;
@@ -657,6 +726,36 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
     flush(&w);
     root->doc->_private = NULL;
     nr_buf_free(&w.cur);
+}
+
+/* Records what the page holds outside the article: each piece of chrome
+ * with its reason, the rest as one entry. */
+static void drop_outside(page *p, xmlNode *body, xmlNode *art) {
+    nr_buf rest;
+    nr_buf_init(&rest);
+    for (xmlNode *n = body; n;) {
+        bool descend = n != art;
+        if (n->type == XML_TEXT_NODE && n->content && rest.len < 2000) {
+            nr_buf_adds(&rest, (const char *)n->content);
+        } else if (n->type == XML_ELEMENT_NODE && n != body && n != art) {
+            const char *why = junk_reason(p, n, 0);
+            if (why) {
+                if (why[0]) {
+                    nr_buf t;
+                    nr_buf_init(&t);
+                    text_of(p, n, &t);
+                    nr_build_drop_text(&p->b, t.data, t.len, why);
+                    nr_buf_free(&t);
+                }
+                descend = false;
+            } else if (!inline_tag(n)) {
+                nr_buf_addc(&rest, ' ');
+            }
+        }
+        n = next_node(p, body, n, descend, NULL);
+    }
+    nr_build_drop_text(&p->b, rest.data ? rest.data : "", rest.len, "outside the article");
+    nr_buf_free(&rest);
 }
 
 /* The headline: the first <h1> of the page outside its chrome, else
@@ -743,6 +842,8 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
         }
         measure *am = M(&p, art);
         walk_article(&p, art, am ? am->ptext : 0);
+        if (art != body)
+            drop_outside(&p, body, art);
     }
     if (!(*out = nr_build_finish(ctx, &p.b, name)))
         st = NR_E_NOMEM;

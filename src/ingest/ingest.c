@@ -83,10 +83,11 @@ nr_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
     if (i < look && s[i] == '<') {
         const char *p = s + i;
         size_t m = look - i;
-        if (!strncasecmp(p, "<!doctype html", m < 14 ? m : 14) || !strncasecmp(p, "<html", m < 5 ? m : 5) ||
-            !strncasecmp(p, "<?xml", m < 5 ? m : 5) || !strncasecmp(p, "<!--", m < 4 ? m : 4) ||
-            !strncasecmp(p, "<head", m < 5 ? m : 5) || !strncasecmp(p, "<body", m < 5 ? m : 5) ||
-            contains(p, m, "</p>") || contains(p, m, "</div>"))
+        if (!strncasecmp(p, "<!doctype html", m < 14 ? m : 14) ||
+            !strncasecmp(p, "<html", m < 5 ? m : 5) || !strncasecmp(p, "<?xml", m < 5 ? m : 5) ||
+            !strncasecmp(p, "<!--", m < 4 ? m : 4) || !strncasecmp(p, "<head", m < 5 ? m : 5) ||
+            !strncasecmp(p, "<body", m < 5 ? m : 5) || contains(p, m, "</p>") ||
+            contains(p, m, "</div>"))
             return NR_FORMAT_HTML;
     }
     if (contains(s, look, "<html") && contains(s, look, "<body"))
@@ -108,7 +109,7 @@ nr_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
         else if (len >= 2 && l[0] == '>' && l[1] == ' ')
             signals += 1;
         for (size_t k = 0; k + 3 < len; k++) {
-            if (l[k] == ']' && l[k + 1] == '(' )
+            if (l[k] == ']' && l[k + 1] == '(')
                 signals += 2;
             if (l[k] == '*' && l[k + 1] == '*' && k + 2 < len && l[k + 2] != ' ')
                 signals += 1;
@@ -156,9 +157,8 @@ static nr_status read_markup(nr_ctx *ctx, nr_format f, const char *s, size_t n, 
     snprintf(lang, sizeof lang, "%s", ctx->lang[0] ? ctx->lang : "en");
     for (int pass = 0; pass < 2; pass++) {
         size_t code = 0;
-        nr_status st = f == NR_FORMAT_HTML
-                           ? nr_ingest_html(ctx, s, n, name, lang, &code, out)
-                           : nr_ingest_markdown(ctx, s, n, name, lang, &code, out);
+        nr_status st = f == NR_FORMAT_HTML ? nr_ingest_html(ctx, s, n, name, lang, &code, out)
+                                           : nr_ingest_markdown(ctx, s, n, name, lang, &code, out);
         if (st != NR_OK)
             return st;
         if ((st = nr_ingest_layout(ctx, *out, true)) != NR_OK ||
@@ -221,8 +221,8 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
         doc->encoding = encoding;
         if (replaced) {
             char why[96];
-            snprintf(why, sizeof why, "%zu invalid byte sequence%s in the input, replaced", replaced,
-                     replaced > 1 ? "s" : "");
+            snprintf(why, sizeof why, "%zu invalid byte sequence%s in the input, replaced",
+                     replaced, replaced > 1 ? "s" : "");
             const char *r = nr_arena_strdup(doc->arena, why);
             if (!r || !nr_doc_drop(doc, "\xEF\xBF\xBD", 3, r))
                 st = nr_fail(ctx, NR_E_NOMEM, "out of memory");

@@ -21,8 +21,8 @@ typedef struct pattern {
 } pattern;
 
 struct nr_junk_rules {
-    nr_vec pats;   /* pattern */
-    nr_vec byline; /* pattern */
+    nr_vec pats;    /* pattern */
+    nr_vec byline;  /* pattern */
     nr_vec reasons; /* char *, owned */
 };
 
@@ -30,11 +30,11 @@ struct nr_junk_rules {
 static void fold_cp(nr_buf *b, nr_vec *map, int32_t cp, size_t orig, bool *space) {
     utf8proc_int32_t out[16];
     int last = 0;
-    utf8proc_ssize_t n = utf8proc_decompose_char(
-        cp, out, 16,
-        UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT | UTF8PROC_LUMP |
-            UTF8PROC_DECOMPOSE,
-        &last);
+    utf8proc_ssize_t n =
+        utf8proc_decompose_char(cp, out, 16,
+                                UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT |
+                                    UTF8PROC_LUMP | UTF8PROC_DECOMPOSE,
+                                &last);
     if (n < 0 || n > 16) {
         out[0] = cp;
         n = 1;
@@ -76,7 +76,8 @@ bool nr_fold(const char *s, size_t n, nr_folded *out) {
     bool space = false;
     for (size_t i = 0; i < n;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t l = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t l =
+            utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (l <= 0) {
             cp = 0xFFFD;
             l = 1;
@@ -172,8 +173,7 @@ static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
     if (rc != 0) {
         ld->into->len--;
         ld->ok = false;
-        nr_fail(ld->ctx, NR_E_DATA, "voices/%s:%d: the pattern does not compile", ld->path,
-                lineno);
+        nr_fail(ld->ctx, NR_E_DATA, "voices/%s:%d: the pattern does not compile", ld->path, lineno);
         return false;
     }
     p->reason = ld->reason ? ld->reason : "page furniture";

@@ -14,7 +14,7 @@
 #define NR_LANG_LOOK 65536 /* bytes of text looked at */
 
 typedef struct word {
-    const char *w; /* folded, NUL-terminated, owned by the rules */
+    const char *w;  /* folded, NUL-terminated, owned by the rules */
     uint32_t langs; /* bit i: langs[i] has it */
 } word;
 
@@ -120,8 +120,8 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
         nr_fail(ctx, NR_E_NOMEM, "out of memory");
         return NULL;
     }
-    r->textcat = special_textcat_Init("/usr/share/libexttextcat/fpdb.conf",
-                                      "/usr/share/libexttextcat/");
+    r->textcat =
+        special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
     return r;
 }
 
@@ -129,21 +129,28 @@ static lang_rules *rules_get(nr_ctx *ctx) {
     return nr_ctx_rules(ctx, "lang", "*", rules_load, rules_free);
 }
 
-/* libexttextcat's first candidate as an eSpeak code ("en--utf8" -> "en");
- * Scots is read as English. */
-static bool textcat_guess(const lang_rules *r, const char *s, size_t n, char out[16]) {
+/* libexttextcat's candidates as eSpeak codes ("en--utf8" -> "en"), best
+ * first, into OUT (up to MAX); Scots is read as English. */
+static size_t textcat_guess(const lang_rules *r, const char *s, size_t n, char out[][16],
+                            size_t max) {
     if (!r->textcat)
-        return false;
+        return 0;
     const char *res = textcat_Classify(r->textcat, s, n < 4096 ? n : 4096);
-    if (!res || res[0] != '[')
-        return false;
-    size_t i = 0;
-    for (const char *p = res + 1; *p && *p != '-' && *p != ']' && i < 15; p++)
-        out[i++] = *p;
-    out[i] = 0;
-    if (!strcmp(out, "sco"))
-        strcpy(out, "en");
-    return i > 0;
+    size_t k = 0;
+    for (const char *p = res; p && *p == '[' && k < max;) {
+        size_t i = 0;
+        for (p++; *p && *p != '-' && *p != ']' && i < 15; p++)
+            out[k][i++] = *p;
+        out[k][i] = 0;
+        if (!strcmp(out[k], "sco"))
+            strcpy(out[k], "en");
+        k += i > 0;
+        while (*p && *p != ']')
+            p++;
+        if (*p == ']')
+            p++;
+    }
+    return k;
 }
 
 bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
@@ -166,6 +173,9 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
             tl += l;
         } else if (!letter && tl) {
             out->words++;
+            /* an elided word keeps its apostrophe: French "l'", "qu'" */
+            if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok)
+                tok[tl++] = '\'';
             char *f = fold_word(tok, tl);
             if (f) {
                 word key = {f, 0};
@@ -193,13 +203,19 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
         out->sure = hits[best] >= 3 && hits[best] >= second * 2 && hits[best] * 5 >= out->words;
         return true;
     }
-    char tc[16];
-    if (textcat_guess(r, s, n, tc)) {
-        memcpy(out->code, tc, 16);
-    } else if (r->n_langs && hits[best] > 0) {
+    /* the words do not decide: the first n-gram candidate among the
+     * languages the words tie on, else the first candidate */
+    char tc[8][16];
+    size_t k = textcat_guess(r, s, n, tc, 8);
+    for (size_t c = 0; c < k && !out->code[0]; c++)
+        for (size_t l = 0; l < r->n_langs; l++)
+            if (hits[l] && hits[l] == hits[best] && !strcmp(r->langs[l], tc[c]))
+                memcpy(out->code, tc[c], 16);
+    if (!out->code[0] && k)
+        memcpy(out->code, tc[0], 16);
+    else if (!out->code[0] && r->n_langs && hits[best] > 0)
         memcpy(out->code, r->langs[best], 16);
-        out->hits = hits[best];
-    }
+    out->hits = hits[best];
     return true;
 }
 

@@ -14,10 +14,10 @@
 #include "../core/doc.h"
 
 typedef struct nr_lang_guess {
-    char code[16];   /* "" when nothing could be said */
-    size_t words;    /* words looked at */
-    size_t hits;     /* function words of the chosen language among them */
-    bool sure;       /* the words decided clearly */
+    char code[16]; /* "" when nothing could be said */
+    size_t words;  /* words looked at */
+    size_t hits;   /* function words of the chosen language among them */
+    bool sure;     /* the words decided clearly */
 } nr_lang_guess;
 
 /* Guesses the language of N bytes of UTF-8 at S (only a bounded prefix is

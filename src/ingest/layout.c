@@ -107,8 +107,8 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
         long p = prev_kept(it, i);
         /* a caption repeated, alone or glued to its credit */
         size_t prefix;
-        if (p >= 0 && it[p].f.words < 80 && ends_with(&x->f, &it[p].f, &prefix) &&
-            prefix <= 100 && x->f.words < 100) {
+        if (p >= 0 && it[p].f.words < 80 && ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
+            x->f.words < 100) {
             size_t cut = x->b.start + x->f.map[prefix];
             if (prefix && !drop_text(doc, x->b.start, cut, "photo credit"))
                 return false;
@@ -182,8 +182,8 @@ static void find_byline(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n,
             continue;
         if (nr_junk_is_byline(r, &it[i].f)) {
             it[i].b.kind = NR_BLOCK_BYLINE;
-            doc->byline =
-                nr_arena_strndup(doc->arena, doc->text + it[i].b.start, it[i].b.end - it[i].b.start);
+            doc->byline = nr_arena_strndup(doc->arena, doc->text + it[i].b.start,
+                                           it[i].b.end - it[i].b.start);
             break;
         }
         if (it[i].f.words > 40)
@@ -198,8 +198,9 @@ static void find_byline(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n,
     if (after >= n)
         return;
     const item *a = &it[after];
-    bool meta = a->st == KEEP ? a->b.kind == NR_BLOCK_BYLINE
-                              : (a->reason && (strstr(a->reason, "date") || strstr(a->reason, "time")));
+    bool meta = a->st == KEEP
+                    ? a->b.kind == NR_BLOCK_BYLINE
+                    : (a->reason && (strstr(a->reason, "date") || strstr(a->reason, "time")));
     if (meta) {
         it[s].b.kind = NR_BLOCK_HEADING;
         it[s].b.level = 2;

@@ -15,12 +15,12 @@
 typedef struct md_state {
     nr_ctx *ctx;
     nr_build b;
-    nr_buf cur;        /* the text of the block being read */
-    nr_buf skipped;    /* the text of a code block, an image, a table */
+    nr_buf cur;     /* the text of the block being read */
+    nr_buf skipped; /* the text of a code block, an image, a table */
     MD_BLOCKTYPE stack[MD_MAX_DEPTH];
     int depth;
-    int img;           /* inside an image: its text is alt text */
-    int level;         /* heading level being read, 0 = none */
+    int img;   /* inside an image: its text is alt text */
+    int level; /* heading level being read, 0 = none */
     bool have_title;
     const char *notice;
     size_t code_blocks;
@@ -110,7 +110,8 @@ static int leave_span(MD_SPANTYPE t, void *detail, void *user) {
 
 static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *user) {
     md_state *m = user;
-    bool skipping = inside(m, MD_BLOCK_CODE) || inside(m, MD_BLOCK_HTML) || inside(m, MD_BLOCK_TABLE);
+    bool skipping =
+        inside(m, MD_BLOCK_CODE) || inside(m, MD_BLOCK_HTML) || inside(m, MD_BLOCK_TABLE);
     nr_buf *to = skipping ? &m->skipped : &m->cur;
     if (m->img > 0)
         return 0;
