@@ -205,8 +205,10 @@ static nr_status apply_user_cast(nr_ctx *ctx, nr_doc *doc, cast_rules *r, const 
     int line = ini_parse_file(f, on_user_cast, &u);
     fclose(f);
     if (line != 0)
-        return nr_fail(ctx, NR_E_DATA, "%s: line %d: expected 'profile', 'voice', 'variant', "
-                                       "'rate' or 'pitch' with a valid value", ctx->cast_file, line);
+        return nr_fail(ctx, NR_E_DATA,
+                       "%s: line %d: expected 'profile', 'voice', 'variant', "
+                       "'rate' or 'pitch' with a valid value",
+                       ctx->cast_file, line);
     return NR_OK;
 }
 

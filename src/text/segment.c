@@ -65,7 +65,10 @@ static nr_status add_spans(nr_ctx *ctx, nr_doc *doc, nr_sentence *st, nr_vec *sp
         nr_span *q = nr_vec_push(spans);
         if (!q)
             return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-        *q = (nr_span){.kind = NR_SPAN_QUOTE, .start = q0, .end = q1, .speaker = -1,
+        *q = (nr_span){.kind = NR_SPAN_QUOTE,
+                       .start = q0,
+                       .end = q1,
+                       .speaker = -1,
                        .recovered = j >= st->end};
         i = j < st->end ? j + nr_utf8_decode(s + j, st->end - j, &cp) : st->end;
         run = i;
