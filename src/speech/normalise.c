@@ -27,6 +27,7 @@ typedef struct scan {
     size_t prev_end; /* end of the previous word in the input, or SIZE_MAX */
     bool prev_cap;   /* it started with a capital */
     size_t prev_start;
+    size_t prev_word_start, prev_word_end; /* the last word, kept across numbers */
 } scan;
 
 /* ---- small helpers over the input ---- */
@@ -249,6 +250,27 @@ static void emit_num(scan *sc, const num *m) {
     }
 }
 
+/* English "a $5m grant": after "a" the amount is an adjective, singular. */
+static bool money_adjective(const scan *sc, const num *m) {
+    const char *after = num_val(sc, "money-singular-after");
+    if (!after || sc->prev_word_end == SIZE_MAX)
+        return false;
+    size_t p = skip_hspace(sc, sc->prev_word_end);
+    if (p == sc->prev_word_end || p > m->start || m->start - p > 4)
+        return false;
+    size_t pl = sc->prev_word_end - sc->prev_word_start;
+    for (const char *c = after; *c;) {
+        const char *sp = strchr(c, ' ');
+        size_t cl = sp ? (size_t)(sp - c) : strlen(c);
+        if (cl == pl && ascii_ieq(c, sc->s + sc->prev_word_start, pl))
+            return true;
+        c += cl;
+        while (*c == ' ')
+            c++;
+    }
+    return false;
+}
+
 /* Singular for the language's rule: French below 2, English exactly 1. */
 static bool singular(const scan *sc, const num *m) {
     if (sc->fr)
@@ -301,13 +323,21 @@ static void emit_money(scan *sc, const num *m, const nr_sp_entry *scale, const n
         num whole = *m;
         whole.dec = false;
         whole.end = m->frac_start - 1;
-        if (m->ip || sc->fr) {
+        uint64_t c = parse_u64(sc->s + m->frac_start, 2);
+        bool has_sub = *cur->val[2];
+        if (m->ip || !has_sub || !c) {
             emit_num(sc, &whole);
             emit_s(sc, singular(sc, &whole) ? cur->val[0] : cur->val[1]);
         }
-        uint64_t c = parse_u64(sc->s + m->frac_start, 2);
         if (!c)
             return;
+        const char *short_cents = num_val(sc, "money-cents-short");
+        if (m->ip && short_cents && !strcmp(short_cents, "yes")) { /* "2 euros 50" */
+            char d[8];
+            int dl = snprintf(d, sizeof d, "%llu", (unsigned long long)c);
+            emit_words(sc, d, (size_t)dl);
+            return;
+        }
         const char *and_w = num_val(sc, "money-and");
         if (m->ip && and_w)
             emit_s(sc, and_w);
@@ -325,10 +355,10 @@ static void emit_money(scan *sc, const num *m, const nr_sp_entry *scale, const n
             emit_link(sc, scale->val[2], cur->val[1]);
             return;
         }
-        emit_s(sc, cur->val[1]);
+        emit_s(sc, money_adjective(sc, m) ? cur->val[0] : cur->val[1]);
         return;
     }
-    emit_s(sc, singular(sc, m) ? cur->val[0] : cur->val[1]);
+    emit_s(sc, singular(sc, m) || money_adjective(sc, m) ? cur->val[0] : cur->val[1]);
 }
 
 /* After a number: "M€", "Md $", " €", " millions $". */
@@ -543,7 +573,7 @@ static bool try_phone(scan *sc) {
         if (k)
             nr_buf_addc(sc->out, ',');
         size_t a = groups[k][0], b = groups[k][1];
-        if (single || (plus && k == 0))
+        if (single)
             for (size_t d = a; d < b; d++)
                 emit_words(sc, sc->s + d, 1);
         else if (b - a == 4 && !single) {
@@ -551,8 +581,6 @@ static bool try_phone(scan *sc) {
             emit_words(sc, sc->s + a + 2, 2);
         } else
             emit_words(sc, sc->s + a, b - a);
-        if (single && plus && k == 0)
-            continue;
     }
     sc->i = groups[ng - 1][1];
     emit_end(sc, sc->i);
@@ -666,7 +694,18 @@ static bool try_fraction(scan *sc, const num *m) {
     if (e == p + 1 || e - p - 1 > 3 || !boundary_at(sc, e) || (e < sc->n && sc->s[e] == '/'))
         return false;
     uint64_t den = parse_u64(sc->s + p + 1, e - p - 1);
-    if (m->ip >= den || den > 100)
+    if (den >= 10 && m->ip <= den) { /* "15/20": a mark, "15 sur 20" */
+        const char *ratio = num_val(sc, "ratio-word");
+        if (!ratio)
+            return false;
+        emit_num(sc, m);
+        emit_s(sc, ratio);
+        emit_words(sc, sc->s + p + 1, e - p - 1);
+        sc->i = e;
+        emit_end(sc, e);
+        return true;
+    }
+    if (m->ip >= den || den < 2)
         return false;
     nr_buf w;
     nr_buf_init(&w);
@@ -695,9 +734,20 @@ static bool try_range(scan *sc, const num *m) {
         return false;
     if (b.end < sc->n && (sc->s[b.end] == '-' || sc->s[b.end] == '/'))
         return false;
+    if (!dash && b.ip <= m->ip)
+        return false; /* "3-2", "50-50": scores and odds, not ranges */
     const char *w = num_val(sc, "range-word");
     if (!w)
         return false;
+    if (sc->prev_word_end != SIZE_MAX && skip_hspace(sc, sc->prev_word_end) == m->start) {
+        /* "entre 12 et 15", "between 12 and 15" */
+        char key[48];
+        int kl = snprintf(key, sizeof key, "range-after:%.*s",
+                          (int)(sc->prev_word_end - sc->prev_word_start), sc->s + sc->prev_word_start);
+        const nr_sp_entry *a = kl < (int)sizeof key ? nr_sp_get(&sc->r->numbers, key, (size_t)kl) : NULL;
+        if (a)
+            w = a->val[0];
+    }
     emit_num(sc, m);
     emit_s(sc, w);
     nr_buf_addc(sc->out, ' ');
@@ -771,14 +821,22 @@ static int roman_value(char c) {
         return 5;
     case 'X':
         return 10;
+    case 'L':
+        return 50;
+    case 'C':
+        return 100;
     default:
         return 0;
     }
 }
 
-/* The value of an I/V/X Roman numeral written canonically, or 0. */
+/* The value of a Roman numeral (I V X L C) written canonically, or 0.
+ * L and C only in numerals of three letters or more: "CV", "XL" are more
+ * often abbreviations. */
 static unsigned roman(const char *s, size_t n) {
-    if (!n || n > 8)
+    if (!n || n > 9)
+        return 0;
+    if (n < 3 && (memchr(s, 'L', n) || memchr(s, 'C', n)))
         return 0;
     unsigned v = 0;
     for (size_t k = 0; k < n; k++) {
@@ -788,19 +846,21 @@ static unsigned roman(const char *s, size_t n) {
         v += (unsigned)(a < b ? -a : a);
     }
     /* canonical check: write it back */
-    static const char *const tens[] = {"", "X", "XX", "XXX"};
+    static const char *const hundreds[] = {"", "C", "CC", "CCC"};
+    static const char *const tens[] = {"", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC"};
     static const char *const ones[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"};
-    if (v == 0 || v >= 40)
+    if (v == 0 || v >= 400)
         return 0;
-    char back[16];
-    int bl = snprintf(back, sizeof back, "%s%s", tens[v / 10], ones[v % 10]);
+    char back[24];
+    int bl = snprintf(back, sizeof back, "%s%s%s", hundreds[v / 100], tens[v / 10 % 10],
+                      ones[v % 10]);
     return ((size_t)bl == n && !memcmp(back, s, n)) ? v : 0;
 }
 
 /* "XIXe", "Ier", "IIe": a Roman numeral carrying an ordinal suffix. */
 static bool try_roman_ordinal(scan *sc, size_t wend) {
     size_t p = sc->i;
-    while (p < wend && roman_value(sc->s[p]))
+    while (p < wend && roman_value(sc->s[p]) && roman_value(sc->s[p]) <= 10)
         p++;
     unsigned v = roman(sc->s + sc->i, p - sc->i);
     bool fem;
@@ -818,29 +878,37 @@ static bool try_roman_ordinal(scan *sc, size_t wend) {
 static bool try_roman_after_name(scan *sc, size_t wend) {
     size_t len = wend - sc->i;
     unsigned v = roman(sc->s + sc->i, len);
-    if (!v || len < 2 || !prev_is_name(sc, sc->i))
+    if (!v || !prev_is_name(sc, sc->i))
         return false;
     const char *style = num_val(sc, "roman-after-name");
     if (!style)
         return false;
     const char *card = num_val(sc, "roman-cardinal-after");
-    bool cardinal = !strcmp(style, "cardinal");
-    if (card && !cardinal) {
+    bool cardinal = !strcmp(style, "cardinal"), listed = false;
+    if (card) {
         size_t pl = sc->prev_end - sc->prev_start;
         for (const char *c = card; *c;) {
             const char *sp = strchr(c, ' ');
             size_t cl = sp ? (size_t)(sp - c) : strlen(c);
             if (cl == pl && !memcmp(c, sc->s + sc->prev_start, pl))
-                cardinal = true;
+                listed = true;
             c += cl;
             while (*c == ' ')
                 c++;
         }
     }
+    /* a lone I, V or X only after a listed word ("World War I"), or where
+     * the language allows it ("Charles X") */
+    const char *single = num_val(sc, "roman-single-letters");
+    if (len < 2 && !listed && !(single && strchr(single, sc->s[sc->i])))
+        return false;
+    cardinal = cardinal || listed;
     nr_buf w;
     nr_buf_init(&w);
     if (cardinal) {
         nr_sp_cardinal(sc->r, v, &w);
+        if (w.len && w.data[0] >= 'a' && w.data[0] <= 'z' && !sc->fr)
+            w.data[0] = (char)(w.data[0] - 32);
     } else {
         const char *the = num_val(sc, "roman-article");
         if (the) {
@@ -865,6 +933,14 @@ static bool try_roman_after_name(scan *sc, size_t wend) {
 /* Spells an acronym so eSpeak says its letters: "A.F.P". */
 static void emit_spelled(scan *sc, size_t a, size_t b) {
     nr_buf *o = sc->out;
+    /* eSpeak reads a capital "L'" before spelled letters as "L apostrophe" */
+    size_t ol = o->len;
+    if (ol >= 2 && o->data[ol - 1] == '\'' && o->data[ol - 2] == 'L' &&
+        (ol == 2 || !is_alnum((unsigned char)o->data[ol - 3])))
+        o->data[ol - 2] = 'l';
+    else if (ol >= 4 && !memcmp(o->data + ol - 3, "\xE2\x80\x99", 3) && o->data[ol - 4] == 'L' &&
+             (ol == 4 || !is_alnum((unsigned char)o->data[ol - 5])))
+        o->data[ol - 4] = 'l';
     for (size_t p = a, l; p < b; p += l) {
         cp_at(sc, p, &l);
         if (p > a)
@@ -986,25 +1062,66 @@ static bool try_acronym(scan *sc, size_t wend) {
     return true;
 }
 
-/* keep_lang: rewrites a foreign-looking ending that would make eSpeak switch
- * to English phonemes ("Blinken" -> "Blinkène"), from keep-lang.txt. */
+/* keep_lang: respells a name that would make eSpeak switch to English
+ * phonemes ("Blinken" -> "Blinkène"), by keep-lang.txt: "=Word" replaces
+ * a whole word, "^x" a start, "x$" an end, "x" anything, longest first. */
 static bool try_keep_lang(scan *sc, size_t wend) {
-    if (!sc->ctx || !sc->ctx->keep_lang || !sc->r->keeplang.count)
-        return false;
     size_t wl = wend - sc->i;
-    for (size_t el = wl > 6 ? 6 : wl - 1; el >= 2; el--) {
-        const nr_sp_entry *e = nr_sp_get(&sc->r->keeplang, sc->s + wend - el, el);
-        if (!e)
-            continue;
-        emit_words(sc, sc->s + sc->i, wl - el);
-        nr_buf_adds(sc->out, e->val[0]);
+    if (!sc->ctx || !sc->ctx->keep_lang || !sc->r->keeplang.count || wl > 64 ||
+        !nr_sp_is_upper(cp_at(sc, sc->i, NULL)) || caps_span(sc, sc->i, wend))
+        return false;
+    const char *w = sc->s + sc->i;
+    char key[80];
+    key[0] = '=';
+    memcpy(key + 1, w, wl);
+    const nr_sp_entry *e = nr_sp_get(&sc->r->keeplang, key, wl + 1);
+    if (e) {
+        emit_s(sc, e->val[0]);
         sc->i = wend;
         return true;
     }
-    return false;
+    nr_buf o;
+    nr_buf_init(&o);
+    bool changed = false;
+    for (size_t p = 0; p < wl;) {
+        const nr_sp_entry *hit = NULL;
+        for (size_t k = wl - p < 6 ? wl - p : 6; k >= 1 && !hit; k--) {
+            if (p == 0) {
+                key[0] = '^';
+                memcpy(key + 1, w, k);
+                if ((hit = nr_sp_get(&sc->r->keeplang, key, k + 1)))
+                    break;
+            }
+            if (p + k == wl) {
+                memcpy(key, w + p, k);
+                key[k] = '$';
+                if ((hit = nr_sp_get(&sc->r->keeplang, key, k + 1)))
+                    break;
+            }
+            hit = nr_sp_get(&sc->r->keeplang, w + p, k);
+        }
+        if (hit) {
+            /* the loop breaks with k unchanged; recover it from the key */
+            size_t kl = hit->klen - (hit->key[0] == '^' || hit->key[hit->klen - 1] == '$');
+            nr_buf_adds(&o, hit->val[0]);
+            p += kl;
+            changed = true;
+        } else {
+            nr_buf_addc(&o, w[p]);
+            p++;
+        }
+    }
+    if (changed && nr_buf_ok(&o))
+        emit_words(sc, o.data, o.len);
+    nr_buf_free(&o);
+    if (changed)
+        sc->i = wend;
+    return changed;
 }
 
 static void note_word(scan *sc, size_t start, size_t end) {
+    sc->prev_word_start = start;
+    sc->prev_word_end = end;
     sc->prev_start = start;
     sc->prev_end = end;
     sc->prev_cap = nr_sp_is_upper(cp_at(sc, start, NULL));
@@ -1026,6 +1143,30 @@ static bool host_char(char c) {
            c == '.';
 }
 
+static bool known_tld(const scan *sc, const char *t, size_t n);
+
+/* A label of a host or address: short unpronounceable ones ("afp", "bbc")
+ * are spelled, like acronyms; top-level domains stay as written. */
+static void emit_label(scan *sc, const char *w, size_t n) {
+    char up[8];
+    bool letters = n <= 4;
+    for (size_t k = 0; k < n && letters; k++) {
+        letters = (w[k] | 0x20) >= 'a' && (w[k] | 0x20) <= 'z';
+        if (letters)
+            up[k] = (char)(w[k] & ~0x20);
+    }
+    if (!letters || n < 2 || known_tld(sc, w, n) || pronounceable(up, n)) {
+        emit_words(sc, w, n);
+        return;
+    }
+    emit_words(sc, "", 0);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            nr_buf_addc(sc->out, '.');
+        nr_buf_addc(sc->out, up[k]);
+    }
+}
+
 /* Says a host name: its labels joined by the language's "dot". */
 static void emit_host(scan *sc, const char *h, size_t n) {
     const char *dot = nr_sp_val(&sc->r->symbols, "dot");
@@ -1035,7 +1176,7 @@ static void emit_host(scan *sc, const char *h, size_t n) {
             if (k > a) {
                 if (a)
                     emit_s(sc, dot ? dot : ".");
-                emit_words(sc, h + a, k - a);
+                emit_label(sc, h + a, k - a);
             }
             a = k + 1;
         }
@@ -1152,8 +1293,17 @@ static bool try_emoji(scan *sc, uint32_t c) {
         if (e) {
             emit_s(sc, e->val[0]);
             emit_end(sc, p);
+            sc->i = p;
+            return true;
         }
     }
+    /* dropped: no double space where it stood */
+    nr_buf *o = sc->out;
+    if (!o->len || o->data[o->len - 1] == ' ' || o->data[o->len - 1] == '\n')
+        p = skip_hspace(sc, p);
+    if (p >= sc->n)
+        while (o->len && o->data[o->len - 1] == ' ')
+            o->data[--o->len] = '\0';
     sc->i = p;
     return true;
 }
@@ -1166,7 +1316,7 @@ static bool try_symbol(scan *sc, uint32_t c, size_t l) {
     const char *key = NULL;
     char kb[8];
     if (c == '#') {
-        key = is_digit(nc) ? "#" : nr_sp_is_letter(nc) ? "#tag" : NULL;
+        key = is_digit(nc) ? "number-sign" : nr_sp_is_letter(nc) ? "hashtag" : NULL;
     } else if (c == '@') {
         key = nr_sp_is_letter(nc) ? "@" : NULL;
     } else if (c == '+' || c == '=') {
@@ -1194,7 +1344,8 @@ static bool try_symbol(scan *sc, uint32_t c, size_t l) {
 
 static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *text, size_t len,
                            nr_buf *out) {
-    scan sc = {.ctx = ctx, .r = r, .s = text, .n = len, .out = out, .prev_end = SIZE_MAX};
+    scan sc = {.ctx = ctx, .r = r, .s = text, .n = len, .out = out, .prev_end = SIZE_MAX,
+               .prev_word_end = SIZE_MAX};
     const char *speller = nr_sp_val(&r->numbers, "speller");
     sc.fr = speller && !strcmp(speller, "fr");
     while (sc.i < sc.n) {
@@ -1257,8 +1408,18 @@ static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *te
                 copy_to(&sc, letters_end(&sc, sc.i));
             continue;
         }
-        if (c == '+' && token_start && try_phone(&sc))
+        if ((c == '+' || c == '(') && token_start && try_phone(&sc))
             continue;
+        if ((c == '-' || c == 0x2212) && token_start && is_digit(cp_at(&sc, sc.i + l, NULL)) &&
+            (sc.i == 0 || is_hspace(pc) || pc == '(' || pc == '\n')) {
+            const char *minus = nr_sp_val(&r->symbols, "minus");
+            if (minus) { /* eSpeak drops "-" before a number in French */
+                emit_s(&sc, minus);
+                nr_buf_addc(out, ' ');
+                sc.i += l;
+                continue;
+            }
+        }
         if (try_money_before(&sc) || try_emoji(&sc, c) || try_symbol(&sc, c, l))
             continue;
         if (c == '\'' || c == 0x2019) { /* "the '90s" */
