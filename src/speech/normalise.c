@@ -559,9 +559,10 @@ static bool try_phone(scan *sc) {
         bool pairs = ng == 5 && sc->s[groups[0][0]] == '0';
         for (int k = 0; k < ng && pairs; k++)
             pairs = groups[k][1] - groups[k][0] == 2;
-        bool nanp = ng == 3 && groups[0][1] - groups[0][0] == 3 &&
-                    groups[1][1] - groups[1][0] == 3 && groups[2][1] - groups[2][0] == 4 &&
-                    sc->s[groups[0][1]] != ' ';
+        int f = (ng == 4 && groups[0][1] - groups[0][0] == 1 && sc->s[groups[0][0]] == '1');
+        bool nanp = ng == 3 + f && groups[f][1] - groups[f][0] == 3 &&
+                    groups[f + 1][1] - groups[f + 1][0] == 3 &&
+                    groups[f + 2][1] - groups[f + 2][0] == 4 && sc->s[groups[f][1]] != ' ';
         if (!pairs && !nanp)
             return false;
     }
