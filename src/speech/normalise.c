@@ -743,9 +743,11 @@ static bool try_range(scan *sc, const num *m) {
     if (sc->prev_word_end != SIZE_MAX && skip_hspace(sc, sc->prev_word_end) == m->start) {
         /* "entre 12 et 15", "between 12 and 15" */
         char key[48];
-        int kl = snprintf(key, sizeof key, "range-after:%.*s",
-                          (int)(sc->prev_word_end - sc->prev_word_start), sc->s + sc->prev_word_start);
-        const nr_sp_entry *a = kl < (int)sizeof key ? nr_sp_get(&sc->r->numbers, key, (size_t)kl) : NULL;
+        int kl =
+            snprintf(key, sizeof key, "range-after:%.*s",
+                     (int)(sc->prev_word_end - sc->prev_word_start), sc->s + sc->prev_word_start);
+        const nr_sp_entry *a =
+            kl < (int)sizeof key ? nr_sp_get(&sc->r->numbers, key, (size_t)kl) : NULL;
         if (a)
             w = a->val[0];
     }
@@ -853,8 +855,8 @@ static unsigned roman(const char *s, size_t n) {
     if (v == 0 || v >= 400)
         return 0;
     char back[24];
-    int bl = snprintf(back, sizeof back, "%s%s%s", hundreds[v / 100], tens[v / 10 % 10],
-                      ones[v % 10]);
+    int bl =
+        snprintf(back, sizeof back, "%s%s%s", hundreds[v / 100], tens[v / 10 % 10], ones[v % 10]);
     return ((size_t)bl == n && !memcmp(back, s, n)) ? v : 0;
 }
 
@@ -1345,7 +1347,12 @@ static bool try_symbol(scan *sc, uint32_t c, size_t l) {
 
 static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *text, size_t len,
                            nr_buf *out) {
-    scan sc = {.ctx = ctx, .r = r, .s = text, .n = len, .out = out, .prev_end = SIZE_MAX,
+    scan sc = {.ctx = ctx,
+               .r = r,
+               .s = text,
+               .n = len,
+               .out = out,
+               .prev_end = SIZE_MAX,
                .prev_word_end = SIZE_MAX};
     const char *speller = nr_sp_val(&r->numbers, "speller");
     sc.fr = speller && !strcmp(speller, "fr");
@@ -1407,6 +1414,12 @@ static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *te
                 do_word(&sc);
             else
                 copy_to(&sc, letters_end(&sc, sc.i));
+            continue;
+        }
+        if (c == '-' && nr_sp_is_letter(pc) && is_digit(cp_at(&sc, sc.i + 1, NULL)) &&
+            !is_digit(cp_at(&sc, digits_end(&sc, sc.i + 1), NULL))) {
+            nr_buf_addc(out, ' '); /* "COVID-19" without eSpeak's pause */
+            sc.i++;
             continue;
         }
         if ((c == '+' || c == '(') && token_start && try_phone(&sc))
