@@ -134,7 +134,8 @@ typedef struct nr_event {
     size_t start, end;
 } nr_event;
 
-/* Receives audio in order: N mono int16 samples at nr_sample_rate(), then
+/* Receives audio in order: N mono int16 samples at nr_sample_rate() (PCM is
+ * NULL when N is 0, for events alone), then
  * the events that fall in them. Returns 0 to go on, non-zero to stop
  * (rendering then returns NR_E_ABORTED). */
 typedef int (*nr_audio_fn)(void *user, const int16_t *pcm, size_t n, const nr_event *ev,
@@ -156,6 +157,14 @@ NR_API nr_status nr_render_to_file(nr_narrator *nr, const nr_document *doc, cons
  * synthesising ahead in a thread. Blocks until done. NR_E_DEVICE when no
  * device can be opened. */
 NR_API nr_status nr_play(nr_narrator *nr, const nr_document *doc, size_t from, const char *device);
+
+/* Asks a running render or playback on NR to stop soon (it then returns
+ * NR_E_ABORTED, leaving no partial file). Async-signal-safe. */
+NR_API void nr_interrupt(nr_narrator *nr);
+
+/* Removes the temporary files of exports in progress. Async-signal-safe:
+ * for a fatal-signal handler that cannot wait for nr_interrupt to finish. */
+NR_API void nr_cleanup_on_signal(void);
 
 /* Writes one line per output device: "index<TAB>name". */
 NR_API nr_status nr_list_devices(nr_narrator *nr, FILE *out);

@@ -22,7 +22,7 @@ nr_status nr_ctx_init(nr_ctx *ctx) {
     return ctx->data ? NR_OK : NR_E_NOMEM;
 }
 
-void nr_ctx_fini(nr_ctx *ctx) {
+static void free_rules(nr_ctx *ctx) {
     for (nr_rule_cache *c = ctx->rules, *next; c; c = next) {
         next = c->next;
         if (c->free_fn)
@@ -30,8 +30,18 @@ void nr_ctx_fini(nr_ctx *ctx) {
         free(c);
     }
     ctx->rules = NULL;
+}
+
+void nr_ctx_fini(nr_ctx *ctx) {
+    free_rules(ctx);
     nr_data_free(ctx->data);
     ctx->data = NULL;
+}
+
+void nr_ctx_set_data(nr_ctx *ctx, nr_data *data) {
+    free_rules(ctx);
+    nr_data_free(ctx->data);
+    ctx->data = data;
 }
 
 nr_status nr_fail(nr_ctx *ctx, nr_status st, const char *fmt, ...) {

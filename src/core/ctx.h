@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "narrate.h"
 #include "data.h"
+#include "narrate.h"
 
 typedef enum nr_emoji_mode { NR_EMOJI_DROP, NR_EMOJI_NAME } nr_emoji_mode;
 
@@ -21,12 +21,12 @@ typedef struct nr_ctx {
     nr_data *data;
     char err[512];
     /* settings */
-    char lang[16];        /* forced language, "" = detect */
-    char voice[64];       /* forced narrator voice, "" = from the cast */
-    int rate;             /* 0 = profile default */
-    int pitch;            /* -1 = profile default */
+    char lang[16];  /* forced language, "" = detect */
+    char voice[64]; /* forced narrator voice, "" = from the cast */
+    int rate;       /* 0 = profile default */
+    int pitch;      /* -1 = profile default */
     size_t max_input;
-    bool keep_lang;       /* never let eSpeak switch language inside a text */
+    bool keep_lang; /* never let eSpeak switch language inside a text */
     nr_emoji_mode emoji;
     bool read_code;       /* read code blocks instead of announcing them */
     char cast_file[1024]; /* "" = none */
@@ -36,6 +36,9 @@ typedef struct nr_ctx {
 /* Fills CTX with defaults; the data folder is the built-in one. */
 nr_status nr_ctx_init(nr_ctx *ctx);
 void nr_ctx_fini(nr_ctx *ctx);
+
+/* Replaces the data folder; rules loaded from the old one are dropped. */
+void nr_ctx_set_data(nr_ctx *ctx, nr_data *data);
 
 /* Records a message (printf-style) and returns ST, for "return nr_fail(...)". */
 nr_status nr_fail(nr_ctx *ctx, nr_status st, const char *fmt, ...)

@@ -22,20 +22,20 @@ typedef enum nr_span_kind { NR_SPAN_NARRATION, NR_SPAN_QUOTE } nr_span_kind;
 
 typedef struct nr_span {
     nr_span_kind kind;
-    size_t start, end;   /* a quote's text between its marks, marks excluded */
-    int speaker;         /* quote: index into doc->speakers, -1 = unknown */
-    int voice;           /* index of the speaker whose voice reads it; 0 = narrator */
-    int quote;           /* quote: the quotation it belongs to (0, 1, ...); parts of one
-                            quotation (over sentences, paragraphs or an incise) share it */
-    bool embedded;       /* quote: part of the narrator's clause */
-    bool recovered;      /* quote: its closing mark was missing and was assumed */
-    bool continues;      /* quote: continues the quotation before it (same speaker) */
-    char *spoken;        /* the text as it will be said; NULL = same as the text */
+    size_t start, end; /* a quote's text between its marks, marks excluded */
+    int speaker;       /* quote: index into doc->speakers, -1 = unknown */
+    int voice;         /* index of the speaker whose voice reads it; 0 = narrator */
+    int quote;         /* quote: the quotation it belongs to (0, 1, ...); parts of one
+                          quotation (over sentences, paragraphs or an incise) share it */
+    bool embedded;     /* quote: part of the narrator's clause */
+    bool recovered;    /* quote: its closing mark was missing and was assumed */
+    bool continues;    /* quote: continues the quotation before it (same speaker) */
+    char *spoken;      /* the text as it will be said; NULL = same as the text */
 } nr_span;
 
 typedef struct nr_sentence {
     size_t start, end;
-    nr_span *spans;      /* in order; together they cover the sentence but the marks */
+    nr_span *spans; /* in order; together they cover the sentence but the marks */
     size_t n_spans;
 } nr_sentence;
 
@@ -52,31 +52,31 @@ typedef enum nr_block_kind {
 
 typedef struct nr_block {
     nr_block_kind kind;
-    size_t start, end;   /* the block's text; lines inside it are joined by one '\n' */
-    int level;           /* heading level (1..6), 0 otherwise */
-    const char *lang;    /* NULL = the document's language */
+    size_t start, end; /* the block's text; lines inside it are joined by one '\n' */
+    int level;         /* heading level (1..6), 0 otherwise */
+    const char *lang;  /* NULL = the document's language */
     nr_sentence *sents;
     size_t n_sents;
 } nr_block;
 
 typedef struct nr_dropped {
     const char *text;
-    const char *reason;  /* for a person: "reading time", "photo credit", ... */
+    const char *reason; /* for a person: "reading time", "photo credit", ... */
 } nr_dropped;
 
 typedef enum nr_gender { NR_GENDER_UNKNOWN, NR_GENDER_MALE, NR_GENDER_FEMALE } nr_gender;
 
 typedef struct nr_voice {
-    char espeak[64];     /* eSpeak voice name with variant: "fr+m3" */
-    int rate;            /* words per minute */
-    int pitch;           /* 0..99 */
-    int range;           /* 0..99 */
-    int volume;          /* 0..200, 100 normal */
+    char espeak[64]; /* eSpeak voice name with variant: "fr+m3" */
+    int rate;        /* words per minute */
+    int pitch;       /* 0..99 */
+    int range;       /* 0..99 */
+    int volume;      /* 0..200, 100 normal */
 } nr_voice;
 
 typedef struct nr_speaker {
-    const char *id;      /* "narrator", "s1", "s2", ... */
-    const char *name;    /* fullest name the article gives; NULL for the narrator */
+    const char *id;   /* "narrator", "s1", "s2", ... */
+    const char *name; /* fullest name the article gives; NULL for the narrator */
     nr_gender gender;
     const char **mentions;
     size_t n_mentions;
@@ -90,19 +90,19 @@ typedef struct nr_pauses {
 
 typedef struct nr_doc {
     nr_arena *arena;
-    char *text;          /* NUL-terminated */
+    char *text; /* NUL-terminated */
     size_t len;
-    const char *name;    /* input name for messages */
-    const char *format;  /* "text", "html", "markdown" */
-    const char *encoding;/* what the input was in: "UTF-8", "WINDOWS-1252", ... */
-    char lang[16];       /* BCP 47-ish code: "fr", "en", "en-us" */
+    const char *name;     /* input name for messages */
+    const char *format;   /* "text", "html", "markdown" */
+    const char *encoding; /* what the input was in: "UTF-8", "WINDOWS-1252", ... */
+    char lang[16];        /* BCP 47-ish code: "fr", "en", "en-us" */
     const char *title;
     const char *byline;
-    nr_vec blocks;       /* nr_block */
-    nr_vec dropped;      /* nr_dropped */
-    nr_vec speakers;     /* nr_speaker; [0] is the narrator once cast */
+    nr_vec blocks;   /* nr_block */
+    nr_vec dropped;  /* nr_dropped */
+    nr_vec speakers; /* nr_speaker; [0] is the narrator once cast */
     nr_pauses pauses;
-    float title_rate;    /* the title's rate as a factor of the narrator's */
+    float title_rate; /* the title's rate as a factor of the narrator's */
 } nr_doc;
 
 /* A new empty document owning a copy of TEXT. NULL on out-of-memory. */

@@ -247,9 +247,9 @@ char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
     nr_buf_init(&s.out);
     nr_vec_init(&s.map, sizeof(size_t));
     s.want_map = map != NULL;
-    size_t token = 0;   /* characters in the current token */
-    size_t dotted = 0;  /* single letters followed by '.' in a row */
-    size_t apos_s = 0;  /* "'s" suffixes in a row */
+    size_t token = 0;  /* characters in the current token */
+    size_t dotted = 0; /* single letters followed by '.' in a row */
+    size_t apos_s = 0; /* "'s" suffixes in a row */
     uint32_t prev = ' ', prev2 = ' ';
     for (size_t i = 0; i < len;) {
         uint32_t cp;

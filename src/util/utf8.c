@@ -98,9 +98,21 @@ bool nr_utf8_valid(const char *s, size_t n) {
 
 bool nr_is_space(uint32_t cp) {
     switch (cp) {
-    case ' ': case '\t': case '\n': case '\r': case '\v': case '\f':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000: case 0xFEFF:
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '\v':
+    case '\f':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+    case 0xFEFF:
         return true;
     default:
         return cp >= 0x2000 && cp <= 0x200A;

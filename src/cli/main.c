@@ -1,0 +1,349 @@
+/* narrate: the command. Options in, public API calls, exit status out;
+ * everything else lives in libnarrate. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "narrate.h"
+
+/* Exit statuses, documented in --help, README.md and narrate.1. */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAIL = 1,     /* the speech engine or the system failed */
+    EXIT_USAGE = 2,    /* bad option or option value */
+    EXIT_INPUT = 3,    /* the article cannot be read, or is not text */
+    EXIT_OUTPUT = 4,   /* the output cannot be written */
+    EXIT_DEVICE = 5,   /* no audio output device */
+    EXIT_DATA = 6,     /* a voices, cast or lexicon file is malformed */
+    EXIT_SIGNAL = 130, /* interrupted (SIGINT, SIGTERM) */
+};
+
+static const char usage_text[] =
+    "Usage: narrate [OPTION]... [ARTICLE]\n"
+    "Read an article aloud, or into an audio file.\n"
+    "ARTICLE is a text, HTML or Markdown file; '-' or a pipe reads standard input.\n"
+    "With no ARTICLE, narrate reads its built-in sample article.\n"
+    "\n"
+    "  -o, --output FILE     write the narration to FILE (.wav) instead of playing it\n"
+    "      --plan            print the narration plan as JSON (narrate-plan/1)\n"
+    "  -v, --voice NAME      eSpeak NG voice for the narrator, e.g. fr+m3\n"
+    "  -l, --lang CODE       language of the article, e.g. fr, en-us (default: detected)\n"
+    "  -s, --rate WPM        speaking rate in words per minute, 80..900 (default 175)\n"
+    "  -p, --pitch N         narrator's pitch, 0..99 (default 50)\n"
+    "      --voices DIR      use voice profiles and language tables from DIR first\n"
+    "      --cast FILE       voices for named speakers (see docs/cast.md)\n"
+    "      --keep-lang       never switch to another language's pronunciation\n"
+    "      --emoji MODE      drop (default) or name emoji\n"
+    "      --max-input BYTES largest input accepted (default 268435456)\n"
+    "      --device NAME     play on the output device NAME\n"
+    "      --list-devices    list audio output devices\n"
+    "      --list-voices     list eSpeak NG voices\n"
+    "  -q, --quiet           do not play; print nothing but errors\n"
+    "  -h, --help            show this help\n"
+    "      --version         show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 engine or system failure, 2 bad option, 3 unreadable\n"
+    "or empty input, 4 output not writable, 5 no audio device, 6 malformed voices\n"
+    "data, 130 interrupted.\n";
+
+static nr_narrator *narrator;
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig) {
+    if (signalled) { /* a second signal: leave now, without a partial file */
+        nr_cleanup_on_signal();
+        _exit(EXIT_SIGNAL);
+    }
+    signalled = sig;
+    nr_interrupt(narrator);
+}
+
+static int exit_for(nr_status st, bool output_phase) {
+    switch (st) {
+    case NR_OK:
+        return EXIT_OK;
+    case NR_E_ARG:
+    case NR_E_VOICE:
+        return EXIT_USAGE;
+    case NR_E_INPUT:
+    case NR_E_TOO_LARGE:
+        return EXIT_INPUT;
+    case NR_E_IO:
+        return output_phase ? EXIT_OUTPUT : EXIT_INPUT;
+    case NR_E_FORMAT:
+        return EXIT_OUTPUT;
+    case NR_E_DEVICE:
+        return EXIT_DEVICE;
+    case NR_E_DATA:
+        return EXIT_DATA;
+    case NR_E_ABORTED:
+        return EXIT_SIGNAL;
+    default:
+        return EXIT_FAIL;
+    }
+}
+
+/* "narrate: NAME: message", one line. */
+static int fail(const char *name, nr_status st, bool output_phase) {
+    const char *detail = nr_narrator_error(narrator);
+    if (!*detail)
+        detail = nr_strerror(st);
+    if (name)
+        fprintf(stderr, "narrate: %s: %s\n", name, detail);
+    else
+        fprintf(stderr, "narrate: %s\n", detail);
+    return exit_for(st, output_phase);
+}
+
+static bool parse_int(const char *s, long lo, long hi, int *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+typedef struct options {
+    const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *input;
+    int rate, pitch;
+    size_t max_input;
+    bool plan, quiet, list_voices, list_devices, keep_lang;
+} options;
+
+enum {
+    OPT_PLAN = 256,
+    OPT_VOICES,
+    OPT_CAST,
+    OPT_DEVICE,
+    OPT_LIST_DEVICES,
+    OPT_LIST_VOICES,
+    OPT_VERSION,
+    OPT_KEEP_LANG,
+    OPT_EMOJI,
+    OPT_MAX_INPUT
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "narrate: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'narrate --help' for more information.\n");
+    return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_options(int argc, char **argv, options *o) {
+    static const struct option longs[] = {{"output", required_argument, 0, 'o'},
+                                          {"plan", no_argument, 0, OPT_PLAN},
+                                          {"voice", required_argument, 0, 'v'},
+                                          {"lang", required_argument, 0, 'l'},
+                                          {"rate", required_argument, 0, 's'},
+                                          {"pitch", required_argument, 0, 'p'},
+                                          {"voices", required_argument, 0, OPT_VOICES},
+                                          {"cast", required_argument, 0, OPT_CAST},
+                                          {"device", required_argument, 0, OPT_DEVICE},
+                                          {"list-devices", no_argument, 0, OPT_LIST_DEVICES},
+                                          {"list-voices", no_argument, 0, OPT_LIST_VOICES},
+                                          {"quiet", no_argument, 0, 'q'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {"version", no_argument, 0, OPT_VERSION},
+                                          {"keep-lang", no_argument, 0, OPT_KEEP_LANG},
+                                          {"emoji", required_argument, 0, OPT_EMOJI},
+                                          {"max-input", required_argument, 0, OPT_MAX_INPUT},
+                                          {0, 0, 0, 0}};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_PLAN:
+            o->plan = true;
+            break;
+        case 'v':
+            o->voice = optarg;
+            break;
+        case 'l':
+            o->lang = optarg;
+            break;
+        case 's':
+            if (!parse_int(optarg, 80, 900, &o->rate))
+                return usage_error("--rate: '%s' is not a rate in words per minute (80..900)",
+                                   optarg);
+            break;
+        case 'p':
+            if (!parse_int(optarg, 0, 99, &o->pitch))
+                return usage_error("--pitch: '%s' is not a pitch (0..99)", optarg);
+            break;
+        case OPT_VOICES:
+            o->voices = optarg;
+            break;
+        case OPT_CAST:
+            o->cast = optarg;
+            break;
+        case OPT_DEVICE:
+            o->device = optarg;
+            break;
+        case OPT_LIST_DEVICES:
+            o->list_devices = true;
+            break;
+        case OPT_LIST_VOICES:
+            o->list_voices = true;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("narrate %s\n", NR_VERSION);
+            return EXIT_OK;
+        case OPT_KEEP_LANG:
+            o->keep_lang = true;
+            break;
+        case OPT_EMOJI:
+            if (strcmp(optarg, "drop") && strcmp(optarg, "name"))
+                return usage_error("--emoji: '%s' is not 'drop' or 'name'", optarg);
+            o->emoji = optarg;
+            break;
+        case OPT_MAX_INPUT: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || v == 0 || optarg[0] == '-')
+                return usage_error("--max-input: '%s' is not a number of bytes", optarg);
+            o->max_input = (size_t)v;
+            break;
+        }
+        case ':':
+            return usage_error("%s needs a value", argv[optind - 1]);
+        default:
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind + 1 < argc)
+        return usage_error("one article at a time; got '%s' and '%s'", argv[optind],
+                           argv[optind + 1]);
+    o->input = optind < argc ? argv[optind] : NULL;
+    return -1;
+}
+
+static nr_status apply_settings(const options *o) {
+    nr_status st = NR_OK;
+    if (o->voices && st == NR_OK)
+        st = nr_set_voices_dir(narrator, o->voices);
+    if (o->lang && st == NR_OK)
+        st = nr_set_lang(narrator, o->lang);
+    if (o->voice && st == NR_OK)
+        st = nr_set_voice(narrator, o->voice);
+    if (o->rate && st == NR_OK)
+        st = nr_set_rate(narrator, o->rate);
+    if (o->pitch >= 0 && st == NR_OK)
+        st = nr_set_pitch(narrator, o->pitch);
+    if (o->cast && st == NR_OK)
+        st = nr_set_cast_file(narrator, o->cast);
+    if (o->keep_lang && st == NR_OK)
+        st = nr_set_option(narrator, "keep-lang", "1");
+    if (o->emoji && st == NR_OK)
+        st = nr_set_option(narrator, "emoji", o->emoji);
+    if (o->max_input && st == NR_OK)
+        st = nr_set_max_input(narrator, o->max_input);
+    return st;
+}
+
+/* Standard input counts as the article when it is a pipe or a file. */
+static bool stdin_is_piped(void) {
+    struct stat st;
+    return !isatty(0) && fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+static nr_status load(const options *o, nr_document **doc, const char **name) {
+    if (o->input) {
+        *name = o->input;
+        return nr_document_from_file(narrator, o->input, doc);
+    }
+    if (stdin_is_piped()) {
+        *name = "stdin";
+        nr_status st = nr_document_from_file(narrator, "-", doc);
+        /* an empty pipe with no article named: the user gets the sample */
+        if (st != NR_E_INPUT || strcmp(nr_narrator_error(narrator), "the input is empty"))
+            return st;
+    }
+    *name = "sample";
+    size_t len;
+    const char *text = nr_sample_article(&len);
+    return nr_document_from_memory(narrator, text, len, "sample", doc);
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static int run(const options *o) {
+    nr_status st = apply_settings(o);
+    if (st != NR_OK)
+        return fail(NULL, st, false);
+    if (o->list_voices)
+        return (st = nr_list_voices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
+    if (o->list_devices)
+        return (st = nr_list_devices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
+    nr_document *doc = NULL;
+    const char *name = NULL;
+    st = load(o, &doc, &name);
+    if (st != NR_OK)
+        return fail(name, st, false);
+    int code = EXIT_OK;
+    if (o->plan) {
+        st = nr_document_write_plan(doc, stdout);
+        if (st != NR_OK)
+            code = fail("standard output", st, true);
+    } else if (o->output) {
+        st = nr_render_to_file(narrator, doc, o->output);
+        if (st != NR_OK)
+            code = fail(NULL, st, true);
+    } else if (!o->quiet) {
+        st = nr_play(narrator, doc, 0, o->device);
+        if (st != NR_OK)
+            code = fail(NULL, st, true);
+    }
+    nr_document_free(doc);
+    return code;
+}
+
+int main(int argc, char **argv) {
+    options o = {.pitch = -1};
+    int code = parse_options(argc, argv, &o);
+    if (code >= 0)
+        return code;
+    if (nr_narrator_new(&narrator) != NR_OK) {
+        fprintf(stderr, "narrate: out of memory\n");
+        return EXIT_FAIL;
+    }
+    install_signals();
+    code = run(&o);
+    nr_narrator_free(narrator);
+    if (signalled)
+        code = EXIT_SIGNAL;
+    return code;
+}

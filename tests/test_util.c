@@ -1,0 +1,103 @@
+/* Unit tests of src/util: UTF-8, buffers, arena. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/utf8.h"
+
+static void test_decode(void) {
+    static const struct {
+        const char *in;
+        size_t len;
+        uint32_t cp;
+        size_t used;
+    } cases[] = {
+        {"A", 1, 'A', 1},
+        {"\xC3\xA9", 2, 0xE9, 2},            /* é */
+        {"\xE2\x80\xAF", 3, 0x202F, 3},      /* narrow no-break space */
+        {"\xF0\x9F\x98\x80", 4, 0x1F600, 4}, /* emoji */
+        {"\xC0\xAF", 2, 0xFFFD, 1},          /* overlong '/' */
+        {"\xED\xA0\x80", 3, 0xFFFD, 1},      /* lone surrogate */
+        {"\xE2\x80", 2, 0xFFFD, 1},          /* truncated */
+        {"\xFF", 1, 0xFFFD, 1},
+        {"\x80", 1, 0xFFFD, 1},             /* stray continuation */
+        {"\xF4\x90\x80\x80", 4, 0xFFFD, 1}, /* above U+10FFFF */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint32_t cp;
+        size_t used = nr_utf8_decode(cases[i].in, cases[i].len, &cp);
+        CHECK(cp == cases[i].cp && used == cases[i].used, "case %zu: U+%04X over %zu", i, cp, used);
+    }
+}
+
+static void test_encode_roundtrip(void) {
+    static const uint32_t cps[] = {0x41, 0xE9, 0x7FF, 0x800, 0xFFFC, 0x10000, 0x10FFFF};
+    for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+        char out[4];
+        uint32_t back;
+        size_t n = nr_utf8_encode(cps[i], out);
+        nr_utf8_decode(out, n, &back);
+        CHECK(back == cps[i], "U+%04X came back as U+%04X", cps[i], back);
+    }
+    char out[4];
+    uint32_t back;
+    nr_utf8_decode(out, nr_utf8_encode(0xD800, out), &back);
+    CHECK(back == 0xFFFD, "a surrogate encodes as U+FFFD, got U+%04X", back);
+}
+
+static void test_valid_and_back(void) {
+    CHECK(nr_utf8_valid("caf\xC3\xA9", 5), "valid UTF-8");
+    CHECK(!nr_utf8_valid("caf\xE9", 4), "Latin-1 byte is invalid");
+    CHECK(nr_utf8_valid("\xEF\xBF\xBD", 3), "U+FFFD itself is valid");
+    uint32_t cp;
+    const char *s = "a\xC3\xA9";
+    CHECK(nr_utf8_decode_back(s, 3, &cp) == 2 && cp == 0xE9, "back over é");
+    CHECK(nr_utf8_decode_back(s, 1, &cp) == 1 && cp == 'a', "back over a");
+    CHECK(nr_utf8_count("\xC2\xAB x \xC2\xBB", 7) == 5, "five code points");
+    CHECK(nr_is_space(0xA0) && nr_is_space(0x202F) && nr_is_space(0x2009) && !nr_is_space('x'),
+          "spaces");
+}
+
+static void test_buf(void) {
+    nr_buf b;
+    nr_buf_init(&b);
+    for (int i = 0; i < 1000; i++)
+        nr_buf_printf(&b, "%d,", i);
+    CHECK(nr_buf_ok(&b) && b.len == 3890, "printf grows: %zu", b.len);
+    CHECK(!strncmp(b.data + b.len - 4, "999,", 4) && b.data[b.len] == '\0', "NUL kept");
+    size_t len;
+    char *s = nr_buf_take(&b, &len);
+    CHECK(s && len == 3890 && b.data == NULL, "take hands over");
+    free(s);
+    nr_vec v;
+    nr_vec_init(&v, sizeof(int));
+    for (int i = 0; i < 100; i++)
+        *(int *)nr_vec_push(&v) = i;
+    CHECK(v.len == 100 && NR_VEC_AT(&v, int, 99) == 99, "vec holds 100");
+    nr_vec_free(&v);
+}
+
+static void test_arena(void) {
+    nr_arena *a = nr_arena_new();
+    char *big = nr_arena_alloc(a, 1 << 20);
+    CHECK(big && big[12345] == 0, "a large block is zeroed");
+    for (int i = 0; i < 10000; i++) {
+        char *p = nr_arena_strdup(a, "hello");
+        CHECK(p && !strcmp(p, "hello") && ((uintptr_t)p & 15) == 0, "aligned copy %d", i);
+        if (!p)
+            break;
+    }
+    CHECK(nr_arena_memdup(a, "x", 0, 1) == NULL, "empty memdup is NULL");
+    nr_arena_free(a);
+    nr_arena_free(NULL);
+}
+
+int main(void) {
+    test_decode();
+    test_encode_roundtrip();
+    test_valid_and_back();
+    test_buf();
+    test_arena();
+    return check_done("test_util");
+}
