@@ -525,8 +525,8 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
     bool word_before = seg_letter(before) || before == ')';
     size_t k = closers_end(sc, j, dots == 1 && !qe && !ell, word_before);
     *cont = k;
-    if (i < sc->hold)
-        return false;
+    if (i < sc->hold && k <= sc->hold)
+        return false; /* inside a bracket, unless it closes here: "(at last.) Then" */
     size_t n = skip_sp(s, k, e);
     if (n >= e)
         return false;
