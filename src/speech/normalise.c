@@ -61,9 +61,14 @@ static size_t skip_space(const scan *sc, size_t pos) {
 
 static size_t letters_end(const scan *sc, size_t pos) {
     size_t l;
-    while (pos < sc->n && nr_sp_is_letter(cp_at(sc, pos, &l)))
+    for (;;) {
+        while (pos < sc->n && (unsigned char)((sc->s[pos] | 0x20) - 'a') < 26)
+            pos++; /* ASCII letters: the common case, without decoding */
+        if (pos >= sc->n || (unsigned char)sc->s[pos] < 0x80 ||
+            !nr_sp_is_letter(cp_at(sc, pos, &l)))
+            return pos;
         pos += l;
-    return pos;
+    }
 }
 
 static size_t digits_end(const scan *sc, size_t pos) {
@@ -297,6 +302,8 @@ static const nr_sp_entry *scale_at(const scan *sc, size_t pos, size_t *end) {
 static const nr_sp_entry *currency_at(const scan *sc, size_t pos, size_t *end) {
     size_t p = pos, ends[4];
     int k = 0;
+    if (pos >= sc->n || !sc->r->currency_first[(unsigned char)sc->s[pos]])
+        return NULL;
     for (; k < 3 && p < sc->n; k++) {
         size_t l;
         uint32_t c = cp_at(sc, p, &l);
@@ -863,6 +870,8 @@ static unsigned roman(const char *s, size_t n) {
 /* "XIXe", "Ier", "IIe": a Roman numeral carrying an ordinal suffix. */
 static bool try_roman_ordinal(scan *sc, size_t wend) {
     size_t p = sc->i;
+    if (!roman_value(sc->s[p]))
+        return false;
     while (p < wend && roman_value(sc->s[p]) && roman_value(sc->s[p]) <= 10)
         p++;
     unsigned v = roman(sc->s + sc->i, p - sc->i);
@@ -880,6 +889,8 @@ static bool try_roman_ordinal(scan *sc, size_t wend) {
 /* "Louis XIV", "Henry VIII", "World War II". */
 static bool try_roman_after_name(scan *sc, size_t wend) {
     size_t len = wend - sc->i;
+    if (!roman_value(sc->s[sc->i]))
+        return false;
     unsigned v = roman(sc->s + sc->i, len);
     if (!v || !prev_is_name(sc, sc->i))
         return false;
@@ -1216,8 +1227,13 @@ static bool try_web(scan *sc) {
         p += 4, url = true;
     /* a local part and '@': e-mail */
     size_t k = p;
-    while (k < left && (host_char(s[k]) || s[k] == '_' || s[k] == '+'))
+    bool dotted = false;
+    while (k < left && (host_char(s[k]) || s[k] == '_' || s[k] == '+')) {
+        dotted |= s[k] == '.' && k + 1 < left && host_char(s[k + 1]) && s[k + 1] != '.';
         k++;
+    }
+    if (!url && !dotted && (k >= left || s[k] != '@'))
+        return false; /* the common case: a plain word */
     if (!url && k < left && s[k] == '@' && k > 0) {
         size_t h = k + 1, he = h;
         while (he < left && host_char(s[he]))
@@ -1357,10 +1373,17 @@ static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *te
     const char *speller = nr_sp_val(&r->numbers, "speller");
     sc.fr = speller && !strcmp(speller, "fr");
     while (sc.i < sc.n) {
+        if (sc.s[sc.i] == ' ') { /* the commonest byte: nothing to do */
+            nr_buf_addc(out, ' ');
+            sc.i++;
+            continue;
+        }
         size_t l;
         uint32_t c = cp_at(&sc, sc.i, &l);
         uint32_t pc = 0;
-        if (sc.i)
+        if (sc.i && (unsigned char)sc.s[sc.i - 1] < 0x80)
+            pc = (unsigned char)sc.s[sc.i - 1];
+        else if (sc.i)
             nr_utf8_decode_back(sc.s, sc.i, &pc);
         bool token_start = !is_alnum(pc) && pc != '@' && pc != '.';
         if (c < 0x20 && c != '\n' && c != '\t') { /* control characters never reach eSpeak */

@@ -322,6 +322,9 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
         return NULL;
     }
     index_numbers(r);
+    for (size_t b = 0; b < NR_SP_BUCKETS; b++)
+        for (const nr_sp_entry *e = r->currency.bucket[b]; e; e = e->next)
+            r->currency_first[(unsigned char)e->key[0]] = true;
     return r;
 }
 

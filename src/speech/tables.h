@@ -60,8 +60,9 @@ typedef struct nr_speech_rules {
     /* from numbers.txt, for the number speller */
     const char *units_w[20], *tens_w[10], *hundred, *thousand, *million[2], *billion[2];
     const char *month[13];
-    bool dmy;          /* dates read day first (12/03 = 12 March) */
-    bool has_numwords; /* the language has a number speller */
+    bool dmy;                 /* dates read day first (12/03 = 12 March) */
+    bool has_numwords;        /* the language has a number speller */
+    bool currency_first[256]; /* bytes that start a currency key: a quick no */
 } nr_speech_rules;
 
 /* The loader and destructor handed to nr_ctx_rules(ctx, "speech", ...). */
