@@ -24,6 +24,7 @@ typedef struct scan {
     size_t n, i;
     nr_buf *out;
     bool fr;         /* French number grammar (speller fr) */
+    bool dcomma;     /* decimal comma; "." or a space between thousands */
     size_t prev_end; /* end of the previous word in the input, or SIZE_MAX */
     bool prev_cap;   /* it started with a capital */
     size_t prev_start;
@@ -197,7 +198,7 @@ typedef struct num {
 } num;
 
 static bool is_group_sep(const scan *sc, uint32_t c) {
-    if (sc->fr)
+    if (sc->dcomma)
         return is_hspace(c) || c == '.';
     return c == ',';
 }
@@ -230,7 +231,7 @@ static bool parse_num(const scan *sc, size_t pos, num *m) {
     m->ip_digits = tmp.len;
     m->ip = tmp.len <= 19 ? parse_u64(tmp.data, tmp.len) : UINT64_MAX;
     nr_buf_free(&tmp);
-    char dm = sc->fr ? ',' : '.';
+    char dm = sc->dcomma ? ',' : '.';
     if (e + 1 < sc->n && sc->s[e] == dm && is_digit((unsigned char)sc->s[e + 1])) {
         m->dec = true;
         m->frac_start = e + 1;
@@ -250,7 +251,7 @@ static void emit_num(scan *sc, const num *m) {
         if (is_digit((unsigned char)sc->s[k]))
             nr_buf_addc(o, sc->s[k]);
     if (m->dec) {
-        nr_buf_addc(o, sc->fr ? ',' : '.');
+        nr_buf_addc(o, sc->dcomma ? ',' : '.');
         nr_buf_add(o, sc->s + m->frac_start, m->frac_len);
     }
 }
@@ -1372,6 +1373,8 @@ static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *te
                .prev_word_end = SIZE_MAX};
     const char *speller = nr_sp_val(&r->numbers, "speller");
     sc.fr = speller && !strcmp(speller, "fr");
+    const char *dc = nr_sp_val(&r->numbers, "decimal-comma");
+    sc.dcomma = sc.fr || (dc && !strcmp(dc, "yes"));
     while (sc.i < sc.n) {
         if (sc.s[sc.i] == ' ') { /* the commonest byte: nothing to do */
             nr_buf_addc(out, ' ');
