@@ -177,6 +177,12 @@ static bool accept_expansion(void *user, const nr_sp_entry *e, size_t len) {
         return prev_is_name(sc, sc->i) && !next_is_name(sc, end);
     case NR_WHEN_BEFORE_NUMBER:
         return next_is_number(sc, end);
+    case NR_WHEN_AFTER_NUMBER: {
+        size_t p = sc->i;
+        while (p > 0 && sc->s[p - 1] == ' ')
+            p--;
+        return p < sc->i && p > 0 && is_digit((unsigned char)sc->s[p - 1]);
+    }
     default:
         return true;
     }
@@ -416,7 +422,7 @@ static bool try_money_before(scan *sc) {
 }
 
 /* Ordinal suffix right after digits or a Roman numeral: its gender. */
-static bool ordinal_suffix(const scan *sc, size_t pos, size_t *end, bool *fem) {
+static bool ordinal_suffix(const scan *sc, size_t pos, size_t *end, bool *fem, bool *plural) {
     size_t e = letters_end(sc, pos);
     if (e == pos || e - pos > 6 || !boundary_at(sc, e))
         return false;
@@ -426,14 +432,17 @@ static bool ordinal_suffix(const scan *sc, size_t pos, size_t *end, bool *fem) {
     if (!x)
         return false;
     *fem = x->val[0][0] == 'f';
+    *plural = x->val[0][0] && x->val[0][1] == 'p';
     *end = e;
     return true;
 }
 
-static bool emit_ordinal(scan *sc, uint64_t v, bool fem) {
+static bool emit_ordinal(scan *sc, uint64_t v, bool fem, bool plural) {
     nr_buf w;
     nr_buf_init(&w);
     bool ok = nr_sp_ordinal(sc->r, v, fem, &w) && nr_buf_ok(&w);
+    if (ok && plural)
+        nr_buf_addc(&w, 's');
     if (ok)
         emit_words(sc, w.data, w.len);
     nr_buf_free(&w);
@@ -442,7 +451,7 @@ static bool emit_ordinal(scan *sc, uint64_t v, bool fem) {
 
 /* Emits a date from its parts; false when they are not a date. */
 static bool emit_date(scan *sc, unsigned d, unsigned mo, unsigned y) {
-    const char *fmt = num_val(sc, "date-format");
+    const char *fmt = num_val(sc, y ? "date-format" : "date-format-short");
     if (!fmt || mo < 1 || mo > 12 || d < 1 || d > 31 || !sc->r->month[mo])
         return false;
     nr_buf w;
@@ -481,6 +490,44 @@ static bool emit_date(scan *sc, unsigned d, unsigned mo, unsigned y) {
     return ok;
 }
 
+/* True when the word before the number at POS is one of LIST's words. */
+static bool prev_word_in(const scan *sc, size_t pos, const char *list) {
+    if (!list || sc->prev_word_end == SIZE_MAX || skip_hspace(sc, sc->prev_word_end) != pos ||
+        sc->prev_word_end == pos)
+        return false;
+    size_t pl = sc->prev_word_end - sc->prev_word_start;
+    for (const char *c = list; *c;) {
+        const char *sp = strchr(c, ' ');
+        size_t cl = sp ? (size_t)(sp - c) : strlen(c);
+        if (cl == pl && ascii_ieq(c, sc->s + sc->prev_word_start, pl))
+            return true;
+        c += cl;
+        while (*c == ' ')
+            c++;
+    }
+    return false;
+}
+
+/* "le 22/11", "on 3/4": a day and month without a year, after the words of
+ * "date-short-after", or where it cannot be a fraction (22/11). */
+static bool emit_date(scan *sc, unsigned d, unsigned mo, unsigned y);
+
+static bool try_short_date(scan *sc, size_t p, size_t a, size_t b) {
+    if (!boundary_at(sc, b) || !num_val(sc, "date-format-short"))
+        return false;
+    unsigned x = (unsigned)parse_u64(sc->s + p, a - p),
+             z = (unsigned)parse_u64(sc->s + a + 1, b - a - 1);
+    unsigned d = sc->r->dmy ? x : z, mo = sc->r->dmy ? z : x;
+    bool after = prev_word_in(sc, p, num_val(sc, "date-short-after"));
+    if (!after && !(sc->r->dmy && x > z))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || !emit_date(sc, d, mo, 0))
+        return false;
+    sc->i = b;
+    emit_end(sc, b);
+    return true;
+}
+
 /* 2024-03-12, 12/03/2024, 3/12/24. */
 static bool try_date(scan *sc) {
     size_t p = sc->i, a = digits_end(sc, p);
@@ -503,7 +550,11 @@ static bool try_date(scan *sc) {
         return false;
     char sep = sc->s[a];
     size_t b = digits_end(sc, a + 1);
-    if (b - a - 1 < 1 || b - a - 1 > 2 || b >= sc->n || sc->s[b] != sep)
+    if (b - a - 1 < 1 || b - a - 1 > 2)
+        return false;
+    if ((b >= sc->n || sc->s[b] != sep) && sep == '/')
+        return try_short_date(sc, p, a, b);
+    if (b >= sc->n || sc->s[b] != sep)
         return false;
     size_t c = digits_end(sc, b + 1);
     size_t yl = c - b - 1;
@@ -637,6 +688,13 @@ static bool try_time(scan *sc, const num *m) {
             }
         }
         (void)colon;
+        if (!mins && me + 1 < sc->n && sc->s[me] == '/' && is_digit((unsigned char)sc->s[me + 1]) &&
+            num_val(sc, "ratio-word")) { /* "24h/24" */
+            size_t de = digits_end(sc, me + 1);
+            emit_s(sc, num_val(sc, "ratio-word"));
+            emit_words(sc, sc->s + me + 1, de - me - 1);
+            me = de;
+        }
         sc->i = me;
         emit_end(sc, me);
         return true;
@@ -803,10 +861,10 @@ static bool try_number(scan *sc) {
     num m;
     if (!parse_num(sc, sc->i, &m))
         return false;
-    bool fem;
+    bool fem, plural;
     size_t e;
-    if (!m.dec && !m.grouped && ordinal_suffix(sc, m.end, &e, &fem) &&
-        emit_ordinal(sc, m.ip, fem)) {
+    if (!m.dec && !m.grouped && ordinal_suffix(sc, m.end, &e, &fem, &plural) &&
+        emit_ordinal(sc, m.ip, fem, plural)) {
         sc->i = e;
         emit_end(sc, e);
         return true;
@@ -876,11 +934,11 @@ static bool try_roman_ordinal(scan *sc, size_t wend) {
     while (p < wend && roman_value(sc->s[p]) && roman_value(sc->s[p]) <= 10)
         p++;
     unsigned v = roman(sc->s + sc->i, p - sc->i);
-    bool fem;
+    bool fem, plural;
     size_t e;
-    if (!v || p == wend || !ordinal_suffix(sc, p, &e, &fem) || e != wend)
+    if (!v || p == wend || !ordinal_suffix(sc, p, &e, &fem, &plural) || e != wend)
         return false;
-    if (!emit_ordinal(sc, v, fem))
+    if (!emit_ordinal(sc, v, fem, plural))
         return false;
     sc->i = wend;
     emit_end(sc, wend);

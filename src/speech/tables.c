@@ -137,6 +137,8 @@ static nr_sp_when parse_when(const char *s, size_t n) {
         return NR_WHEN_AFTER_NAME;
     if (n == 13 && !memcmp(s, "before-number", 13))
         return NR_WHEN_BEFORE_NUMBER;
+    if (n == 12 && !memcmp(s, "after-number", 12))
+        return NR_WHEN_AFTER_NUMBER;
     return NR_WHEN_ALWAYS;
 }
 

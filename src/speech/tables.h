@@ -21,6 +21,7 @@ typedef enum nr_sp_when {
     NR_WHEN_BEFORE_NAME,   /* the next word starts with a capital */
     NR_WHEN_AFTER_NAME,    /* the previous word starts with a capital, the next does not */
     NR_WHEN_BEFORE_NUMBER, /* the next token is a number */
+    NR_WHEN_AFTER_NUMBER,  /* a number comes just before ("le 12 sept.") */
 } nr_sp_when;
 
 typedef struct nr_sp_entry {
