@@ -422,7 +422,8 @@ static bool try_money_before(scan *sc) {
 }
 
 /* Ordinal suffix right after digits or a Roman numeral: its gender. */
-static bool ordinal_suffix(const scan *sc, size_t pos, size_t *end, bool *fem, bool *plural) {
+static bool ordinal_suffix(const scan *sc, size_t pos, bool one, size_t *end, bool *fem,
+                           bool *plural) {
     size_t e = letters_end(sc, pos);
     if (e == pos || e - pos > 6 || !boundary_at(sc, e))
         return false;
@@ -433,6 +434,8 @@ static bool ordinal_suffix(const scan *sc, size_t pos, size_t *end, bool *fem, b
         return false;
     *fem = x->val[0][0] == 'f';
     *plural = x->val[0][0] && x->val[0][1] == 'p';
+    if (!strcmp(x->val[1], "one") && !one)
+        return false; /* "1er", "Ier": never "2er" nor "Ver" */
     *end = e;
     return true;
 }
@@ -803,6 +806,12 @@ static bool try_range(scan *sc, const num *m) {
         return false;
     if (!dash && b.ip <= m->ip)
         return false; /* "3-2", "50-50": scores and odds, not ranges */
+    if (!dash && m->ip_digits == 4 && b.ip_digits == 4 && b.ip == m->ip + 1) {
+        emit_num(sc, m); /* a season, "2023-2024": both years */
+        nr_buf_addc(sc->out, ' ');
+        sc->i = r;
+        return true;
+    }
     const char *w = num_val(sc, "range-word");
     if (!w)
         return false;
@@ -863,7 +872,7 @@ static bool try_number(scan *sc) {
         return false;
     bool fem, plural;
     size_t e;
-    if (!m.dec && !m.grouped && ordinal_suffix(sc, m.end, &e, &fem, &plural) &&
+    if (!m.dec && !m.grouped && ordinal_suffix(sc, m.end, m.ip == 1, &e, &fem, &plural) &&
         emit_ordinal(sc, m.ip, fem, plural)) {
         sc->i = e;
         emit_end(sc, e);
@@ -936,8 +945,8 @@ static bool try_roman_ordinal(scan *sc, size_t wend) {
     unsigned v = roman(sc->s + sc->i, p - sc->i);
     bool fem, plural;
     size_t e;
-    if (!v || p == wend || !ordinal_suffix(sc, p, &e, &fem, &plural) || e != wend)
-        return false;
+    if (!v || p == wend || !ordinal_suffix(sc, p, v == 1, &e, &fem, &plural) || e != wend || plural)
+        return false; /* "Vers" is a word, not "Ve" in the plural */
     if (!emit_ordinal(sc, v, fem, plural))
         return false;
     sc->i = wend;
