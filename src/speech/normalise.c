@@ -848,6 +848,13 @@ static bool try_unit(scan *sc, const num *m) {
         if (u && boundary_at(sc, e)) {
             emit_num(sc, m);
             emit_s(sc, (singular(sc, m) && *u->val[1]) ? u->val[1] : u->val[0]);
+            /* "5 mi. away": the unit's own full stop, not the sentence's */
+            if (e + 1 < sc->n && sc->s[e] == '.' && sc->s[e + 1] == ' ') {
+                size_t q = skip_hspace(sc, e + 1);
+                uint32_t nc = cp_at(sc, q, NULL);
+                if (q < sc->n && nr_sp_is_letter(nc) && !nr_sp_is_upper(nc))
+                    e++;
+            }
             sc->i = e;
             emit_end(sc, e);
             return true;
