@@ -672,6 +672,16 @@ bool nr_sc_number(nr_scan *sc) {
         emit_end(sc, e);
         return true;
     }
+    if (!m.dec && !m.grouped && m.ip_digits <= 2 && m.ip >= 1 && m.ip <= 31 &&
+        (m.end >= sc->n || !strchr(":-/.,", sc->s[m.end]) || m.end + 1 >= sc->n ||
+         sc->s[m.end + 1] == ' ') &&
+        !(m.end < sc->n && (sc->s[m.end] == '-' || sc->s[m.end] == ':')) &&
+        prev_word_in(sc, sc->i, num_val(sc, "day-ordinal-after")) &&
+        nr_sc_emit_ordinal(sc, m.ip, false, false)) { /* "Jan. 5": "January fifth" */
+        sc->i = m.end;
+        emit_end(sc, m.end);
+        return true;
+    }
     if (try_time(sc, &m) || nr_sc_decade(sc, &m) || try_fraction(sc, &m) ||
         try_money_after(sc, &m) || try_unit(sc, &m) || try_range(sc, &m))
         return true;

@@ -186,6 +186,8 @@ static inline bool prev_word_in(const nr_scan *sc, size_t pos, const char *list)
         sc->prev_word_end == pos)
         return false;
     size_t pl = sc->prev_word_end - sc->prev_word_start;
+    if (pl > 1 && sc->s[sc->prev_word_start + pl - 1] == '.')
+        pl--; /* "Jan." is "Jan" */
     for (const char *c = list; *c;) {
         const char *sp = strchr(c, ' ');
         size_t cl = sp ? (size_t)(sp - c) : strlen(c);
