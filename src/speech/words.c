@@ -173,8 +173,11 @@ bool nr_sc_pronounceable(const char *s, size_t n) {
         bool liquid = strchr("LR", b) != NULL, first = strchr("MNLRS", a) != NULL;
         if (k == 0 && !(liquid || (a == 'S' && strchr("CPTK", b))))
             return false;
-        if (k + 2 == n && !first)
-            return false;
+        if (k + 2 == n) { /* a final pair: "-NT", "-DS", "-CT" */
+            if (!(first || b == 'S' || (b == 'T' && strchr("CPKF", a))))
+                return false;
+            continue;
+        }
         if (!liquid && !first)
             return false;
     }
