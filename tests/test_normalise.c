@@ -246,9 +246,9 @@ int main(void) {
     char path[1024];
     nr_ctx ctx;
     nr_ctx_init(&ctx);
-    static const char *const langs[] = {"fr", "en", "en-gb"};
-    int min_rows[] = {150, 150, 0};
-    for (int i = 0; i < 3; i++) {
+    static const char *const langs[] = {"fr", "en", "en-gb", "de", "es", "it"};
+    int min_rows[] = {150, 150, 0, 0, 0, 0};
+    for (int i = 0; i < 6; i++) {
         snprintf(path, sizeof path, "%s/normalise/%s.tsv", td ? td : "data", langs[i]);
         FILE *probe = fopen(path, "r");
         if (!probe && !min_rows[i])

@@ -137,6 +137,8 @@ static nr_sp_when parse_when(const char *s, size_t n) {
         return NR_WHEN_AFTER_NAME;
     if (n == 13 && !memcmp(s, "before-number", 13))
         return NR_WHEN_BEFORE_NUMBER;
+    if (n == 12 && !memcmp(s, "after-number", 12))
+        return NR_WHEN_AFTER_NUMBER;
     return NR_WHEN_ALWAYS;
 }
 
@@ -322,6 +324,9 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
         return NULL;
     }
     index_numbers(r);
+    for (size_t b = 0; b < NR_SP_BUCKETS; b++)
+        for (const nr_sp_entry *e = r->currency.bucket[b]; e; e = e->next)
+            r->currency_first[(unsigned char)e->key[0]] = true;
     return r;
 }
 
