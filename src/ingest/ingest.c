@@ -18,6 +18,15 @@ static bool clean_utf8(const char *s, size_t n, nr_buf *out) {
     nr_buf_reserve(out, n);
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        /* a run of plain printable ASCII is copied at once */
+        size_t run = i;
+        while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7F)
+            run++;
+        if (run - i > 1 || (run > i && run == n)) {
+            nr_buf_add(out, s + i, run - i);
+            i = run;
+            continue;
+        }
         if (c < 0x80) {
             if (c == '\r') {
                 nr_buf_addc(out, '\n');
@@ -187,14 +196,16 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
     nr_buf_init(&clean);
     const char *encoding;
     size_t replaced;
-    nr_status st = nr_ingest_decode(ctx, bytes, len, &utf8, &encoding, &replaced);
+    const char *u8;
+    size_t u8_len;
+    nr_status st = nr_ingest_decode(ctx, bytes, len, &utf8, &u8, &u8_len, &encoding, &replaced);
     if (st != NR_OK)
         goto done;
     if (strncmp(encoding, "UTF-16", 6) && looks_binary(bytes, len)) {
         st = nr_fail(ctx, NR_E_INPUT, "the input is binary, not text");
         goto done;
     }
-    if (!clean_utf8(utf8.data ? utf8.data : "", utf8.len, &clean)) {
+    if (!clean_utf8(u8, u8_len, &clean)) {
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
         goto done;
     }
