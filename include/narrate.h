@@ -83,6 +83,9 @@ NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
 NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
 /* Largest input accepted, in bytes (default 256 MiB). */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
+/* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
+ * (the default). The audio is the same whatever the number. */
+NR_API nr_status nr_set_jobs(nr_narrator *nr, int jobs);
 /* A generic setting by name, for options that need no function of their own
  * ("keep-lang" = "1", "emoji" = "name"|"drop", "code" = "read"|"skip").
  * Unknown names give NR_E_ARG. */

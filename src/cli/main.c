@@ -43,6 +43,7 @@ static const char usage_text[] =
     "      --keep-lang       never switch to another language's pronunciation\n"
     "      --emoji MODE      drop (default) or name emoji\n"
     "      --max-input BYTES largest input accepted (default 268435456)\n"
+    "  -j, --jobs N          synthesise with N processes, 1..64 (default: one per core)\n"
     "      --device NAME     play on the output device NAME\n"
     "      --list-devices    list audio output devices\n"
     "      --list-voices     list eSpeak NG voices\n"
@@ -116,6 +117,7 @@ static bool parse_int(const char *s, long lo, long hi, int *out) {
 typedef struct options {
     const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *input;
     int rate, pitch;
+    int jobs; /* 0 = default */
     size_t max_input;
     bool plan, quiet, list_voices, list_devices, keep_lang;
 } options;
@@ -130,7 +132,8 @@ enum {
     OPT_VERSION,
     OPT_KEEP_LANG,
     OPT_EMOJI,
-    OPT_MAX_INPUT
+    OPT_MAX_INPUT,
+    OPT_JOBS = 'j'
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -163,10 +166,11 @@ static int parse_options(int argc, char **argv, options *o) {
                                           {"keep-lang", no_argument, 0, OPT_KEEP_LANG},
                                           {"emoji", required_argument, 0, OPT_EMOJI},
                                           {"max-input", required_argument, 0, OPT_MAX_INPUT},
+                                          {"jobs", required_argument, 0, OPT_JOBS},
                                           {0, 0, 0, 0}};
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qhj:", longs, NULL)) != -1) {
         switch (c) {
         case 'o':
             o->output = optarg;
@@ -230,6 +234,10 @@ static int parse_options(int argc, char **argv, options *o) {
             o->max_input = (size_t)v;
             break;
         }
+        case OPT_JOBS:
+            if (!parse_int(optarg, 1, 64, &o->jobs))
+                return usage_error("--jobs: '%s' is not a number of processes (1..64)", optarg);
+            break;
         case ':':
             return usage_error("%s needs a value", argv[optind - 1]);
         default:
@@ -263,6 +271,8 @@ static nr_status apply_settings(const options *o) {
         st = nr_set_option(narrator, "emoji", o->emoji);
     if (o->max_input && st == NR_OK)
         st = nr_set_max_input(narrator, o->max_input);
+    if (o->jobs && st == NR_OK)
+        st = nr_set_jobs(narrator, o->jobs);
     return st;
 }
 

@@ -176,6 +176,14 @@ nr_status nr_set_max_input(nr_narrator *nr, size_t bytes) {
     return NR_OK;
 }
 
+nr_status nr_set_jobs(nr_narrator *nr, int jobs) {
+    begin(nr);
+    if (jobs < 0 || jobs > 64)
+        return nr_fail(&nr->ctx, NR_E_ARG, "--jobs: %d is outside 1..64", jobs);
+    nr->ctx.jobs = jobs;
+    return NR_OK;
+}
+
 nr_status nr_set_option(nr_narrator *nr, const char *name, const char *value) {
     begin(nr);
     if (!strcmp(name, "keep-lang") && (!strcmp(value, "0") || !strcmp(value, "1"))) {
