@@ -182,6 +182,42 @@ typedef void (*nr_progress_fn)(void *user, double fraction);
 /* Sets (or with NULL, clears) the progress callback of exports. */
 NR_API void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user);
 
+/* ---- batches ------------------------------------------------------------ */
+
+/* A batch: many articles, one episode each in an output folder (see
+ * docs/export.md). Each article is exported in its own process (up to
+ * "jobs" at a time), with NR's settings; an episode whose input and
+ * settings have not changed since it was made (by content hash, kept in
+ * its NAME.episode.json) is skipped. */
+typedef struct nr_batch nr_batch;
+
+/* A batch of NR into the folder OUT_DIR (which must exist). */
+NR_API nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out);
+NR_API void nr_batch_free(nr_batch *b);
+/* Adds an article, or every article under a folder (.txt, .md,
+ * .markdown, .html, .htm; hidden files skipped), in sorted order. */
+NR_API nr_status nr_batch_add(nr_batch *b, const char *path);
+/* Batch settings: "jobs" (1..64), "shard" ("K/N": this run makes the
+ * episodes whose name hashes to K of N, 1 <= K <= N), "force" ("1": remake
+ * up-to-date episodes), "feed" (a path: write an RSS 2.0 feed of every
+ * episode in the folder), "base-url" (where the folder is published; needed
+ * by "feed"), "feed-title", "feed-description", "feed-author", "feed-image",
+ * "feed-category", "feed-link". */
+NR_API nr_status nr_batch_set(nr_batch *b, const char *name, const char *value);
+
+typedef enum nr_batch_outcome { NR_BATCH_MADE, NR_BATCH_SKIPPED, NR_BATCH_FAILED } nr_batch_outcome;
+/* Told about each article of this shard as it finishes: its input, its
+ * episode's audio file, the outcome and, for a failure, the status and the
+ * message. DONE and TOTAL count the articles of this shard. */
+typedef void (*nr_batch_report_fn)(void *user, const char *input, const char *output,
+                                   nr_batch_outcome outcome, nr_status st, const char *detail,
+                                   size_t done, size_t total);
+/* Makes the episodes, then the feed if asked. Returns NR_OK when every
+ * article succeeded, else the status of the first failure (the others are
+ * still made); NR_E_ABORTED when interrupted (nr_interrupt on the batch's
+ * narrator), after stopping its workers: no partial file is left. */
+NR_API nr_status nr_batch_run(nr_batch *b, nr_batch_report_fn fn, void *user);
+
 /* Plays DOC from sentence FROM on the default output device (or DEVICE),
  * synthesising ahead in a thread. Blocks until done. NR_E_DEVICE when no
  * device can be opened. */

@@ -569,6 +569,10 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
         st = normalise_and_encode(j, path, res);
     if (st == NR_OK) {
         struct stat sb;
+        snprintf(res->title, sizeof res->title, "%s", j->tags.title ? j->tags.title : "");
+        snprintf(res->author, sizeof res->author, "%s", j->tags.author ? j->tags.author : "");
+        snprintf(res->date, sizeof res->date, "%s", j->tags.date ? j->tags.date : "");
+        snprintf(res->lang, sizeof res->lang, "%s", j->tags.lang ? j->tags.lang : "");
         res->format = j->fmt;
         res->rate = j->out_rate;
         res->bytes = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;

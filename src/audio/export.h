@@ -22,6 +22,7 @@
 
 #include "../core/ctx.h"
 #include "../core/doc.h"
+#include "../util/buf.h"
 #include "file_sink.h"
 #include "narrate.h"
 
@@ -46,7 +47,9 @@ typedef struct nr_export_result {
     double seconds;
     double lufs, peak; /* measured on what was encoded */
     uint64_t bytes;    /* of the audio file */
-    size_t chapters, cues;
+    size_t chapters;
+    /* the metadata the episode was given */
+    char title[1024], author[512], date[16], lang[16];
 } nr_export_result;
 
 void nr_export_opts_init(nr_export_opts *o);
@@ -64,6 +67,14 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
  * the batch; RES may be NULL. */
 nr_status nr_export_document(nr_narrator *nr, const nr_document *d, const char *path,
                              nr_export_result *res);
+/* The settings of NR that change what an export makes, as text: part of
+ * a batch's content hash. */
+void nr_settings_fingerprint(const nr_narrator *nr, nr_buf *out);
+/* NR's context (for messages) and whether nr_interrupt was called. */
+nr_ctx *nr_narrator_ctx(nr_narrator *nr);
+bool nr_narrator_stopping(const nr_narrator *nr);
+/* The export settings of NR. */
+const nr_export_opts *nr_narrator_export_opts(const nr_narrator *nr);
 /* The analysed document behind a public one. */
 const nr_doc *nr_document_doc(const nr_document *d);
 

@@ -383,6 +383,25 @@ nr_status nr_export_document(nr_narrator *nr, const nr_document *d, const char *
 
 const nr_doc *nr_document_doc(const nr_document *d) { return d->doc; }
 
+nr_ctx *nr_narrator_ctx(nr_narrator *nr) { return &nr->ctx; }
+bool nr_narrator_stopping(const nr_narrator *nr) { return nr->stop != 0; }
+const nr_export_opts *nr_narrator_export_opts(const nr_narrator *nr) { return &nr->export; }
+
+void nr_settings_fingerprint(const nr_narrator *nr, nr_buf *b) {
+    const nr_ctx *c = &nr->ctx;
+    const nr_export_opts *o = &nr->export;
+    nr_buf_printf(b, "narrate %s\nlang=%s\nvoice=%s\nrate=%d\npitch=%d\nkeep-lang=%d\n", NR_VERSION,
+                  c->lang, c->voice, c->rate, c->pitch, c->keep_lang);
+    nr_buf_printf(b, "emoji=%d\ncode=%d\ncast=%s\n", (int)c->emoji, c->read_code, c->cast_file);
+    nr_buf_printf(b, "format=%s\nsample-rate=%d\nbitrate=%d\nquality=%g\n",
+                  o->format ? o->format->name : "", o->rate, o->bitrate, o->quality);
+    nr_buf_printf(b, "loudness=%g/%d\ntrue-peak=%g\ntranscripts=%d\nchapters=%d\n", o->loudness,
+                  o->normalise, o->true_peak, o->transcripts, o->chapters);
+    const char *meta[] = {o->title, o->author, o->show, o->date, o->lang, o->source};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        nr_buf_printf(b, "meta%zu=%s\n", i, meta[i] ? meta[i] : "");
+}
+
 nr_status nr_set_export_option(nr_narrator *nr, const char *name, const char *value) {
     begin(nr);
     return nr_export_opts_set(&nr->ctx, &nr->export, name, value);
