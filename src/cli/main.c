@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "export_opts.h"
 #include "narrate.h"
 
 /* Exit statuses, documented in --help, README.md and narrate.1. */
@@ -32,7 +33,7 @@ static const char usage_text[] =
     "ARTICLE is a text, HTML or Markdown file; '-' or a pipe reads standard input.\n"
     "With no ARTICLE, narrate reads its built-in sample article.\n"
     "\n"
-    "  -o, --output FILE     write the narration to FILE (.wav) instead of playing it\n"
+    "  -o, --output FILE     write the narration to FILE (.wav, .flac, .ogg, .opus, .mp3)\n"
     "      --plan            print the narration plan as JSON (narrate-plan/1)\n"
     "  -v, --voice NAME      eSpeak NG voice for the narrator, e.g. fr+m3\n"
     "  -l, --lang CODE       language of the article, e.g. fr, en-us (default: detected)\n"
@@ -116,6 +117,8 @@ static bool parse_int(const char *s, long lo, long hi, int *out) {
 
 typedef struct options {
     const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *input;
+    char **inputs; /* every ARTICLE given (a batch takes several) */
+    int n_inputs;
     int rate, pitch;
     int jobs; /* 0 = default */
     size_t max_input;
@@ -213,6 +216,7 @@ static int parse_options(int argc, char **argv, options *o) {
             break;
         case 'h':
             fputs(usage_text, stdout);
+            fputs(nr_cli_export_help, stdout);
             return EXIT_OK;
         case OPT_VERSION:
             printf("narrate %s\n", NR_VERSION);
@@ -244,7 +248,9 @@ static int parse_options(int argc, char **argv, options *o) {
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind + 1 < argc)
+    o->inputs = argv + optind;
+    o->n_inputs = argc - optind;
+    if (optind + 1 < argc && !nr_cli_batch_wanted())
         return usage_error("one article at a time; got '%s' and '%s'", argv[optind],
                            argv[optind + 1]);
     o->input = optind < argc ? argv[optind] : NULL;
@@ -312,8 +318,14 @@ static void install_signals(void) {
 
 static int run(const options *o) {
     nr_status st = apply_settings(o);
+    if (st == NR_OK)
+        st = nr_cli_export_apply(narrator, o->quiet);
     if (st != NR_OK)
         return fail(NULL, st, false);
+    if (nr_cli_batch_wanted())
+        return (st = nr_cli_batch_run(narrator, o->inputs, o->n_inputs, o->quiet))
+                   ? fail(NULL, st, true)
+                   : EXIT_OK;
     if (o->list_voices)
         return (st = nr_list_voices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
     if (o->list_devices)
@@ -343,7 +355,9 @@ static int run(const options *o) {
 
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
-    int code = parse_options(argc, argv, &o);
+    int code = nr_cli_export_parse(&argc, argv);
+    if (code < 0)
+        code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
     if (nr_narrator_new(&narrator) != NR_OK) {

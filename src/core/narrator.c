@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../audio/export.h"
 #include "../audio/file_sink.h"
 #include "../audio/live.h"
 #include "../cast/cast.h"
@@ -24,6 +25,7 @@
 struct nr_narrator {
     nr_ctx ctx;
     volatile sig_atomic_t stop;
+    nr_export_opts export; /* see nr_set_export_option */
 };
 
 typedef struct sent_ref {
@@ -64,6 +66,7 @@ nr_status nr_narrator_new(nr_narrator **out) {
         free(nr);
         return st;
     }
+    nr_export_opts_init(&nr->export);
     *out = nr;
     return NR_OK;
 }
@@ -72,6 +75,7 @@ void nr_narrator_free(nr_narrator *nr) {
     if (!nr)
         return;
     nr_ctx_fini(&nr->ctx);
+    nr_export_opts_fini(&nr->export);
     free(nr);
 }
 
@@ -375,32 +379,45 @@ nr_status nr_render(nr_narrator *nr, const nr_document *d, size_t from, nr_audio
     return nr_render_doc(&nr->ctx, d->doc, from, fn, user, &nr->stop);
 }
 
-typedef struct file_job {
-    nr_file_sink *sink;
-    nr_status status;
-} file_job;
-
-static int to_file(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
-    (void)ev, (void)n_ev;
-    file_job *j = user;
-    j->status = nr_file_sink_write(j->sink, pcm, n);
-    return j->status != NR_OK;
+nr_status nr_render_to_file(nr_narrator *nr, const nr_document *d, const char *path) {
+    return nr_export_document(nr, d, path, NULL);
 }
 
-nr_status nr_render_to_file(nr_narrator *nr, const nr_document *d, const char *path) {
+nr_status nr_export_document(nr_narrator *nr, const nr_document *d, const char *path,
+                             nr_export_result *res) {
     begin(nr);
-    nr_status st = nr_engine_start(&nr->ctx);
-    if (st != NR_OK)
-        return st;
-    file_job job = {NULL, NR_OK};
-    st = nr_file_sink_open(&nr->ctx, path, nr_engine_sample_rate(), &job.sink);
-    if (st != NR_OK)
-        return st;
-    st = nr_render_doc(&nr->ctx, d->doc, 0, to_file, &job, &nr->stop);
-    if (job.status != NR_OK)
-        st = job.status;
-    nr_status closed = nr_file_sink_close(job.sink, st == NR_OK);
-    return st != NR_OK ? st : closed;
+    return nr_export(&nr->ctx, d->doc, path, &nr->export, &nr->stop, res);
+}
+
+const nr_doc *nr_document_doc(const nr_document *d) { return d->doc; }
+
+nr_ctx *nr_narrator_ctx(nr_narrator *nr) { return &nr->ctx; }
+bool nr_narrator_stopping(const nr_narrator *nr) { return nr->stop != 0; }
+const nr_export_opts *nr_narrator_export_opts(const nr_narrator *nr) { return &nr->export; }
+
+void nr_settings_fingerprint(const nr_narrator *nr, nr_buf *b) {
+    const nr_ctx *c = &nr->ctx;
+    const nr_export_opts *o = &nr->export;
+    nr_buf_printf(b, "narrate %s\nlang=%s\nvoice=%s\nrate=%d\npitch=%d\nkeep-lang=%d\n", NR_VERSION,
+                  c->lang, c->voice, c->rate, c->pitch, c->keep_lang);
+    nr_buf_printf(b, "emoji=%d\ncode=%d\ncast=%s\n", (int)c->emoji, c->read_code, c->cast_file);
+    nr_buf_printf(b, "format=%s\nsample-rate=%d\nbitrate=%d\nquality=%g\n",
+                  o->format ? o->format->name : "", o->rate, o->bitrate, o->quality);
+    nr_buf_printf(b, "loudness=%g/%d\ntrue-peak=%g\ntranscripts=%d\nchapters=%d\n", o->loudness,
+                  o->normalise, o->true_peak, o->transcripts, o->chapters);
+    const char *meta[] = {o->title, o->author, o->show, o->date, o->lang, o->source};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        nr_buf_printf(b, "meta%zu=%s\n", i, meta[i] ? meta[i] : "");
+}
+
+nr_status nr_set_export_option(nr_narrator *nr, const char *name, const char *value) {
+    begin(nr);
+    return nr_export_opts_set(&nr->ctx, &nr->export, name, value);
+}
+
+void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user) {
+    nr->export.progress = fn;
+    nr->export.progress_user = user;
 }
 
 nr_status nr_play(nr_narrator *nr, const nr_document *d, size_t from, const char *device) {
