@@ -203,7 +203,7 @@ NR_API size_t nr_document_block_start(const nr_document *doc, size_t block);
 typedef struct nr_player nr_player;
 
 typedef enum nr_player_state {
-    NR_PLAYER_IDLE,    /* created, not started */
+    NR_PLAYER_IDLE,    /* not started, or no audio has reached the device yet */
     NR_PLAYER_PLAYING, /* playing (or waiting for audio) */
     NR_PLAYER_PAUSED,
     NR_PLAYER_DONE,   /* played to the end */

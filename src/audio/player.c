@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -77,7 +78,7 @@ struct nr_player {
     bool waiting_next; /* the producer played a partial document to its end */
     bool rendered;     /* the render of this generation ended */
     nr_status render_st;
-    bool paused, quit;
+    bool started, paused, quit;
     nr_player_state state;
     nr_status status;
     size_t position;
@@ -441,7 +442,7 @@ static void restart(nr_player *p, size_t from) {
     p->fresh = true;
     p->cmd_time = now_ms();
     if (p->state == NR_PLAYER_DONE)
-        p->state = NR_PLAYER_PLAYING;
+        p->state = p->paused ? NR_PLAYER_PAUSED : NR_PLAYER_PLAYING;
     pthread_cond_broadcast(&p->cond);
     notify(p);
 }
@@ -581,6 +582,10 @@ static void *write_out(void *arg) {
             break;
         }
         p->written += n;
+        if (p->state == NR_PLAYER_IDLE) { /* the first audio is out */
+            p->state = p->paused ? NR_PLAYER_PAUSED : NR_PLAYER_PLAYING;
+            notify(p);
+        }
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -626,8 +631,20 @@ nr_status nr_player_new(nr_narrator *nr, const nr_document *doc, const char *dev
     return NR_OK;
 }
 
+/* The player's threads leave the program's signals (Ctrl-C, Ctrl-Z, window
+ * changes) to the thread that started them, whose handlers expect them. */
+static void block_signals(sigset_t *old) {
+    static const int sigs[] = {SIGINT,  SIGTERM,  SIGHUP,  SIGQUIT, SIGTSTP,
+                               SIGCONT, SIGWINCH, SIGALRM, SIGUSR1, SIGUSR2};
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaddset(&set, sigs[i]);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
 nr_status nr_player_start(nr_player *p, size_t from) {
-    if (p->state != NR_PLAYER_IDLE)
+    if (p->started)
         return nr_fail(&p->nr->ctx, NR_E_ARG, "the player has already started");
     nr_status st = nr_engine_start(&p->nr->ctx);
     if (st != NR_OK)
@@ -638,12 +655,15 @@ nr_status nr_player_start(nr_player *p, size_t from) {
     pthread_mutex_lock(&p->lock);
     restart(p, from);
     p->fresh = false;
-    p->state = NR_PLAYER_PLAYING;
+    p->started = true;
     pthread_mutex_unlock(&p->lock);
     /* synthesis starts while the device opens: the first audio is ready sooner */
-    if (pthread_create(&p->producer, NULL, produce, p) != 0)
+    sigset_t old;
+    block_signals(&old);
+    p->have_producer = pthread_create(&p->producer, NULL, produce, p) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!p->have_producer)
         return nr_fail(&p->nr->ctx, NR_E_NOMEM, "cannot start the synthesis thread");
-    p->have_producer = true;
     st = nr_live_open(&p->nr->ctx, p->device, p->sample_rate, &p->stream);
     if (st != NR_OK) {
         pthread_mutex_lock(&p->lock);
@@ -653,17 +673,20 @@ nr_status nr_player_start(nr_player *p, size_t from) {
         return st;
     }
     trace(p, "open");
-    if (pthread_create(&p->writer, NULL, write_out, p) != 0)
+    block_signals(&old);
+    p->have_writer = pthread_create(&p->writer, NULL, write_out, p) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!p->have_writer)
         return nr_fail(&p->nr->ctx, NR_E_NOMEM, "cannot start the audio thread");
-    p->have_writer = true;
     return NR_OK;
 }
 
 void nr_player_pause(nr_player *p, int pause) {
     pthread_mutex_lock(&p->lock);
-    if (p->state == NR_PLAYER_PLAYING || p->state == NR_PLAYER_PAUSED) {
+    if (p->started && p->state != NR_PLAYER_FAILED && p->state != NR_PLAYER_DONE) {
         p->paused = pause != 0;
-        p->state = p->paused ? NR_PLAYER_PAUSED : NR_PLAYER_PLAYING;
+        if (p->state != NR_PLAYER_IDLE)
+            p->state = p->paused ? NR_PLAYER_PAUSED : NR_PLAYER_PLAYING;
         trace(p, "cmd %s", p->paused ? "pause" : "resume");
         pthread_cond_broadcast(&p->cond);
         notify(p);
@@ -676,7 +699,7 @@ static const nr_document *nav_doc(const nr_player *p) { return p->next ? p->next
 
 static void seek_locked(nr_player *p, size_t i) {
     const nr_document *d = nav_doc(p);
-    if (d->n == 0 || p->state == NR_PLAYER_FAILED || p->state == NR_PLAYER_IDLE)
+    if (d->n == 0 || p->state == NR_PLAYER_FAILED || !p->started)
         return;
     if (i >= d->n)
         i = d->n - 1;
@@ -732,7 +755,7 @@ nr_status nr_player_set_rate(nr_player *p, int wpm) {
     if (wpm != p->wpm) {
         p->wpm = wpm;
         trace(p, "cmd rate %d", wpm);
-        if (p->state != NR_PLAYER_IDLE && p->state != NR_PLAYER_FAILED)
+        if (p->started && p->state != NR_PLAYER_FAILED)
             restart(p, p->position); /* the sentence again, at the new rate */
     }
     pthread_mutex_unlock(&p->lock);
