@@ -194,6 +194,17 @@ NR_API const char *nr_document_block_kind(const nr_document *doc, size_t block);
 /* The first sentence of block B, or the sentence count when B has none. */
 NR_API size_t nr_document_block_start(const nr_document *doc, size_t block);
 
+/* Starts, in the background, what playback needs first: the speech engine
+ * and the output device DEVICE (NULL = the default), so that a player
+ * started soon after speaks at once; meanwhile the article can be read and
+ * analysed. Nothing is reported here: a failure shows when the player
+ * starts. While the device opens, the process's standard error points to
+ * /dev/null (PortAudio's probing of ALSA and JACK is noisy): call
+ * nr_warm_up_wait before writing to stderr. The opened device waits for the
+ * next player (or the end of the process). */
+NR_API void nr_warm_up(const char *device);
+NR_API void nr_warm_up_wait(void);
+
 /* A player: plays a document on an output device and takes commands while it
  * plays. Synthesis runs ahead in a thread into a short buffer; the first
  * sentence is written to the device as soon as it is rendered. A command

@@ -2,10 +2,14 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "../synth/engine.h"
 
 /* Runs FN with stderr pointed at /dev/null: ALSA and JACK print on fd 2
  * when PortAudio probes for devices, and users must not see it. */
@@ -60,7 +64,95 @@ static PaDeviceIndex find_device(const char *name) {
     return paNoDevice;
 }
 
+/* ---- warming up -------------------------------------------------------- */
+
+/* PortAudio's start-up probes every ALSA device and JACK (tens of
+ * milliseconds, more on a loaded machine), and eSpeak NG loads its data: both
+ * can run while the article is read and analysed. One warm-up per process. */
+static struct {
+    pthread_mutex_t lock;
+    bool active;
+    pthread_t device_thread, engine_thread;
+    bool have_device_thread, have_engine_thread;
+    char *device; /* NULL = the default */
+    int rate;
+    PaStream *stream; /* opened, not started; NULL if it failed */
+} warm = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **out);
+
+static void *warm_device(void *arg) {
+    (void)arg;
+    nr_ctx ctx;
+    memset(&ctx, 0, sizeof ctx); /* a failure is reported again by the real open */
+    open_now(&ctx, warm.device, warm.rate, &warm.stream);
+    return NULL;
+}
+
+static void *warm_engine(void *arg) {
+    (void)arg;
+    nr_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    nr_engine_start(&ctx);
+    return NULL;
+}
+
+void nr_warm_up(const char *device) {
+    pthread_mutex_lock(&warm.lock);
+    if (!warm.active) {
+        warm.active = true;
+        warm.device = device ? strdup(device) : NULL;
+        warm.rate = nr_engine_sample_rate();
+        warm.have_engine_thread = pthread_create(&warm.engine_thread, NULL, warm_engine, NULL) == 0;
+        warm.have_device_thread = (!device || warm.device) &&
+                                  pthread_create(&warm.device_thread, NULL, warm_device, NULL) == 0;
+    }
+    pthread_mutex_unlock(&warm.lock);
+}
+
+/* Joins the warm-up threads; with TAKE, hands over the stream if it was
+ * opened for DEVICE at RATE, else closes it. */
+static PaStream *warm_join(bool take, const char *device, int rate) {
+    pthread_mutex_lock(&warm.lock);
+    PaStream *s = NULL;
+    if (warm.have_engine_thread)
+        pthread_join(warm.engine_thread, NULL);
+    if (warm.have_device_thread)
+        pthread_join(warm.device_thread, NULL);
+    warm.have_engine_thread = warm.have_device_thread = false;
+    if (warm.stream) {
+        bool same =
+            (!device && !warm.device) || (device && warm.device && !strcmp(device, warm.device));
+        if (take && same && rate == warm.rate)
+            s = warm.stream;
+        else
+            nr_live_close(warm.stream);
+        warm.stream = NULL;
+    }
+    free(warm.device);
+    warm.device = NULL;
+    pthread_mutex_unlock(&warm.lock);
+    return s;
+}
+
+void nr_warm_up_wait(void) {
+    pthread_mutex_lock(&warm.lock);
+    if (warm.have_engine_thread)
+        pthread_join(warm.engine_thread, NULL);
+    if (warm.have_device_thread)
+        pthread_join(warm.device_thread, NULL);
+    warm.have_engine_thread = warm.have_device_thread = false;
+    pthread_mutex_unlock(&warm.lock);
+}
+
 nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
+    *out = warm_join(true, device, rate);
+    if (*out)
+        return NR_OK;
+    return open_now(ctx, device, rate, out);
+}
+
+static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
     *out = NULL;
     if (quietly(pa_init, NULL) != paNoError)
         return nr_fail(ctx, NR_E_DEVICE, "cannot start PortAudio; use -o FILE to write a file");

@@ -97,7 +97,6 @@ struct nr_player {
     bool fresh;       /* the next chunk is the first after a command */
     double cmd_time;
     FILE *trace;
-    double t_start;
     unsigned underruns;
 
     pthread_t producer, writer;
@@ -111,12 +110,13 @@ static double now_ms(void) {
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-/* One line of NARRATE_TRACE: milliseconds since start, samples written. */
+/* One line of NARRATE_TRACE: CLOCK_MONOTONIC in milliseconds, samples
+ * written to the device, what happened. */
 static void trace(nr_player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void trace(nr_player *p, const char *fmt, ...) {
     if (!p->trace)
         return;
-    fprintf(p->trace, "%.1f %llu ", now_ms() - p->t_start, (unsigned long long)p->written);
+    fprintf(p->trace, "%.1f %llu ", now_ms(), (unsigned long long)p->written);
     va_list ap;
     va_start(ap, fmt);
     vfprintf(p->trace, fmt, ap);
@@ -324,6 +324,8 @@ static int push(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
         size_t k = n < room ? n : room;
         for (size_t i = 0; i < k; i++)
             p->ring[(p->head + i) % RING] = pcm[i];
+        if (p->head == 0)
+            trace(p, "rendered");
         p->head += k;
         pcm += k;
         n -= k;
@@ -369,7 +371,12 @@ static void run_job(nr_player *p, const nr_document *d, size_t from, bool chain,
     pthread_mutex_unlock(&p->lock);
     nr_doc view = *d->doc; /* the document with the player's rates */
     view.speakers.data = speakers;
-    nr_status st = nr_render_doc(&p->nr->ctx, &view, from, push, &j, NULL);
+    nr_status st = nr_engine_start(&p->nr->ctx);
+    if (st == NR_OK && nr_engine_sample_rate() != p->sample_rate)
+        st = nr_fail(&p->nr->ctx, NR_E_ENGINE, "the voice speaks at %d Hz, not %d Hz",
+                     nr_engine_sample_rate(), p->sample_rate);
+    if (st == NR_OK)
+        st = nr_render_doc(&p->nr->ctx, &view, from, push, &j, NULL);
     pthread_mutex_lock(&p->lock);
     if (gen == p->gen && !p->quit) {
         if (st == NR_OK && d->partial) {
@@ -626,7 +633,7 @@ nr_status nr_player_new(nr_narrator *nr, const nr_document *doc, const char *dev
     const char *trace_env = getenv("NARRATE_TRACE");
     if (trace_env && *trace_env)
         p->trace = fopen(trace_env, "a");
-    p->t_start = now_ms();
+    trace(p, "new");
     *out = p;
     return NR_OK;
 }
@@ -646,9 +653,8 @@ static void block_signals(sigset_t *old) {
 nr_status nr_player_start(nr_player *p, size_t from) {
     if (p->started)
         return nr_fail(&p->nr->ctx, NR_E_ARG, "the player has already started");
-    nr_status st = nr_engine_start(&p->nr->ctx);
-    if (st != NR_OK)
-        return st;
+    /* eSpeak NG's voices all speak at 22050 Hz: the device can open while
+       the engine starts, in the producer */
     p->sample_rate = nr_engine_sample_rate();
     if (from >= p->doc->n)
         from = p->doc->n ? p->doc->n - 1 : 0;
@@ -664,7 +670,7 @@ nr_status nr_player_start(nr_player *p, size_t from) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!p->have_producer)
         return nr_fail(&p->nr->ctx, NR_E_NOMEM, "cannot start the synthesis thread");
-    st = nr_live_open(&p->nr->ctx, p->device, p->sample_rate, &p->stream);
+    nr_status st = nr_live_open(&p->nr->ctx, p->device, p->sample_rate, &p->stream);
     if (st != NR_OK) {
         pthread_mutex_lock(&p->lock);
         p->state = NR_PLAYER_FAILED;

@@ -167,11 +167,13 @@ static nr_listen_result starting_point(session *s, size_t *from) {
     if (o->resume) {
         if (nr_resume_load(s->hash, &want))
             need = true;
-        else
+        else {
+            nr_warm_up_wait();
             fprintf(stderr,
                     "narrate: %s: no saved place for this article; starting at the "
                     "beginning\n",
                     s->name);
+        }
     }
     if (o->from > 0)
         want = (size_t)(o->from - 1), need = true;
@@ -188,6 +190,7 @@ static nr_listen_result starting_point(session *s, size_t *from) {
             doc = NULL;
         }
         if (!doc) {
+            nr_warm_up_wait();
             fprintf(stderr, "narrate: %s: --from-text: no sentence contains '%s'\n", s->name,
                     o->from_text);
             return result(NR_E_ARG, s->name, true, false);
@@ -203,6 +206,7 @@ static nr_listen_result starting_point(session *s, size_t *from) {
     size_t n = nr_document_sentence_count(doc);
     if (need && want >= n) {
         if (o->from > 0) {
+            nr_warm_up_wait();
             fprintf(stderr, "narrate: %s: --from: the article has %zu sentences\n", s->name, n);
             return result(NR_E_ARG, s->name, true, false);
         }
@@ -314,10 +318,12 @@ static nr_listen_result loop(session *s) {
 nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(void),
                                const nr_listen_opts *o, volatile sig_atomic_t *signalled) {
     session s = {.nr = nr, .o = o, .signalled = signalled, .make_narrator = make_narrator};
+    nr_warm_up(o->device); /* the engine and the device start while the article is read */
     nr_listen_result r = result(read_article(&s), s.name, false, false);
     if (r.status != NR_OK)
         goto out;
-    s.hash = nr_resume_hash(s.bytes, s.len);
+    if (o->resume) /* else later: hashing a long article is not free */
+        s.hash = nr_resume_hash(s.bytes, s.len);
     r.status = nr_document_head_from_memory(nr, s.bytes, s.len, s.name, HEAD_BYTES, &s.head);
     if (r.status != NR_OK)
         goto out;
@@ -332,6 +338,8 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
         r = result(r.status, NULL, false, true);
         goto out;
     }
+    if (!o->resume)
+        s.hash = nr_resume_hash(s.bytes, s.len);
     bool tty_out = isatty(1);
     nr_display_mode mode = o->no_display ? NR_DISPLAY_NONE
                            : o->plain    ? NR_DISPLAY_PLAIN
@@ -343,6 +351,7 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
     nr_display_end(&s.display);
     nr_keys_restore();
 out:
+    nr_warm_up_wait(); /* standard error is ours again */
     nr_player_free(s.player);
     if (s.bg_running) {
         pthread_join(s.bg, NULL);
