@@ -170,8 +170,11 @@ static nr_mention *emit(chunker *c, nr_mkind k, size_t a, size_t b) {
 /* A capitalised word that can be part of a name. */
 static bool name_word(const chunker *c, size_t i) {
     const nr_tok *t = &c->s->toks[i];
-    return t->kind == NR_TOK_WORD && t->cap && !lx_low(c->m, NR_LX_FUNCTION, t) &&
-           !lx_low(c->m, NR_LX_PRONOUNS, t) && !lx_low(c->m, NR_LX_DETERMINERS, t);
+    if (t->kind != NR_TOK_WORD || !t->cap || lx_low(c->m, NR_LX_FUNCTION, t) ||
+        lx_low(c->m, NR_LX_PRONOUNS, t) || lx_low(c->m, NR_LX_DETERMINERS, t))
+        return false;
+    /* "Biden Says He Will Run": a verb in a headline is not a name, "Edward Said" is */
+    return !lx_low(c->m, NR_LX_VERBS, t) || lx_text(c->m, NR_LX_NAMES, t);
 }
 
 static bool first_word(const nr_sent *s, size_t i) {
