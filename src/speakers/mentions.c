@@ -572,6 +572,14 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
 
 /* ---- resolution -------------------------------------------------------- */
 
+/* Where searches over entities start: the last NR_ENT_WINDOW created, so a
+ * document naming thousands of people stays linear; an article names far
+ * fewer. */
+enum { NR_ENT_WINDOW = 2048 };
+static size_t ents_from(const nr_mentions *m) {
+    return m->ents.len > NR_ENT_WINDOW ? m->ents.len - NR_ENT_WINDOW : 0;
+}
+
 static bool fits(const nr_entity *e, nr_gender g, bool exact) {
     if (!e->human || e->org)
         return false;
@@ -633,18 +641,18 @@ static int previous_subject(const nr_mentions *m, size_t s, nr_gender g) {
  * the body named in the last three sentences, else a new one. */
 static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) { /* the body that held the role */
+    for (size_t i = ents_from(m); i < m->ents.len; i++) { /* the body that held the role */
         const nr_entity *e = &NR_ENT(m, i);
         if (!e->human && has_role(e, mn->role) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
-    for (size_t i = 0; i < m->ents.len && best < 0; i++) { /* the body just named */
+    for (size_t i = ents_from(m); i < m->ents.len && best < 0; i++) { /* the body just named */
         const nr_entity *e = &NR_ENT(m, i);
         if (e->org && e->name && e->last_sent + 3 >= (int)s)
             best = (int)i;
     }
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
             e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
@@ -660,7 +668,7 @@ static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     if (mn->org)
         return resolve_body(m, s, mn);
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
@@ -697,7 +705,7 @@ static int resolve_name(nr_mentions *m, const nr_sent *s, const nr_mention *mn) 
             return -2;
     }
     int best = -1, best_q = 0;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         int q = name_match(&NR_ENT(m, i), w, n);
         if (q > best_q ||
             (q && q == best_q && NR_ENT(m, i).last_sent > NR_ENT(m, (size_t)best).last_sent)) {
@@ -780,7 +788,7 @@ int nr_mentions_protagonist(const nr_mentions *m) {
     if (m->title_ent >= 0)
         return m->title_ent;
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (e->human && !e->org &&
             (best < 0 || e->n_mentions > NR_ENT(m, (size_t)best).n_mentions ||
