@@ -206,6 +206,10 @@ static const tcase cases[] = {
      "Titre\n\nAu Kremlin, le porte-parole Dmitri Peskov a jugé l'idée « inévitable ».|La "
      "Première ministre italienne Giorgia Meloni n'est « pas favorable ».",
      {{"inévitable", "Dmitri Peskov", 1, M}, {"pas favorable", "Giorgia Meloni", 1, F}}},
+    {"en a body that speaks before the person it names",
+     "en",
+     "Title\n\nPolice said the suspect, John Lee, had \"fled on foot.\"",
+     {{"fled on foot.", "Police", 1, U}}},
 };
 
 /* ---- building a document ----------------------------------------------- */
@@ -435,6 +439,8 @@ static void check_lexicon(nr_ctx *ctx) {
         {"en", NR_LX_NAMES, "Mark", NR_LX_MALE},
         {"en", NR_LX_ADDRESSEE, "to", 0},
         {"en-GB", NR_LX_VERBS, "said", 0},
+        {"fr", NR_LX_PREPOSITIONS, "dans", 0},
+        {"en", NR_LX_PREPOSITIONS, "in", 0},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const nr_lexicon *lx = nr_lexicon_get(ctx, lists[i].lang);

@@ -358,28 +358,46 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
            punct_is(&s->toks[q - 1], ',');
 }
 
+/* True when the mention at token I opens a complement: a preposition
+ * stands before it, maybe with a determiner between. */
+static bool complement(const nr_mentions *m, const nr_sent *s, size_t i) {
+    for (size_t j = i, n = 0; j-- > 0 && n < 2; n++) {
+        const nr_tok *t = &s->toks[j];
+        if (t->kind != NR_TOK_WORD)
+            return false;
+        if (nr_lexicon_find(m->lx, NR_LX_PREPOSITIONS, t->low, t->low_len))
+            return true;
+        if (!nr_lexicon_find(m->lx, NR_LX_DETERMINERS, t->low, t->low_len))
+            return false;
+    }
+    return false;
+}
+
 /* The entity an embedded quotation at token Q belongs to: the sentence's
- * attribution, else a "selon X", else the first person named before it,
- * else the first body or place before it, else the first in the sentence. */
+ * attribution, else a "selon X", else the first mention before it that
+ * does not open a complement ("Au Kremlin"), else the first person before
+ * it, else the first mention in the sentence. */
 static int embedded_speaker(const nr_mentions *m, const nr_sent *s, size_t q, int said) {
     if (said >= 0)
         return said;
     for (size_t k = 0; k < s->n_ms; k++)
         if (s->ms[k].source && s->ms[k].ent >= 0)
             return s->ms[k].ent;
-    int first = -1, before = -1; /* "Au Kremlin, le porte-parole Dmitri Peskov a jugé" */
+    int first = -1, human = -1, before = -1;
     for (size_t k = 0; k < s->n_ms; k++) {
         int e = s->ms[k].ent;
         if (e < 0)
             continue;
-        if (s->ms[k].a < q && NR_ENT(m, (size_t)e).human)
-            return e;
+        if (s->ms[k].a < q && !complement(m, s, s->ms[k].a))
+            return e; /* not "Au Kremlin, le porte-parole Dmitri Peskov a jugé" */
+        if (s->ms[k].a < q && human < 0 && NR_ENT(m, (size_t)e).human)
+            human = e;
         if (s->ms[k].a < q && before < 0)
             before = e;
         if (first < 0)
             first = e;
     }
-    return before >= 0 ? before : first;
+    return human >= 0 ? human : before >= 0 ? before : first;
 }
 
 /* True when a mark opens the quotation right before byte START: a span
