@@ -195,7 +195,7 @@ static unsigned role_at(const chunker *c, size_t i) {
  * punctuation, a quotation, a verb or a function word. */
 static size_t role_end(const chunker *c, size_t i) {
     size_t j = i + 1, words = 0;
-    while (j < c->s->n_toks && words < 6) {
+    while (j < c->s->n_toks && words < 10) {
         const nr_tok *t = &c->s->toks[j];
         if (t->kind != NR_TOK_WORD)
             break;
