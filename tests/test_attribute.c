@@ -210,6 +210,12 @@ static const tcase cases[] = {
      "en",
      "Title\n\nPolice said the suspect, John Lee, had \"fled on foot.\"",
      {{"fled on foot.", "Police", 1, U}}},
+    {"en a long subject before said, a statement is not a speaker",
+     "en",
+     "Title\n\nOrders were given.|\"Safety will drive our timeline,\" Federal Aviation "
+     "Administration chief Mike Whitaker said.|\"We acted,\" the statement read, adding that "
+     "Whitaker said it.",
+     {{"Safety will drive", "Mike Whitaker", 0, M}, {"We acted", "Mike Whitaker", 0, M}}},
 };
 
 /* ---- building a document ----------------------------------------------- */

@@ -193,14 +193,26 @@ static bool addressee(const attr *a, const nr_sent *s, size_t i) {
     return false;
 }
 
+/* True when a mention starts in tokens [A, B). */
+static bool named_between(const nr_sent *s, size_t a, size_t b) {
+    for (size_t k = 0; k < s->n_ms; k++)
+        if (s->ms[k].a >= a && s->ms[k].a < b)
+            return true;
+    return false;
+}
+
 /* The speaker named right after quote token Q: "», a déclaré X",
  * "," X said", "», estime-t-elle", "," said X". -1 when none. */
 static int after_clause(const attr *a, const nr_sent *s, size_t q) {
-    size_t words = 0, v = (size_t)-1;
-    for (size_t j = q + 1; j < s->n_toks && words < 6; j++) {
+    size_t words = 0, v = (size_t)-1; /* room for "Federal Aviation Administration chief Mike
+                                         Whitaker said" */
+    for (size_t j = q + 1; j < s->n_toks && words < 10; j++) {
         const nr_tok *t = &s->toks[j];
         if (t->kind == NR_TOK_QUOTE || punct_is(t, '.') || punct_is(t, ';') || punct_is(t, ':'))
             break;
+        if (punct_is(t, ',') && words > 0 && mention_ent_at(s, j - 1) == -2 &&
+            !named_between(s, q + 1, j))
+            break; /* "," the statement read, adding that Smith said" */
         if (t->kind != NR_TOK_WORD)
             continue;
         words++;

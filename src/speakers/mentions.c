@@ -317,7 +317,9 @@ static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
     unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
-    if (!name_tag && n > 1) {                           /* "Anne-Laure": try "Anne" */
+    if (n == 1 && na > 0 && s->toks[na - 1].low[0] >= '0' && s->toks[na - 1].low[0] <= '9')
+        name_tag = 0;         /* "the 737 Max 9": a model, not a man */
+    if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
             name_tag = nr_lexicon_find(c->m->lx, NR_LX_NAMES, c->m->doc->text + gn->start,
