@@ -106,7 +106,7 @@ nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out) {
         free(b);
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
     }
-    b->nr = nr, b->ctx = ctx, b->jobs = 1, b->shard_k = b->shard_n = 1;
+    b->nr = nr, b->ctx = ctx, b->jobs = ctx->jobs > 0 ? ctx->jobs : 1, b->shard_k = b->shard_n = 1;
     nr_vec_init(&b->items, sizeof(item));
     *out = b;
     return NR_OK;

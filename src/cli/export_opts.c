@@ -23,7 +23,7 @@ const char nr_cli_export_help[] =
     "\n"
     "Batch (several ARTICLEs or folders, one episode each):\n"
     "      --out-dir DIR     write the episodes into DIR (default format mp3)\n"
-    "      --jobs N          export N articles at a time, in parallel (default 1)\n"
+    "      -j, --jobs N      also: export N articles at a time, in parallel\n"
     "      --shard K/N       make only this machine's share, K of N (1 <= K <= N)\n"
     "      --force           remake episodes that are up to date\n"
     "      --feed FILE       write an RSS 2.0 podcast feed of every episode in DIR\n"
@@ -56,7 +56,6 @@ static const opt opts[] = {
     {"no-transcripts", FLAG_EXPORT_OFF, "transcripts"},
     {"no-chapters", FLAG_EXPORT_OFF, "chapters"},
     {"out-dir", TO_OUT_DIR, NULL},
-    {"jobs", TO_BATCH, "jobs"},
     {"shard", TO_BATCH, "shard"},
     {"force", FLAG_FORCE, "force"},
     {"feed", TO_BATCH, "feed"},
