@@ -32,6 +32,8 @@ typedef struct qscan {
     int part_id;
     bool part_cont;
     bool ok;
+    size_t ev_pos; /* next_single_event's cache */
+    bool ev_valid;
 } qscan;
 
 static bool push_mark(qscan *q, size_t start, size_t end) {
@@ -188,17 +190,21 @@ static bool is_opening_side(uint32_t c) {
            c == '-' || c == 0xAB || c == 0x201C || c == '"' || c == ':' || c == '/';
 }
 
-/* A straight single quote at I opens a quotation when a closing one follows
- * in the same sentence, at least two characters on (so rock 'n' roll, the
- * '90s and the Joneses' house make no quotation). */
-static bool single_opens(const qscan *q, size_t i) {
+/* The next event for straight single quotes at or after FROM: a quote that
+ * can close (s[pos] == '\'') or the end of a sentence (". T"); *POS is the
+ * block end when there is none. Events are found in increasing order and
+ * cached, so a block with many apostrophes is still read once. */
+static void next_single_event(qscan *q, size_t from) {
+    if (q->ev_pos >= from && q->ev_valid)
+        return;
     const char *s = q->st->s;
-    size_t limit = q->e - i > 2000 ? i + 2000 : q->e;
-    for (size_t j = i + 3; j < limit; j++) {
-        if ((s[j] == '.' || s[j] == '!' || s[j] == '?') && j + 2 < limit && s[j + 1] == ' ' &&
+    size_t j = from;
+    for (; j < q->e; j++) {
+        char c = s[j];
+        if ((c == '.' || c == '!' || c == '?') && j + 2 < q->e && s[j + 1] == ' ' &&
             s[j + 2] >= 'A' && s[j + 2] <= 'Z')
-            return false; /* not past the end of the sentence */
-        if (s[j] != '\'')
+            break;
+        if (c != '\'')
             continue;
         uint32_t before, after;
         seg_cp_back(s, q->b, j, &before);
@@ -206,9 +212,18 @@ static bool single_opens(const qscan *q, size_t i) {
         if (seg_letter(before) && seg_letter(after))
             continue; /* don't, l'eau */
         if (!seg_space(before) && !seg_letter(after) && !seg_digit(after))
-            return true;
+            break;
     }
-    return false;
+    q->ev_pos = j;
+    q->ev_valid = true;
+}
+
+/* A straight single quote at I opens a quotation when a closing one follows
+ * in the same sentence, at least two characters on (so rock 'n' roll, the
+ * '90s and the Joneses' house make no quotation). */
+static bool single_opens(qscan *q, size_t i) {
+    next_single_event(q, i + 3);
+    return q->ev_pos < q->e && q->st->s[q->ev_pos] == '\'' && q->ev_pos - i <= 2000;
 }
 
 /* Handles the mark C at I; returns how far to advance past it. */
@@ -367,6 +382,8 @@ static void close_block(qscan *q, bool next_opens) {
     }
 }
 
+static const unsigned char marks[128] = {['"'] = 1, ['\''] = 1, [','] = 1, ['?'] = 1, ['!'] = 1};
+
 bool nr_seg_quotes(seg_state *st, size_t b, size_t e, bool next_opens, int turn) {
     qscan q = {.st = st, .b = b, .e = e, .ok = true};
     st->parts.len = st->marks.len = 0;
@@ -374,9 +391,9 @@ bool nr_seg_quotes(seg_state *st, size_t b, size_t e, bool next_opens, int turn)
     size_t i = open_block(&q, turn);
     while (i < e && q.ok) {
         unsigned char byte = (unsigned char)s[i];
-        if (byte < 0x80 && byte != '"' && byte != '\'' && byte != ',' && byte != '?' &&
-            byte != '!') {
-            i++;
+        if (byte < 0x80 ? !marks[byte] : byte != 0xC2 && byte != 0xE2) {
+            /* « » and U+2018..U+203A all start with C2 or E2 */
+            i += seg_seq_len(byte);
             continue;
         }
         uint32_t c;
