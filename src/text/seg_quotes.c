@@ -36,6 +36,8 @@ typedef struct qscan {
     bool ev_valid;
 } qscan;
 
+static size_t skip_spaces(const char *s, size_t i, size_t e);
+
 static bool push_mark(qscan *q, size_t start, size_t end) {
     seg_mark *m = nr_vec_push(&q->st->marks);
     if (!m)
@@ -63,6 +65,37 @@ static void begin_part(qscan *q, size_t start, int id, bool cont) {
     q->part_cont = cont;
 }
 
+/* A quotation opening at I (its text at T) resumes the one that closed just
+ * before, across an attribution: "We are ready," he said, "and we will win."
+ * The first part ends with a comma, the narration between is a short clause
+ * ending with a comma, and the second part starts in lower case. */
+static bool resumes(const qscan *q, size_t i, size_t t) {
+    const seg_state *st = q->st;
+    const char *s = st->s;
+    if (!st->parts.len || !st->marks.len)
+        return false;
+    const seg_part *prev = &NR_VEC_AT(&st->parts, seg_part, st->parts.len - 1);
+    const seg_mark *close = &NR_VEC_AT(&st->marks, seg_mark, st->marks.len - 1);
+    if (close->start != prev->end || i - close->end > 80)
+        return false;
+    uint32_t c;
+    size_t a = prev->end, l;
+    while ((l = seg_cp_back(s, prev->start, a, &c)) && seg_space(c))
+        a -= l;
+    if (c != ',')
+        return false;
+    size_t z = i;
+    while ((l = seg_cp_back(s, close->end, z, &c)) && seg_space(c))
+        z -= l;
+    if (c != ',' || z <= close->end + 1)
+        return false;
+    for (size_t k = close->end; k < z; k++)
+        if (s[k] == '.' || s[k] == '!' || s[k] == '?' || s[k] == '\n' || s[k] == ';')
+            return false;
+    seg_cp(s, skip_spaces(s, t, q->e), q->e, &c);
+    return seg_lower(c);
+}
+
 /* Pushes an opening mark of KIND over [I, I+LEN); a top-level one starts a part. */
 static void open_mark(qscan *q, int kind, uint32_t close, size_t i, size_t len) {
     seg_state *st = q->st;
@@ -70,8 +103,12 @@ static void open_mark(qscan *q, int kind, uint32_t close, size_t i, size_t len) 
         return;
     st->stack[st->depth++] = (seg_open){.close = close, .kind = kind};
     if (st->depth == 1) {
+        bool again = resumes(q, i, i + len);
         push_mark(q, i, i + len);
-        begin_part(q, i + len, st->next_id++, false);
+        if (again)
+            begin_part(q, i + len, q->part_id, true);
+        else
+            begin_part(q, i + len, st->next_id++, false);
     }
 }
 

@@ -725,8 +725,8 @@ static bool sentence_spans(seg_state *st, nr_sentence *sn, size_t *part, size_t 
         if (!push_narration(st, pos, a, mark))
             return false;
         bool cont = p[k].continues || p[k].start < sn->start;
-        bool rec = p[k].recovered && z >= p[k].end - (p[k].end - z);
-        if (!push_span(st, NR_SPAN_QUOTE, a, z, &p[k], cont, rec && p[k].end <= sn->end))
+        bool rec = p[k].recovered && p[k].end <= sn->end; /* on the last piece only */
+        if (!push_span(st, NR_SPAN_QUOTE, a, z, &p[k], cont, rec))
             return false;
         pos = z;
     }
