@@ -186,6 +186,16 @@ static const tcase cases[] = {
        "« Je ne me représenterai pas, a annoncé le maire. C'est mûrement réfléchi. »",
        "« Je ne me représenterai pas, a annoncé le maire.|C'est mûrement réfléchi. »",
        {"Je ne me représenterai pas,", "N"}, {"C'est mûrement réfléchi.", "CS"}),
+    Q_("fr incise naming the speaker, then a description up to the full stop", "fr",
+       "« C'est une étape, estime Mme Durand, secrétaire générale du syndicat. Mais le plus dur "
+       "reste à faire. »",
+       "« C'est une étape, estime Mme Durand, secrétaire générale du syndicat.|Mais le plus dur "
+       "reste à faire. »",
+       {"C'est une étape,", "N"}, {"Mais le plus dur reste à faire.", "CS"}),
+    Q_("fr quotation resumed after an incise with a pronoun", "fr",
+       "« Nous allons, explique-t-il, tout reprendre. »",
+       "« Nous allons, explique-t-il, tout reprendre. »", {"Nous allons,", "N"},
+       {"tout reprendre.", "CS"}),
     Q_("fr em-dash dialogue turns", "fr", "— Vous viendrez demain ?\n— Bien sûr. Je serai là.",
        "— Vous viendrez demain ?|— Bien sûr.|Je serai là.", {"Vous viendrez demain ?", "N"},
        {"Bien sûr.", "N"}, {"Je serai là.", "CS"}),

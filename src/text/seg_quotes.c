@@ -162,6 +162,31 @@ static bool inverted_verb(const char *s, size_t a, size_t z) {
     return false;
 }
 
+/* After an incise that names its speaker, the words at P may describe him
+ * or her up to the full stop (", estime Mme Durand, secrétaire générale de
+ * la CFDT."): they do when they open with a word of the language's
+ * [appositions] list. Sets *END past that full stop. */
+static bool apposition_end(const qscan *q, size_t p, size_t *end) {
+    const char *s = q->st->s;
+    size_t w = word_end(s, p, q->e);
+    if (w == p || !nr_wordset_has(&q->st->rules->appositions, s + p, w - p))
+        return false;
+    for (size_t i = w, words = 0; i < q->e && words < 25;) {
+        uint32_t c;
+        size_t l = seg_cp(s, i, q->e, &c);
+        if (c == '.') {
+            *end = i + l;
+            return true;
+        }
+        if (c == '\n' || c == '?' || c == '!' || c == ';' || c == 0xBB || c == 0x201D || c == '"' ||
+            c == 0x2026)
+            return false;
+        words += c == ' ';
+        i += l;
+    }
+    return false;
+}
+
 /* When the words at P open an incise (", a-t-elle expliqué," ", dit-il."
  * ", a annoncé le maire."), returns where the quotation resumes and sets
  * *INCISE_END to the end of the incise's own text; 0 otherwise. */
@@ -181,13 +206,18 @@ static size_t incise_at(const qscan *q, size_t p, size_t *incise_end) {
         return 0;
     /* the incise runs to a comma or a full stop, within a few words */
     size_t i = w1;
+    bool named = false;
     for (int words = 0; i < q->e && words < 10;) {
         uint32_t c;
         size_t l = seg_cp(s, i, q->e, &c);
+        if (c == ',' && named && apposition_end(q, skip_spaces(s, i + l, q->e), incise_end))
+            return skip_spaces(s, *incise_end, q->e);
         if (c == ',' || c == '.') {
             *incise_end = i + l;
             return skip_spaces(s, i + l, q->e);
         }
+        if (seg_upper(c) && i > w1 && s[i - 1] == ' ')
+            named = true;
         if (c == '\n' || c == '?' || c == '!' || c == ';' || c == ':' || c == 0xBB || c == 0x201D ||
             c == '"' || c == 0x2026)
             return 0;
