@@ -77,25 +77,18 @@ static bool try_roman_after_name(nr_scan *sc, size_t wend) {
     if (!roman_value(sc->s[sc->i]))
         return false;
     unsigned v = roman(sc->s + sc->i, len);
-    if (!v || !prev_is_name(sc, sc->i))
-        return false;
     const char *style = num_val(sc, "roman-after-name");
-    if (!style)
+    if (!v || !style)
         return false;
-    const char *card = num_val(sc, "roman-cardinal-after");
-    bool cardinal = !strcmp(style, "cardinal"), listed = false;
-    if (card) {
-        size_t pl = sc->prev_end - sc->prev_start;
-        for (const char *c = card; *c;) {
-            const char *sp = strchr(c, ' ');
-            size_t cl = sp ? (size_t)(sp - c) : strlen(c);
-            if (cl == pl && !memcmp(c, sc->s + sc->prev_start, pl))
-                listed = true;
-            c += cl;
-            while (*c == ' ')
-                c++;
-        }
-    }
+    /* after a listed word in any case ("World War II", "type II"), after a
+     * name ("Louis XIV"), or anywhere where the language says so: French
+     * numerals of two letters or more are numbers ("tome III") */
+    bool listed = prev_word_in(sc, sc->i, num_val(sc, "roman-cardinal-after"));
+    const char *anywhere = num_val(sc, "roman-anywhere");
+    bool free_standing = anywhere && !strcmp(anywhere, "yes") && len >= 2;
+    if (!listed && !prev_is_name(sc, sc->i) && !free_standing)
+        return false;
+    bool cardinal = !strcmp(style, "cardinal");
     /* a lone I, V or X only after a listed word ("World War I"), or where
      * the language allows it ("Charles X") */
     const char *single = num_val(sc, "roman-single-letters");
@@ -106,7 +99,7 @@ static bool try_roman_after_name(nr_scan *sc, size_t wend) {
     nr_buf_init(&w);
     if (cardinal) {
         nr_sp_cardinal(sc->r, v, &w);
-        if (w.len && w.data[0] >= 'a' && w.data[0] <= 'z' && !sc->fr)
+        if (w.len && w.data[0] >= 'a' && w.data[0] <= 'z' && !sc->fr && sc->prev_cap)
             w.data[0] = (char)(w.data[0] - 32);
     } else {
         const char *the = num_val(sc, "roman-article");
@@ -221,8 +214,8 @@ static bool try_acronym(nr_scan *sc, size_t wend) {
         else
             return false;
     }
-    if (caps < 2)
-        return false;
+    if (caps < 2 || caps > 10)
+        return false; /* long runs of capitals: never a string of dotted letters */
     bool listed = nr_sp_get(&sc->r->acronyms, sc->s + sc->i, aend - sc->i) != NULL;
     if (!listed && !plural && (caps_word_next(sc, wend) || caps_word_prev(sc)))
         return false; /* a line in capitals is words, not acronyms */
