@@ -682,6 +682,19 @@ bool nr_sc_number(nr_scan *sc) {
         emit_end(sc, m.end);
         return true;
     }
+    size_t se;
+    const nr_sp_entry *scale = scale_at(sc, m.end, &se);
+    if (scale && (se - m.end >= 2 || m.dec) && !try_money_after(sc, &m)) {
+        /* "7.7m cases", "£3bn" without the sign: glued scale abbreviations;
+         * a single letter only after a decimal ("100m" is metres) */
+        emit_num(sc, &m);
+        emit_s(sc, singular(sc, &m) ? scale->val[0] : scale->val[1]);
+        sc->i = se;
+        emit_end(sc, se);
+        return true;
+    }
+    if (scale && sc->i != m.start)
+        return true; /* try_money_after took it */
     if (try_time(sc, &m) || nr_sc_decade(sc, &m) || try_fraction(sc, &m) ||
         try_money_after(sc, &m) || try_unit(sc, &m) || try_range(sc, &m))
         return true;
