@@ -449,7 +449,7 @@ static bool try_time(nr_scan *sc, const nr_num *m) {
     if (hw) {
         const nr_sp_entry *h = nr_sp_get(&sc->r->numbers, "hour-word", 9);
         size_t q = skip_hspace(sc, p), mins = 0, me = 0;
-        if (q < sc->n && sc->s[q] == 'h' &&
+        if (q < sc->n && (sc->s[q] == 'h' || sc->s[q] == 'H') &&
             (q + 1 >= sc->n || !nr_sp_is_letter(cp_at(sc, q + 1, NULL)))) {
             size_t r = skip_hspace(sc, q + 1);
             me = digits_end(sc, r);
