@@ -315,6 +315,7 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
               load_file(ctx, r, &r->symbols, "symbols.txt", false) &&
               load_file(ctx, r, &r->emoji, "emoji.txt", false) &&
               load_file(ctx, r, &r->keeplang, "keep-lang.txt", false) &&
+              load_file(ctx, r, &r->respell, "respell.txt", false) &&
               /* the user's entries first: among equal keys the first added wins */
               (!strcmp(r->base, r->lang) || load_user_lexicon(r, r->lang)) &&
               load_user_lexicon(r, r->base) && load_file(ctx, r, &r->lexicon, "lexicon.txt", true);

@@ -58,6 +58,7 @@ typedef struct nr_speech_rules {
     nr_sp_table symbols;    /* exact: & § @ # + = ... -> words */
     nr_sp_table emoji;      /* exact: emoji (without U+FE0F) -> name */
     nr_sp_table keeplang;   /* exact: foreign-looking word ending -> native respelling */
+    nr_sp_table respell;    /* exact: the same, always applied */
     /* from numbers.txt, for the number speller */
     const char *units_w[20], *tens_w[10], *hundred, *thousand, *million[2], *billion[2];
     const char *month[13];

@@ -257,19 +257,21 @@ static bool try_acronym(nr_scan *sc, size_t wend) {
     return true;
 }
 
-/* keep_lang: respells a name that would make eSpeak switch to English
- * phonemes ("Blinken" -> "Blinkène"), by keep-lang.txt: "=Word" replaces
- * a whole word, "^x" a start, "x$" an end, "x" anything, longest first. */
-static bool try_keep_lang(nr_scan *sc, size_t wend) {
+/* Respells a capitalised word by table T: "=Word" replaces a whole word,
+ * "^x" a start, "x$" an end, "x" anything, longest first. respell.txt is
+ * always applied (French "McConnell" would be spelled "M C"); keep-lang.txt
+ * only with keep_lang, for names that make eSpeak switch to English
+ * phonemes ("Blinken" -> "Blinkène"). */
+static bool try_respell(nr_scan *sc, size_t wend, const nr_sp_table *t) {
     size_t wl = wend - sc->i;
-    if (!sc->ctx || !sc->ctx->keep_lang || !sc->r->keeplang.count || wl > 64 ||
-        !nr_sp_is_upper(cp_at(sc, sc->i, NULL)) || nr_sc_caps_span(sc, sc->i, wend))
+    if (!t->count || wl > 64 || !nr_sp_is_upper(cp_at(sc, sc->i, NULL)) ||
+        nr_sc_caps_span(sc, sc->i, wend))
         return false;
     const char *w = sc->s + sc->i;
     char key[80];
     key[0] = '=';
     memcpy(key + 1, w, wl);
-    const nr_sp_entry *e = nr_sp_get(&sc->r->keeplang, key, wl + 1);
+    const nr_sp_entry *e = nr_sp_get(t, key, wl + 1);
     if (e) {
         emit_s(sc, e->val[0]);
         sc->i = wend;
@@ -284,16 +286,16 @@ static bool try_keep_lang(nr_scan *sc, size_t wend) {
             if (p == 0) {
                 key[0] = '^';
                 memcpy(key + 1, w, k);
-                if ((hit = nr_sp_get(&sc->r->keeplang, key, k + 1)))
+                if ((hit = nr_sp_get(t, key, k + 1)))
                     break;
             }
             if (p + k == wl) {
                 memcpy(key, w + p, k);
                 key[k] = '$';
-                if ((hit = nr_sp_get(&sc->r->keeplang, key, k + 1)))
+                if ((hit = nr_sp_get(t, key, k + 1)))
                     break;
             }
-            hit = nr_sp_get(&sc->r->keeplang, w + p, k);
+            hit = nr_sp_get(t, w + p, k);
         }
         if (hit) {
             /* the loop breaks with k unchanged; recover it from the key */
@@ -314,6 +316,10 @@ static bool try_keep_lang(nr_scan *sc, size_t wend) {
     return changed;
 }
 
+static bool try_keep_lang(nr_scan *sc, size_t wend) {
+    return sc->ctx && sc->ctx->keep_lang && try_respell(sc, wend, &sc->r->keeplang);
+}
+
 void nr_sc_note_word(nr_scan *sc, size_t start, size_t end) {
     sc->prev_word_start = start;
     sc->prev_word_end = end;
@@ -325,7 +331,8 @@ void nr_sc_note_word(nr_scan *sc, size_t start, size_t end) {
 void nr_sc_word(nr_scan *sc) {
     size_t start = sc->i, wend = letters_end(sc, sc->i);
     bool done = try_roman_ordinal(sc, wend) || try_roman_after_name(sc, wend) ||
-                try_acronym(sc, wend) || try_keep_lang(sc, wend);
+                try_acronym(sc, wend) || try_keep_lang(sc, wend) ||
+                try_respell(sc, wend, &sc->r->respell);
     if (!done)
         copy_to(sc, wend);
     nr_sc_note_word(sc, start, wend);
