@@ -262,62 +262,70 @@ static bool try_acronym(nr_scan *sc, size_t wend) {
  * always applied (French "McConnell" would be spelled "M C"); keep-lang.txt
  * only with keep_lang, for names that make eSpeak switch to English
  * phonemes ("Blinken" -> "Blinkène"). */
-static bool try_respell(nr_scan *sc, size_t wend, const nr_sp_table *t) {
+static bool try_respell(nr_scan *sc, size_t wend, const nr_sp_table *t, const nr_sp_filter *f) {
     size_t wl = wend - sc->i;
     if (!t->count || wl > 64 || !nr_sp_is_upper(cp_at(sc, sc->i, NULL)) ||
         nr_sc_caps_span(sc, sc->i, wend))
         return false;
     const char *w = sc->s + sc->i;
     char key[80];
-    key[0] = '=';
-    memcpy(key + 1, w, wl);
-    const nr_sp_entry *e = nr_sp_get(t, key, wl + 1);
+    const nr_sp_entry *e = NULL;
+    if (f->whole) {
+        key[0] = '=';
+        memcpy(key + 1, w, wl);
+        e = nr_sp_get(t, key, wl + 1);
+    }
     if (e) {
         emit_s(sc, e->val[0]);
         sc->i = wend;
         return true;
     }
+    bool ends = f->end[(unsigned char)w[wl - 1]];
     nr_buf o;
     nr_buf_init(&o);
-    bool changed = false;
+    size_t copied = 0; /* w[copied..p) is still to be copied to O */
     for (size_t p = 0; p < wl;) {
         const nr_sp_entry *hit = NULL;
-        for (size_t k = wl - p < 6 ? wl - p : 6; k >= 1 && !hit; k--) {
-            if (p == 0) {
+        size_t kmax = wl - p < 6 ? wl - p : 6;
+        bool start = p == 0 && f->start[(unsigned char)w[0]];
+        bool any = f->any[(unsigned char)w[p]];
+        for (size_t k = kmax; k >= 1 && !hit && (start || any || ends); k--) {
+            if (start) {
                 key[0] = '^';
                 memcpy(key + 1, w, k);
-                if ((hit = nr_sp_get(t, key, k + 1)))
-                    break;
+                hit = nr_sp_get(t, key, k + 1);
             }
-            if (p + k == wl) {
+            if (!hit && ends && p + k == wl) {
                 memcpy(key, w + p, k);
                 key[k] = '$';
-                if ((hit = nr_sp_get(t, key, k + 1)))
-                    break;
+                hit = nr_sp_get(t, key, k + 1);
             }
-            hit = nr_sp_get(t, w + p, k);
+            if (!hit && any)
+                hit = nr_sp_get(t, w + p, k);
         }
-        if (hit) {
-            /* the loop breaks with k unchanged; recover it from the key */
-            size_t kl = hit->klen - (hit->key[0] == '^' || hit->key[hit->klen - 1] == '$');
-            nr_buf_adds(&o, hit->val[0]);
-            p += kl;
-            changed = true;
-        } else {
-            nr_buf_addc(&o, w[p]);
+        if (!hit) {
             p++;
+            continue;
         }
+        nr_buf_add(&o, w + copied, p - copied);
+        nr_buf_adds(&o, hit->val[0]);
+        p += hit->klen - (hit->key[0] == '^' || hit->key[hit->klen - 1] == '$');
+        copied = p;
     }
-    if (changed && nr_buf_ok(&o))
-        emit_words(sc, o.data, o.len);
-    nr_buf_free(&o);
-    if (changed)
+    bool changed = copied > 0;
+    if (changed) {
+        nr_buf_add(&o, w + copied, wl - copied);
+        if (nr_buf_ok(&o))
+            emit_words(sc, o.data, o.len);
         sc->i = wend;
+    }
+    nr_buf_free(&o);
     return changed;
 }
 
 static bool try_keep_lang(nr_scan *sc, size_t wend) {
-    return sc->ctx && sc->ctx->keep_lang && try_respell(sc, wend, &sc->r->keeplang);
+    return sc->ctx && sc->ctx->keep_lang &&
+           try_respell(sc, wend, &sc->r->keeplang, &sc->r->keeplang_f);
 }
 
 void nr_sc_note_word(nr_scan *sc, size_t start, size_t end) {
@@ -332,7 +340,7 @@ void nr_sc_word(nr_scan *sc) {
     size_t start = sc->i, wend = letters_end(sc, sc->i);
     bool done = try_roman_ordinal(sc, wend) || try_roman_after_name(sc, wend) ||
                 try_acronym(sc, wend) || try_keep_lang(sc, wend) ||
-                try_respell(sc, wend, &sc->r->respell);
+                try_respell(sc, wend, &sc->r->respell, &sc->r->respell_f);
     if (!done)
         copy_to(sc, wend);
     nr_sc_note_word(sc, start, wend);
