@@ -439,58 +439,53 @@ bool nr_sc_phone(nr_scan *sc) {
     return true;
 }
 
-/* French "15 h 30", "15h", "9h05"; "10:30" in French; "a.m."/"pm" after a
- * time in English. */
-static bool try_time(nr_scan *sc, const nr_num *m) {
-    const char *hw = num_val(sc, "hour-word");
-    size_t p = m->end;
-    if (m->dec || m->grouped || m->ip > 24)
-        return false;
-    if (hw) {
-        const nr_sp_entry *h = nr_sp_get(&sc->r->numbers, "hour-word", 9);
-        size_t q = skip_hspace(sc, p), mins = 0, me = 0;
-        if (q < sc->n && (sc->s[q] == 'h' || sc->s[q] == 'H') &&
-            (q + 1 >= sc->n || !nr_sp_is_letter(cp_at(sc, q + 1, NULL)))) {
-            size_t r = skip_hspace(sc, q + 1);
-            me = digits_end(sc, r);
-            mins = me - r;
-            if (mins == 2 || mins == 1) {
-                q = r;
-            } else {
-                me = q + 1, mins = 0;
-            }
-            if (mins && !boundary_at(sc, me))
-                return false;
-        } else if (p < sc->n && sc->s[p] == ':' && p == q) {
-            me = digits_end(sc, p + 1);
-            if (me - p - 1 != 2 || !boundary_at(sc, me))
-                return false;
-            mins = 2, q = p + 1;
-        } else
+/* French times: "15 h 30", "15h", "9h05", "10:30", "24h/24" -> "15 heures
+ * 30"; H is the "hour-word" entry (singular, plural). */
+static bool try_time_words(nr_scan *sc, const nr_num *m, const nr_sp_entry *h) {
+    size_t p = m->end, q = skip_hspace(sc, p), mins = 0, me = 0;
+    if (q < sc->n && (sc->s[q] == 'h' || sc->s[q] == 'H') &&
+        (q + 1 >= sc->n || !nr_sp_is_letter(cp_at(sc, q + 1, NULL)))) {
+        size_t r = skip_hspace(sc, q + 1);
+        me = digits_end(sc, r);
+        mins = me - r;
+        if (mins == 2 || mins == 1)
+            q = r;
+        else
+            me = q + 1, mins = 0;
+        if (mins && !boundary_at(sc, me))
             return false;
-        emit_num(sc, m);
-        emit_s(sc, m->ip < 2 ? h->val[0] : h->val[1]);
-        if (mins) {
-            uint64_t v = parse_u64(sc->s + q, mins);
-            if (v) {
-                char d[4];
-                int dl = snprintf(d, sizeof d, "%llu", (unsigned long long)v);
-                emit_words(sc, d, (size_t)dl);
-            }
-        }
-        if (!mins && me + 1 < sc->n && sc->s[me] == '/' && is_digit((unsigned char)sc->s[me + 1]) &&
-            num_val(sc, "ratio-word")) { /* "24h/24" */
-            size_t de = digits_end(sc, me + 1);
-            emit_s(sc, num_val(sc, "ratio-word"));
-            emit_words(sc, sc->s + me + 1, de - me - 1);
-            me = de;
-        }
-        sc->i = me;
-        emit_end(sc, me);
-        return true;
+    } else if (p < sc->n && sc->s[p] == ':' && p == q) {
+        me = digits_end(sc, p + 1);
+        if (me - p - 1 != 2 || !boundary_at(sc, me))
+            return false;
+        mins = 2, q = p + 1;
+    } else
+        return false;
+    emit_num(sc, m);
+    emit_s(sc, m->ip < 2 ? h->val[0] : h->val[1]);
+    uint64_t v = mins ? parse_u64(sc->s + q, mins) : 0;
+    if (v) {
+        char d[4];
+        int dl = snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+        emit_words(sc, d, (size_t)dl);
     }
-    /* English: copy "10:30" and spell a.m./p.m. */
-    size_t e = p;
+    const char *ratio = num_val(sc, "ratio-word");
+    if (!mins && ratio && me + 1 < sc->n && sc->s[me] == '/' &&
+        is_digit((unsigned char)sc->s[me + 1])) { /* "24h/24" */
+        size_t de = digits_end(sc, me + 1);
+        emit_s(sc, ratio);
+        emit_words(sc, sc->s + me + 1, de - me - 1);
+        me = de;
+    }
+    sc->i = me;
+    emit_end(sc, me);
+    return true;
+}
+
+/* English times: "10:30 a.m.", "7 pm": the digits as written (eSpeak reads
+ * them right) and "A.M"/"P.M" spelled. */
+static bool try_time_ampm(nr_scan *sc, const nr_num *m) {
+    size_t p = m->end, e = p;
     if (e + 2 < sc->n && sc->s[e] == ':' && digits_end(sc, e + 1) == e + 3)
         e += 3;
     size_t q = skip_hspace(sc, e);
@@ -508,13 +503,21 @@ static bool try_time(nr_scan *sc, const nr_num *m) {
         return false;
     emit_num(sc, m);
     nr_buf_add(sc->out, sc->s + p, e - p);
-    emit_s(sc, (which | 0x20) == 'a' ? "A.M" : "P.M");
+    emit_s(sc, which == 'a' ? "A.M" : "P.M");
     sc->i = q + ml;
     /* a.m. at the end of a sentence keeps the full stop */
     if (ml == 4 && skip_space(sc, sc->i) >= sc->n)
         nr_buf_addc(sc->out, '.');
     emit_end(sc, sc->i);
     return true;
+}
+
+/* Times: in words where the language has an "hour-word", else a.m./p.m. */
+static bool try_time(nr_scan *sc, const nr_num *m) {
+    if (m->dec || m->grouped || m->ip > 24)
+        return false;
+    const nr_sp_entry *h = nr_sp_get(&sc->r->numbers, "hour-word", 9);
+    return h ? try_time_words(sc, m, h) : try_time_ampm(sc, m);
 }
 
 /* "1990s", "1990's" -> "nineteen nineties"; "90s" -> "nineties". */
