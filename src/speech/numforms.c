@@ -371,30 +371,30 @@ static bool try_date(nr_scan *sc) {
     return true;
 }
 
-/* Telephone numbers: "01 23 45 67 89", "+33 6 12 34 56 78", "(555) 123-4567".
- * French reads them in pairs, English digit by digit (numbers.txt
- * "phone-digits"); groups are separated by commas for the pauses. */
-bool nr_sc_phone(nr_scan *sc) {
-    size_t p = sc->i, groups[12][2];
-    int ng = 0;
-    bool plus = false, paren = false;
-    if (sc->s[p] == '+') {
-        plus = true;
-        p++;
-    }
-    size_t digits = 0;
-    while (p < sc->n && ng < 12) {
-        if (sc->s[p] == '(' && !paren && ng == (plus ? 1 : 0)) {
-            paren = true;
-            p++;
-        }
+/* The digit groups of a telephone number as written. */
+typedef struct nr_phone {
+    size_t g[12][2]; /* [start, end) of each group */
+    int ng;
+    bool plus, paren;
+} nr_phone;
+
+/* Reads digit groups separated by single spaces, dots or dashes, with an
+ * optional "+" and "(area code)"; false when it cannot be a telephone. */
+static bool scan_phone(const nr_scan *sc, nr_phone *ph) {
+    size_t p = sc->i, digits = 0;
+    memset(ph, 0, sizeof *ph);
+    if (sc->s[p] == '+')
+        ph->plus = true, p++;
+    while (p < sc->n && ph->ng < 12) {
+        if (sc->s[p] == '(' && !ph->paren && ph->ng == (ph->plus ? 1 : 0))
+            ph->paren = true, p++;
         size_t e = digits_end(sc, p);
         if (e == p || e - p > 4)
             return false;
-        groups[ng][0] = p, groups[ng][1] = e, ng++;
+        ph->g[ph->ng][0] = p, ph->g[ph->ng][1] = e, ph->ng++;
         digits += e - p;
         p = e;
-        if (p < sc->n && sc->s[p] == ')' && paren)
+        if (p < sc->n && sc->s[p] == ')' && ph->paren)
             p++;
         size_t l;
         uint32_t c = cp_at(sc, p, &l);
@@ -402,39 +402,49 @@ bool nr_sc_phone(nr_scan *sc) {
             break;
         p += l;
     }
-    if (ng < 3 || digits < 8 || digits > 15 || !boundary_at(sc, groups[ng - 1][1]))
+    return ph->ng >= 3 && digits >= 8 && digits <= 15 && boundary_at(sc, ph->g[ph->ng - 1][1]);
+}
+
+/* Without "+" or "(": French pairs from 0 ("01 23 45 67 89") or the North
+ * American 3-3-4 ("555-123-4567", "1-800-555-0199"); never "1 000 000". */
+static bool plain_phone(const nr_scan *sc, const nr_phone *ph) {
+    size_t len[12];
+    for (int k = 0; k < ph->ng; k++)
+        len[k] = ph->g[k][1] - ph->g[k][0];
+    bool pairs = ph->ng == 5 && sc->s[ph->g[0][0]] == '0';
+    for (int k = 0; k < ph->ng && pairs; k++)
+        pairs = len[k] == 2;
+    int f = ph->ng == 4 && len[0] == 1 && sc->s[ph->g[0][0]] == '1';
+    bool nanp = ph->ng == 3 + f && len[f] == 3 && len[f + 1] == 3 && len[f + 2] == 4 &&
+                sc->s[ph->g[f][1]] != ' ';
+    return pairs || nanp;
+}
+
+/* Telephone numbers: "01 23 45 67 89", "+33 6 12 34 56 78", "(555) 123-4567".
+ * French reads them in pairs, English digit by digit (numbers.txt
+ * "phone-digits"); groups are separated by commas for the pauses. */
+bool nr_sc_phone(nr_scan *sc) {
+    nr_phone ph;
+    if (!scan_phone(sc, &ph) || (!ph.plus && !ph.paren && !plain_phone(sc, &ph)))
         return false;
-    if (!plus && !paren) {
-        /* without "+" or "(": French pairs from 0 ("01 23 45 67 89") or the
-         * North American 3-3-4 ("555-123-4567"); never "1 000 000" */
-        bool pairs = ng == 5 && sc->s[groups[0][0]] == '0';
-        for (int k = 0; k < ng && pairs; k++)
-            pairs = groups[k][1] - groups[k][0] == 2;
-        int f = (ng == 4 && groups[0][1] - groups[0][0] == 1 && sc->s[groups[0][0]] == '1');
-        bool nanp = ng == 3 + f && groups[f][1] - groups[f][0] == 3 &&
-                    groups[f + 1][1] - groups[f + 1][0] == 3 &&
-                    groups[f + 2][1] - groups[f + 2][0] == 4 && sc->s[groups[f][1]] != ' ';
-        if (!pairs && !nanp)
-            return false;
-    }
-    const char *mode = num_val(sc, "phone-digits");
+    const char *mode = num_val(sc, "phone-digits"), *plus = nr_sp_val(&sc->r->symbols, "+");
     bool single = mode && !strcmp(mode, "single");
-    if (plus)
-        emit_s(sc, nr_sp_val(&sc->r->symbols, "+") ? nr_sp_val(&sc->r->symbols, "+") : "+");
-    for (int k = 0; k < ng; k++) {
+    if (ph.plus)
+        emit_s(sc, plus ? plus : "+");
+    for (int k = 0; k < ph.ng; k++) {
         if (k)
             nr_buf_addc(sc->out, ',');
-        size_t a = groups[k][0], b = groups[k][1];
+        size_t a = ph.g[k][0], b = ph.g[k][1];
         if (single)
             for (size_t d = a; d < b; d++)
                 emit_words(sc, sc->s + d, 1);
-        else if (b - a == 4 && !single) {
+        else if (b - a == 4) {
             emit_words(sc, sc->s + a, 2);
             emit_words(sc, sc->s + a + 2, 2);
         } else
             emit_words(sc, sc->s + a, b - a);
     }
-    sc->i = groups[ng - 1][1];
+    sc->i = ph.g[ph.ng - 1][1];
     emit_end(sc, sc->i);
     return true;
 }
