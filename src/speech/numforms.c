@@ -690,7 +690,8 @@ bool nr_sc_number(nr_scan *sc) {
          sc->s[m.end + 1] == ' ') &&
         !(m.end < sc->n && (sc->s[m.end] == '-' || sc->s[m.end] == ':')) &&
         prev_word_in(sc, sc->i, num_val(sc, "day-ordinal-after")) &&
-        nr_sc_emit_ordinal(sc, m.ip, false, false)) { /* "Jan. 5": "January fifth" */
+        nr_sp_is_upper(cp_at(sc, sc->prev_word_start, NULL)) && /* "May", not "may" */
+        nr_sc_emit_ordinal(sc, m.ip, false, false)) {           /* "Jan. 5": "January fifth" */
         sc->i = m.end;
         emit_end(sc, m.end);
         return true;
