@@ -167,6 +167,33 @@ static const tcase cases[] = {
      "Title\n\nCarver coach Phil Brandt said his team “gave them everything.” \"I'm proud of "
      "them,\" Brandt said.",
      {{"gave them everything", "Phil Brandt", 1, M}, {"I'm proud", "Phil Brandt", 0, M}}},
+    {"fr the one spoken to is not the speaker",
+     "fr",
+     "Titre\n\n« Nous tiendrons », a déclaré à l'AFP Jean Dupont, maire de la ville.",
+     {{"Nous tiendrons", "Jean Dupont", 0, M}}},
+    {"fr a body named by a role noun",
+     "fr",
+     "Titre\n\nLa SNCF a annoncé des annulations.|« Le trafic reprendra lundi », a précisé "
+     "l'entreprise.",
+     {{"Le trafic reprendra", "SNCF", 0, U}}},
+    {"fr an indefinite description is someone new",
+     "fr",
+     "Titre\n\nMarc Dupont a quitté la réunion.|Un porte-parole du syndicat a indiqué : « La "
+     "grève continue. »",
+     {{"La grève continue.", "porte-parole", 0, M}}},
+    {"en titles before a name are not the name",
+     "en",
+     "Title\n\nForeign Minister Sergei Lavrov said: \"We are ready.\"",
+     {{"We are ready.", "Sergei Lavrov", 0, M}}},
+    {"en he refers to the subject just before, gender unknown",
+     "en",
+     "Title\n\nPresident Joe Biden spoke first.|Asked about a cut, Ade Okonkwo declined to "
+     "commit.|\"I'm not going to give a date,\" he said.",
+     {{"I'm not going", "Ade Okonkwo", 0, M}}},
+    {"en a lone given name is a person",
+     "en",
+     "Title\n\n\"We deserve better,\" sighs Karim, a fan for twenty years.",
+     {{"We deserve better", "Karim", 0, M}}},
 };
 
 /* ---- building a document ----------------------------------------------- */

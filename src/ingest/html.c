@@ -23,6 +23,7 @@ typedef struct measure {
     size_t link;  /* of which inside links */
     size_t ptext; /* of which inside paragraphs */
     size_t links; /* number of links */
+    bool keep;    /* holds the headline: never skipped */
     double score; /* reader-mode score */
 } measure;
 
@@ -179,6 +180,10 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
         if (!strcasecmp((const char *)n->name, tags[i][0]))
             return tags[i][1];
     char v[512], c[256], id[256];
+    const measure *m = M(p, n);
+    /* the article, its ancestors and its headline are never chrome */
+    if ((m && m->keep) || is_heading(n))
+        return NULL;
     if (attr(n, "hidden", v, sizeof v))
         return "hidden text";
     if (attr(n, "aria-hidden", v, sizeof v) && !strcmp(v, "true"))
@@ -201,7 +206,6 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     attr(n, "class", c, sizeof c);
     attr(n, "id", id, sizeof id);
     snprintf(v, sizeof v, "%s %s", c, id);
-    const measure *m = M(p, n);
     if (m && article_ptext && m->ptext * 2 > article_ptext)
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
@@ -396,6 +400,16 @@ static bool measure_all(page *p, xmlNode *root) {
     return true;
 }
 
+/* Appends a text node's content: in HTML a newline is white space, and
+ * only <br> breaks a line. */
+static void add_text(nr_buf *b, const char *s) {
+    size_t start = b->len;
+    nr_buf_adds(b, s);
+    for (size_t i = start; i < b->len; i++)
+        if (b->data[i] == '\n' || b->data[i] == '\r' || b->data[i] == '\t')
+            b->data[i] = ' ';
+}
+
 /* The text below N, folded, into OUT. */
 static void text_of(page *p, xmlNode *n, nr_buf *out) {
     nr_buf raw;
@@ -403,7 +417,7 @@ static void text_of(page *p, xmlNode *n, nr_buf *out) {
     for (xmlNode *x = n; x;) {
         bool descend = true;
         if (x->type == XML_TEXT_NODE && x->content)
-            nr_buf_adds(&raw, (const char *)x->content);
+            add_text(&raw, (const char *)x->content);
         else if (x->type == XML_ELEMENT_NODE && x != n)
             descend = !is(x, "script") && !is(x, "style") && !is(x, "noscript");
         if ((x->type == XML_ELEMENT_NODE && !inline_tag(x)) ||
@@ -597,6 +611,9 @@ static bool walk_enter_block(walk *w, xmlNode *n) {
     }
     const char *drop;
     nr_block_kind hk = hinted_kind(n, k == NR_BLOCK_KIND_COUNT ? NR_BLOCK_PARAGRAPH : k, &drop);
+    const measure *m = M(w->p, n);
+    if (drop && m && (m->keep || m->text > 400))
+        drop = NULL; /* a wrapper named "meta" or "credit" that holds more */
     if (drop) {
         nr_buf t;
         nr_buf_init(&t);
@@ -656,7 +673,7 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
         bool descend = true;
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             if (n->content)
-                nr_buf_adds(&w.cur, (const char *)n->content);
+                add_text(&w.cur, (const char *)n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *why = n != root ? junk_reason(p, n, article_ptext) : NULL;
             const char *skip = why ? NULL : n != root ? skipped_block(&w, n) : NULL;
@@ -696,6 +713,9 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
             const char *idrop = NULL;
             if (!block_tag(n))
                 hinted_kind(n, NR_BLOCK_PARAGRAPH, &idrop);
+            const measure *im = M(p, n);
+            if (idrop && im && (im->keep || im->text > 400))
+                idrop = NULL;
             if (idrop && strcmp(idrop, "publication date") && !is(n, "a")) {
                 nr_buf t;
                 nr_buf_init(&t);
@@ -758,37 +778,80 @@ static void drop_outside(page *p, xmlNode *body, xmlNode *art) {
     nr_buf_free(&rest);
 }
 
-/* The headline: the first <h1> of the page outside its chrome, else
- * og:title, else <title> without the site's name. */
-static char *find_title(page *p, xmlNode *body, xmlNode *article, const char *og,
-                        const char *title_tag) {
+/* The first heading of level LEVEL below the roots, outside the chrome,
+ * whose text is WANT (any text when WANT is NULL). */
+static char *find_heading(page *p, xmlNode *body, xmlNode *article, const char *tag,
+                          const char *want, xmlNode **found) {
+    *found = NULL;
     xmlNode *roots[2] = {article, body};
     for (int r = 0; r < 2; r++) {
         for (xmlNode *n = roots[r]; n;) {
             bool descend = true;
             if (n->type == XML_ELEMENT_NODE && n != roots[r]) {
-                const char *why = junk_reason(p, n, 0);
-                if (why)
+                if (junk_reason(p, n, 0))
                     descend = false;
-                else if (is(n, "h1")) {
+                else if (is(n, tag)) {
                     nr_buf b;
                     nr_buf_init(&b);
                     text_of(p, n, &b);
-                    if (b.len)
+                    if (b.len && (!want || !strcasecmp(b.data, want))) {
+                        *found = n;
                         return nr_buf_take(&b, NULL);
+                    }
                     nr_buf_free(&b);
                 }
             }
             n = next_node(p, roots[r], n, descend, NULL);
         }
     }
+    return NULL;
+}
+
+static size_t count_words(const char *s) {
+    size_t n = 0;
+    for (bool in = false; *s; s++) {
+        bool sp = *s == ' ' || *s == '\n';
+        n += !sp && !in;
+        in = !sp;
+    }
+    return n;
+}
+
+/* The headline: the first <h1> of the page outside its chrome, unless it
+ * is a site or section name (a few words, or og:site_name) while the
+ * page's own title says more; then the heading that bears that title, or
+ * the title itself (og:title, else <title> without the site's name). */
+static char *find_title(page *p, xmlNode *body, xmlNode *article, const char *og,
+                        const char *title_tag, xmlNode **h1) {
+    char *meta = NULL;
     if (og && og[0]) {
         nr_buf b;
         nr_buf_init(&b);
         nr_build_fold(&b, og, strlen(og));
-        return nr_buf_take(&b, NULL);
+        meta = nr_buf_take(&b, NULL);
+    } else if (title_tag) {
+        meta = clean_title(title_tag, p->site);
     }
-    return title_tag ? clean_title(title_tag, p->site) : NULL;
+    char *t = find_heading(p, body, article, "h1", NULL, h1);
+    bool weak = t && (count_words(t) <= 3 || (p->site && !strcasecmp(t, p->site)));
+    if (t && !(weak && meta && count_words(meta) >= 5 && strcasecmp(t, meta))) {
+        free(meta);
+        return t;
+    }
+    if (!meta) {
+        return t;
+    }
+    free(t);
+    static const char *const tags[] = {"h1", "h2"};
+    for (int i = 0; i < 2; i++) {
+        char *h = find_heading(p, body, article, tags[i], meta, h1);
+        if (h) {
+            free(meta);
+            return h;
+        }
+    }
+    *h1 = NULL;
+    return meta;
 }
 
 nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
@@ -823,7 +886,14 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
                 break;
             }
         xmlNode *art = find_article(&p, body);
-        p.title = find_title(&p, body, art, og, title_tag);
+        for (xmlNode *x = art; x; x = x->parent)
+            if (x->type == XML_ELEMENT_NODE && M(&p, x))
+                M(&p, x)->keep = true;
+        xmlNode *h1;
+        p.title = find_title(&p, body, art, og, title_tag, &h1);
+        for (xmlNode *x = h1; x; x = x->parent)
+            if (x->type == XML_ELEMENT_NODE && M(&p, x))
+                M(&p, x)->keep = true;
         /* a headline outside the article comes first */
         bool inside = false;
         if (p.title) {

@@ -98,6 +98,16 @@ static long next_kept(const item *it, size_t n, size_t i) {
     return -1;
 }
 
+/* Folds X again, with the offsets back into the text. */
+static bool refold_map(nr_doc *doc, item *x) {
+    nr_folded g;
+    if (!nr_fold(doc->text + x->b.start, x->b.end - x->b.start, &g))
+        return false;
+    nr_folded_free(&x->f);
+    x->f = g;
+    return true;
+}
+
 /* Junk, credits and repeated captions, in one pass. */
 static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, bool structured) {
     for (size_t i = 0; i < n; i++) {
@@ -109,6 +119,8 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
         size_t prefix;
         if (p >= 0 && it[p].f.words < 80 && ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
             x->f.words < 100) {
+            if (!refold_map(doc, x))
+                return false;
             size_t cut = x->b.start + x->f.map[prefix];
             if (prefix && !drop_text(doc, x->b.start, cut, "photo credit"))
                 return false;
@@ -133,18 +145,17 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
             continue;
         }
         if (k == NR_JUNK_CREDIT_END) {
-            size_t cut = x->b.start + at;
+            if (!refold_map(doc, x))
+                return false;
+            size_t cut = x->b.start + x->f.map[at];
             if (!drop_text(doc, cut, x->b.end, reason))
                 return false;
             x->b.end = cut;
             while (x->b.end > x->b.start && (doc->text[x->b.end - 1] == ' '))
                 x->b.end--;
             x->b.kind = NR_BLOCK_CAPTION;
-            nr_folded g;
-            if (!nr_fold(doc->text + x->b.start, x->b.end - x->b.start, &g))
+            if (!refold_map(doc, x))
                 return false;
-            nr_folded_free(&x->f);
-            x->f = g;
         }
         for (long j = p; j >= 0 && j + 12 > (long)i; j--) {
             if (it[j].b.kind == NR_BLOCK_CAPTION && it[j].st == KEEP && it[j].f.len == x->f.len &&
@@ -230,7 +241,8 @@ static bool push_item(nr_doc *doc, nr_vec *items, nr_block b, size_t a, size_t e
     x->b = b;
     x->b.start = a;
     x->b.end = e;
-    return nr_fold(doc->text + a, e - a, &x->f);
+    /* offsets are needed only for the block at hand (refold_map) */
+    return nr_fold_ex(doc->text + a, e - a, &x->f, false);
 }
 
 /* Items from the blocks. Lines that the plain-text reader joined (they
@@ -248,7 +260,7 @@ static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, n
             const char *e = memchr(doc->text + a, '\n', b.end - a);
             size_t end = e ? (size_t)(e - doc->text) : b.end;
             nr_folded f;
-            if (!nr_fold(doc->text + a, end - a, &f))
+            if (!nr_fold_ex(doc->text + a, end - a, &f, false))
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
             const char *why;
             size_t at;
@@ -278,6 +290,9 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
         return NR_E_DATA;
     nr_vec items;
     nr_vec_init(&items, sizeof(item));
+    /* one item per block, more when lines are taken apart */
+    items.data = malloc((doc->blocks.len + 8) * sizeof(item));
+    items.cap = items.data ? doc->blocks.len + 8 : 0;
     nr_status st = split_lines(ctx, doc, r, &items, structured);
     item *it = items.data;
     size_t n = items.len;

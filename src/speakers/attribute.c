@@ -179,6 +179,20 @@ static int mention_ent_at(const nr_sent *s, size_t v) {
     return -2;
 }
 
+/* True when the mention at token I is the one spoken to ("à l'AFP",
+ * "to reporters"): an addressee marker stands before it, maybe with a
+ * determiner between. */
+static bool addressee(const attr *a, const nr_sent *s, size_t i) {
+    for (size_t j = i, n = 0; j-- > 0 && n < 2; n++) {
+        const nr_tok *t = &s->toks[j];
+        if (t->kind != NR_TOK_WORD)
+            return false;
+        if (nr_lexicon_find(a->m.lx, NR_LX_ADDRESSEE, t->low, t->low_len))
+            return true;
+    }
+    return false;
+}
+
 /* The speaker named right after quote token Q: "», a déclaré X",
  * "," X said", "», estime-t-elle", "," said X". -1 when none. */
 static int after_clause(const attr *a, const nr_sent *s, size_t q) {
@@ -212,7 +226,8 @@ static int after_clause(const attr *a, const nr_sent *s, size_t q) {
             for (size_t j = v; j < mn->a; j++)
                 if (s->toks[j].kind == NR_TOK_QUOTE)
                     return -1;
-            return mn->ent;
+            if (!addressee(a, s, mn->a)) /* "a déclaré à l'AFP Jean Dupont" */
+                return mn->ent;
         }
     }
     return -1;
@@ -269,6 +284,19 @@ static bool ends_sentence(const nr_doc *doc, const nr_span *sp) {
     return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
 }
 
+/* True when quotation SP ends with punctuation of its own (", ! ? …"). */
+static bool ends_clause(const nr_doc *doc, const nr_span *sp) {
+    uint32_t cp = 0;
+    size_t e = sp->end;
+    while (e > sp->start) {
+        size_t l = nr_utf8_decode_back(doc->text, e, &cp);
+        if (!nr_is_space(cp))
+            break;
+        e -= l;
+    }
+    return cp == ',' || cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
 static size_t count_words(const nr_doc *doc, const nr_span *sp) {
     size_t n = 0;
     bool in = false;
@@ -293,10 +321,13 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
         verb |= nr_is_speech_verb(&a->m, s, j);
     }
     if (words == 0 && (!prev || ends_sentence(a->doc, &s->se->spans[s->toks[prev->tok].span]))) {
+        /* « Voie pacifique » est... : a short quotation glued to the words
+         * after it, with no punctuation and no attribution, is a phrase */
         const nr_span *sp = &s->se->spans[s->toks[q].span];
         bool glued = q + 1 < s->n_toks && s->toks[q + 1].kind == NR_TOK_WORD &&
                      !nr_is_speech_verb(&a->m, s, q + 1) && mention_ent_at(s, q + 1) == -2;
-        return !(glued && count_words(a->doc, sp) <= 3);
+        return !(glued && count_words(a->doc, sp) <= 3 && !ends_clause(a->doc, sp) &&
+                 after_clause(a, s, q) < 0);
     }
     if (q > 0 && punct_is(&s->toks[q - 1], ':'))
         return true;

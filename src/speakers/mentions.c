@@ -52,8 +52,7 @@ bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
         return false;
     size_t v;
     if (suffix_pronoun(m, t, &v))
-        return v > 0 && (v == 1 || nr_lexicon_find(m->lx, NR_LX_VERBS, t->low, v) ||
-                         !memcmp(t->low, "a", v));
+        return v > 0; /* any verb with its subject after it: "lâche-t-il" */
     for (size_t k = 0; k < s->n_ms; k++)
         if (i >= s->ms[k].a && i < s->ms[k].b)
             return false;
@@ -219,65 +218,103 @@ static size_t role_end(const chunker *c, size_t i) {
 
 /* A name at I: titles, then capitalised words (joined by connectors).
  * Returns the end, or I when there is none; fills MN's name fields. */
-static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
+/* A title at J ("M.", "Chief", "Sen.") or an abbreviation in capitals
+ * ("U.S.") that only qualifies the name after it. */
+static unsigned title_at(const chunker *c, size_t j) {
+    const nr_tok *t = &c->s->toks[j];
+    unsigned tt = lx_text(c->m, NR_LX_TITLES, t);
+    if (tt)
+        return tt;
+    bool dotted = t->allcaps && memchr(t->low, '.', t->low_len);
+    return dotted && j + 1 < c->s->n_toks && c->s->toks[j + 1].cap ? NR_LX_PRESENT : 0;
+}
+
+/* The capitalised words from I: titles, name words and connectors between
+ * them. Sets *LAST to the last title among them (-1 = none). */
+static size_t cap_run(const chunker *c, size_t i, size_t *last) {
     const nr_sent *s = c->s;
-    size_t j = i, na = (size_t)-1;
-    nr_gender g = NR_GENDER_UNKNOWN;
-    bool titled = false, plural = false;
+    size_t j = i;
+    *last = (size_t)-1;
     while (j < s->n_toks && s->toks[j].kind == NR_TOK_WORD) {
-        const nr_tok *t = &s->toks[j];
-        unsigned tt = na == (size_t)-1 ? lx_text(c->m, NR_LX_TITLES, t) : 0;
-        bool dotted = t->allcaps && memchr(t->low, '.', t->low_len);
-        if (tt || (na == (size_t)-1 && dotted && j + 1 < s->n_toks && s->toks[j + 1].cap)) {
-            if (tt) {
-                titled = true;
-                if (lx_low(c->m, NR_LX_ROLES, t))
-                    mn->role = t->low; /* "Judge Howell" is "the judge" */
-                plural |= (tt & NR_LX_PLURAL) != 0;
-                if (tag_gender(tt) != NR_GENDER_UNKNOWN)
-                    g = tag_gender(tt);
-            }
-            j++;
+        if (title_at(c, j)) {
+            *last = j++;
             continue;
         }
         if (name_word(c, j)) {
-            if (na == (size_t)-1)
-                na = j;
+            if (j > i && s->toks[j - 1].allcaps && !s->toks[j].allcaps && !title_at(c, j - 1))
+                break; /* "l'AFP Jean Dupont": an acronym stands alone */
             j++;
             continue;
         }
-        if (na != (size_t)-1 && lx_low(c->m, NR_LX_CONNECTORS, t) && j + 1 < s->n_toks &&
-            name_word(c, j + 1)) {
+        if (j > i && lx_low(c->m, NR_LX_CONNECTORS, &s->toks[j]) && j + 1 < s->n_toks &&
+            (name_word(c, j + 1) || title_at(c, j + 1))) {
             j++;
             continue;
         }
         break;
     }
-    if (na == (size_t)-1)
-        return i;
-    while (j > na && lx_low(c->m, NR_LX_CONNECTORS, &s->toks[j - 1]))
+    while (j > i && lx_low(c->m, NR_LX_CONNECTORS, &s->toks[j - 1]))
         j--;
-    bool org = false, shout = false, conn = false;
+    return j;
+}
+
+/* The gender and role that the titles in [i, e) show. */
+static nr_gender titles_show(const chunker *c, size_t i, size_t e, nr_mention *mn, bool *plural) {
+    nr_gender g = NR_GENDER_UNKNOWN;
+    for (size_t k = i; k < e; k++) {
+        const nr_tok *t = &c->s->toks[k];
+        unsigned tt = lx_text(c->m, NR_LX_TITLES, t);
+        if (!tt)
+            continue;
+        if (lx_low(c->m, NR_LX_ROLES, t))
+            mn->role = t->low; /* "Judge Howell" is "the judge" */
+        *plural |= (tt & NR_LX_PLURAL) != 0;
+        if (tag_gender(tt) != NR_GENDER_UNKNOWN)
+            g = tag_gender(tt);
+    }
+    return g;
+}
+
+/* A name at I: titles, then capitalised words (joined by connectors); the
+ * name proper is what follows the last title ("Foreign Minister Sergei
+ * Lavrov", "Secretary of State Antony Blinken"). Returns the end, or I when
+ * there is none; fills MN's name fields. */
+static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
+    const nr_sent *s = c->s;
+    size_t last, j = cap_run(c, i, &last), na = i;
+    bool titled = false, plural = false;
+    nr_gender g = NR_GENDER_UNKNOWN;
+    if (last != (size_t)-1) {
+        size_t k = last + 1;
+        while (k < j && !name_word(c, k))
+            k++;
+        if (k < j) { /* a name after the titles */
+            titled = true;
+            g = titles_show(c, i, k, mn, &plural);
+            na = k;
+        } else if (!name_word(c, i)) {
+            return j > i ? j : i; /* titles alone */
+        }
+    }
+    if (j <= na || !name_word(c, na))
+        return i;
+    size_t cut = na; /* "Brennan and Smith": two names, keep the first */
+    while (cut < j && !(lx_low(c->m, NR_LX_CONNECTORS, &s->toks[cut]) & NR_LX_ORG))
+        cut++;
+    bool org = false, shout = true;
     for (size_t k = na; k < j; k++) {
         org |= lx_text(c->m, NR_LX_ORGS, &s->toks[k]) != 0;
-        shout |= s->toks[k].allcaps;
-        conn |= !s->toks[k].cap;
+        shout &= s->toks[k].allcaps;
     }
-    if (conn && !org) { /* "Brennan and Smith": two names, keep the first */
-        size_t k = na;
-        while (k < j && s->toks[k].cap)
-            k++;
-        j = k;
-    }
+    if (!org)
+        j = cut;
     size_t n = j - na;
-    if (shout && n > 1 && !org)
-        return j; /* a shouted credit or label, not a name */
-    if (plural)
-        return j;
+    if ((shout && n > 1 && !org) || plural)
+        return j; /* a shouted credit or label; "MM. Vasseur et Oudinot" */
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
-    unsigned name_tag = n > 1 ? lx_text(c->m, NR_LX_NAMES, gn) : 0;
-    if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
+    unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
+    if (!name_tag && n > 1) {                           /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
             name_tag = nr_lexicon_find(c->m->lx, NR_LX_NAMES, c->m->doc->text + gn->start,
@@ -334,11 +371,11 @@ static size_t role_mention(chunker *c, size_t i, bool *ok) {
     const nr_sent *s = c->s;
     unsigned det = lx_low(c->m, NR_LX_DETERMINERS, &s->toks[i]);
     size_t r = i + 1;
-    while (r < s->n_toks && r < i + 3 && !role_at(c, r) && s->toks[r].kind == NR_TOK_WORD &&
+    while (r < s->n_toks && r < i + 2 && !role_at(c, r) && s->toks[r].kind == NR_TOK_WORD &&
            !s->toks[r].cap && !lx_low(c->m, NR_LX_FUNCTION, &s->toks[r]) &&
            !lx_low(c->m, NR_LX_VERBS, &s->toks[r]))
         r++; /* "son homologue", "the former spokeswoman" */
-    if (!det || r >= s->n_toks || !role_at(c, r))
+    if (!det || r >= s->n_toks || !role_at(c, r) || s->toks[r].cap)
         return i;
     unsigned rt = role_at(c, r);
     size_t e = role_end(c, r);
@@ -366,9 +403,11 @@ static size_t role_mention(chunker *c, size_t i, bool *ok) {
     nr_mention *mn = emit(c, NR_M_ROLE, i, e);
     if (!mn)
         return *ok = false, e;
-    mn->gender = g;
+    mn->org = (rt & NR_LX_ORG) != 0;
+    mn->gender = mn->org ? NR_GENDER_UNKNOWN : g;
     mn->role = s->toks[r].low;
-    mn->human = true;
+    mn->human = !mn->org;
+    mn->indef = (det & NR_LX_INDEF) != 0;
     return e;
 }
 
@@ -470,9 +509,9 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
         if (j == i)
             j = pronoun_mention(&c, i, &ok);
         if (j == i)
-            j = role_mention(&c, i, &ok);
-        if (j == i)
             j = apposed_role(&c, i);
+        if (j == i)
+            j = role_mention(&c, i, &ok);
         if (j == i && (t->cap || lx_text(m, NR_LX_TITLES, t))) {
             nr_mention tmp = {0};
             size_t e = name_at(&c, i, &tmp);
@@ -542,7 +581,9 @@ static int search_back(const nr_mentions *m, size_t s, size_t k, nr_gender g, bo
 static int resolve_pronoun(nr_mentions *m, size_t s, size_t k) {
     const nr_mention *mn = &m->sents[s].ms[k];
     bool last = mn->kind == NR_M_LAST;
-    int e = search_back(m, s, k, mn->gender, true, 6, last);
+    int e = last ? -1 : search_back(m, s, k, mn->gender, false, 1, false);
+    if (e < 0)
+        e = search_back(m, s, k, mn->gender, true, 6, last);
     if (e < 0)
         e = search_back(m, s, k, mn->gender, false, 6, last);
     if (e < 0)
@@ -561,12 +602,40 @@ static int previous_subject(const nr_mentions *m, size_t s, nr_gender g) {
     return -1;
 }
 
+/* "l'entreprise", "the ministry": the body last holding that role, else
+ * the body named in the last three sentences, else a new one. */
+static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
+    int best = -1;
+    for (size_t i = 0; i < m->ents.len; i++) { /* the body that held the role */
+        const nr_entity *e = &NR_ENT(m, i);
+        if (!e->human && has_role(e, mn->role) &&
+            (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
+            best = (int)i;
+    }
+    for (size_t i = 0; i < m->ents.len && best < 0; i++) { /* the body just named */
+        const nr_entity *e = &NR_ENT(m, i);
+        if (e->org && e->name && e->last_sent + 3 >= (int)s)
+            best = (int)i;
+    }
+    for (size_t i = 0; i < m->ents.len; i++) {
+        const nr_entity *e = &NR_ENT(m, i);
+        if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
+            e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
+            best = (int)i;
+    }
+    return best;
+}
+
 static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     const nr_mention *mn = &m->sents[s].ms[k];
+    if (mn->indef)
+        return -1; /* "un porte-parole", "a spokesman": someone new */
+    if (mn->org)
+        return resolve_body(m, s, mn);
     int best = -1;
     for (size_t i = 0; i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
-        if (has_role(e, mn->role) && fits(e, mn->gender, false) &&
+        if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
@@ -618,7 +687,7 @@ static bool learn(nr_mentions *m, nr_sent *s, nr_mention *mn, int e, int ordinal
     mn->ent = e;
     if (mn->kind == NR_M_NAME)
         set_name(m, en, s, mn);
-    en->org |= mn->org && mn->kind == NR_M_NAME;
+    en->org |= mn->org;
     en->human = (en->human || mn->human) && !en->org;
     if (en->org)
         en->gender = NR_GENDER_UNKNOWN;

@@ -189,11 +189,15 @@ static bool is_opening_side(uint32_t c) {
 }
 
 /* A straight single quote at I opens a quotation when a closing one follows
- * in the block, at least two characters on (so rock 'n' roll is no quotation). */
+ * in the same sentence, at least two characters on (so rock 'n' roll, the
+ * '90s and the Joneses' house make no quotation). */
 static bool single_opens(const qscan *q, size_t i) {
     const char *s = q->st->s;
     size_t limit = q->e - i > 2000 ? i + 2000 : q->e;
     for (size_t j = i + 3; j < limit; j++) {
+        if ((s[j] == '.' || s[j] == '!' || s[j] == '?') && j + 2 < limit && s[j + 1] == ' ' &&
+            s[j + 2] >= 'A' && s[j + 2] <= 'Z')
+            return false; /* not past the end of the sentence */
         if (s[j] != '\'')
             continue;
         uint32_t before, after;
