@@ -27,7 +27,10 @@ typedef struct measure {
     double score; /* reader-mode score */
 } measure;
 
-typedef struct page {
+typedef struct page page;
+static size_t article_text(const page *p);
+
+struct page {
     nr_ctx *ctx;
     nr_build b;
     measure *m; /* by element, through node->_private */
@@ -40,7 +43,10 @@ typedef struct page {
     size_t code_blocks;
     bool title_done;
     bool byline_done;
-} page;
+    size_t art_text; /* text bytes in the article element */
+};
+
+static size_t article_text(const page *p) { return p->art_text; }
 
 bool nr_html_entity(const char *s, size_t n, nr_buf *out) {
     if (n < 3 || s[0] != '&' || s[n - 1] != ';')
@@ -143,6 +149,8 @@ static bool any_word(const char *v, const char *const *words) {
     return false;
 }
 
+static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
+
 /* Why a reader skips element N, or NULL. Class and id words say what a
  * block is for; they are ignored on an element that holds most of the
  * article's paragraphs (a "comments-enabled" wrapper). */
@@ -206,11 +214,12 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     attr(n, "class", c, sizeof c);
     attr(n, "id", id, sizeof id);
     snprintf(v, sizeof v, "%s %s", c, id);
-    if (m && article_ptext && m->ptext * 2 > article_ptext)
+    bool holds_most = m && article_ptext && (m->ptext * 2 > article_ptext ||
+                                             m->text > article_text(p) / 2);
+    if (holds_most && !any_word(v, comment))
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
                                         "toolbar", "print",   NULL};
-    static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
     static const char *const related[] = {
         "related",   "recommended", "recommendation", "read-more", "readmore", "more-stories",
         "most-read", "mostread",    "popular",        "trending",  "outbrain", "taboola",
@@ -911,6 +920,7 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
             }
         }
         measure *am = M(&p, art);
+        p.art_text = am ? am->text : 0;
         walk_article(&p, art, am ? am->ptext : 0);
         if (art != body)
             drop_outside(&p, body, art);

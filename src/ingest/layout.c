@@ -117,7 +117,8 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
         long p = prev_kept(it, i);
         /* a caption repeated, alone or glued to its credit */
         size_t prefix;
-        if (p >= 0 && it[p].f.words < 80 && ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
+        if (p >= 0 && it[p].f.words < 80 && (!structured || it[p].b.kind == NR_BLOCK_CAPTION) &&
+            ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
             x->f.words < 100) {
             if (!refold_map(doc, x))
                 return false;
