@@ -22,6 +22,7 @@ typedef struct measure {
     size_t text;  /* bytes of text below */
     size_t link;  /* of which inside links */
     size_t ptext; /* of which inside paragraphs */
+    size_t own;   /* of which in its own text nodes */
     size_t links; /* number of links */
     bool keep;    /* holds the headline: never skipped */
     double score; /* reader-mode score */
@@ -358,9 +359,11 @@ static void measure_leave(page *p, xmlNode *n) {
         m->link = m->text;
         m->links++;
     }
-    if (is(n, "p") || is(n, "pre") || is(n, "blockquote"))
+    /* a <div> holding its text directly, lines cut by <br>, is a paragraph */
+    bool para = is(n, "p") || ((is(n, "div") || is(n, "section") || is(n, "td")) && m->own >= 100);
+    if (para || is(n, "pre") || is(n, "blockquote"))
         m->ptext = m->text;
-    if (is(n, "p") && m->text > 25) {
+    if (para && m->text > 25) {
         /* reader-mode score: length, commas, paid to parent and grandparent */
         double s = 1.0 + (double)(m->text / 100 > 3 ? 3 : m->text / 100);
         measure *pm = n->parent ? M(p, n->parent) : NULL;
@@ -396,8 +399,11 @@ static bool measure_all(page *p, xmlNode *root) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             measure *pm = n->parent ? M(p, n->parent) : NULL;
             if (pm && n->content) {
+                size_t t = 0;
                 for (const xmlChar *c = n->content; *c; c++)
-                    pm->text += *c > ' ';
+                    t += *c > ' ';
+                pm->text += t;
+                pm->own += t;
             }
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *t = (const char *)n->name;
@@ -526,6 +532,14 @@ static xmlNode *find_article(page *p, xmlNode *body) {
         return best;
     if (main_el && M(p, main_el)->ptext >= 200)
         return main_el;
+    /* an article cut in sections (steps, pages) scores in each: climb while
+     * the parent holds clearly more paragraph text, and little of it links */
+    for (int up = 0; scored && up < 3 && scored->parent && scored->parent != body; up++) {
+        measure *cm = M(p, scored), *pm = M(p, scored->parent);
+        if (!cm || !pm || pm->ptext * 4 < cm->ptext * 5 || pm->link * 2 > pm->text)
+            break;
+        scored = scored->parent;
+    }
     return scored ? scored : body;
 }
 
