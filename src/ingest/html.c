@@ -534,12 +534,19 @@ static xmlNode *find_article(page *p, xmlNode *body) {
         return main_el;
     /* an article cut in sections (steps, pages) scores in each: climb while
      * the parent holds clearly more paragraph text, and little of it links */
-    for (int up = 0; scored && up < 3 && scored->parent && scored->parent != body; up++) {
+    xmlNode *from = scored;
+    for (int up = 0; scored && up < 6 && scored->parent && scored->parent != body; up++) {
         measure *cm = M(p, scored), *pm = M(p, scored->parent);
-        if (!cm || !pm || pm->ptext * 4 < cm->ptext * 5 || pm->link * 2 > pm->text)
+        if (!cm || !pm || pm->link * 2 > pm->text)
+            break;
+        bool wrapper = pm->ptext * 20 <= cm->ptext * 21;
+        if (!wrapper && pm->ptext * 4 < cm->ptext * 5)
             break;
         scored = scored->parent;
     }
+    /* wrappers only: stay where the score was */
+    if (scored && from && M(p, scored)->ptext * 20 <= M(p, from)->ptext * 21)
+        scored = from;
     return scored ? scored : body;
 }
 
