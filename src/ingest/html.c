@@ -22,7 +22,7 @@ typedef struct measure {
     size_t text;  /* bytes of text below */
     size_t link;  /* of which inside links */
     size_t ptext; /* of which inside paragraphs */
-    size_t own;   /* of which in its own text nodes */
+    size_t own;   /* of which in its own text, inline elements included */
     size_t links; /* number of links */
     bool keep;    /* holds the headline: never skipped */
     double score; /* reader-mode score */
@@ -197,9 +197,16 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
         return "hidden text";
     if (attr(n, "aria-hidden", v, sizeof v) && !strcmp(v, "true"))
         return "hidden text";
-    if (attr(n, "style", v, sizeof v) &&
-        (strstr(v, "display:none") || strstr(v, "display: none") || strstr(v, "visibility:hidden")))
-        return "hidden text";
+    if (attr(n, "style", v, sizeof v)) {
+        /* the style without spaces: "display: none" is "display:none" */
+        size_t k = 0;
+        for (size_t i = 0; v[i]; i++)
+            if (v[i] != ' ')
+                v[k++] = v[i];
+        v[k] = 0;
+        if (strstr(v, "display:none") || strstr(v, "visibility:hidden"))
+            return "hidden text";
+    }
     if (attr(n, "role", v, sizeof v)) {
         if (!strcmp(v, "navigation") || !strcmp(v, "menubar") || !strcmp(v, "menu"))
             return "navigation";
@@ -215,8 +222,8 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     attr(n, "class", c, sizeof c);
     attr(n, "id", id, sizeof id);
     snprintf(v, sizeof v, "%s %s", c, id);
-    bool holds_most = m && article_ptext && (m->ptext * 2 > article_ptext ||
-                                             m->text > article_text(p) / 2);
+    bool holds_most =
+        m && article_ptext && (m->ptext * 2 > article_ptext || m->text > article_text(p) / 2);
     if (holds_most && !any_word(v, comment))
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
@@ -403,7 +410,13 @@ static bool measure_all(page *p, xmlNode *root) {
                 for (const xmlChar *c = n->content; *c; c++)
                     t += *c > ' ';
                 pm->text += t;
-                pm->own += t;
+                /* its block: the nearest ancestor that is not inline (bounded) */
+                xmlNode *blk = n->parent;
+                for (int up = 0; up < 8 && blk && blk->parent && inline_tag(blk); up++)
+                    blk = blk->parent;
+                measure *bm = blk ? M(p, blk) : NULL;
+                if (bm)
+                    bm->own += t;
             }
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *t = (const char *)n->name;

@@ -118,8 +118,7 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
         /* a caption repeated, alone or glued to its credit */
         size_t prefix;
         if (p >= 0 && it[p].f.words < 80 && (!structured || it[p].b.kind == NR_BLOCK_CAPTION) &&
-            ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
-            x->f.words < 100) {
+            ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 && x->f.words < 100) {
             if (!refold_map(doc, x))
                 return false;
             size_t cut = x->b.start + x->f.map[prefix];
