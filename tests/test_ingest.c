@@ -165,6 +165,25 @@ static const small_case small_cases[] = {
      "# A Title\n\nSome *emphasis* and a [link](http://x.org) here.\n\n## Part two\n\n- item "
      "one\n- item two\n\n> quoted text\n\n```\ncode();\n```\n",
      "markdown", "A Title", "tphllqp", "code block", "code()"},
+    {"markdown front matter",
+     "---\ntitle: \"Front Title\"\nauthor: A. Person\n---\n\n# Front Title\n\nBody text here, read "
+     "once.\n",
+     "markdown", "Front Title", "tp", "front matter", "author"},
+    {"html without <article>: the densest block",
+     "<html><body><div class='menu'><a href='/'>Home</a> <a href='/a'>About</a></div>"
+     "<div id='x'><h1>Page Head</h1><div class='txt'><p>A first paragraph, long enough, with "
+     "commas, and words to score as the text of the page.</p>"
+     "<p>A second paragraph, also long enough, with commas, and words to score as the text of the "
+     "page.</p></div></div>"
+     "<div class='sidebar'><p>Popular now: something else entirely</p></div><div style='display: "
+     "none'>Hidden words</div></body></html>",
+     "html", "Page Head", "tpp", "navigation", "hidden words"},
+    {"html caption with its credit in the text",
+     "<html><body><article><h1>Head</h1><figure><img src='x.jpg'><figcaption>A dog runs on the "
+     "beach, May 1, 2024. (AP Photo/Some One)</figcaption></figure>"
+     "<p>The body of the article is here, with enough words to be read as a "
+     "paragraph.</p></article></body></html>",
+     "html", "Head", "tcp", "photo credit", "some one"},
     {"markdown recognised without a name",
      "# Heading\n\nText with a [link](https://example.com) and **bold** words.\n\n## "
      "Second\n\nMore text.\n",
