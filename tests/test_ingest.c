@@ -130,6 +130,24 @@ static const small_case small_cases[] = {
      "Titre\n\nLe ministre arrive au sommet de Bruxelles, le 3 mars\nAFP / Jean DupontLe ministre "
      "arrive au sommet de Bruxelles, le 3 mars\n\nLe texte commence ici avec une phrase.\n",
      "text", "Titre", "tcp", "repeated caption", "jean dupont"},
+    {"unseen English furniture",
+     "Home\nNews\nSport\n\nCouncil approves new cycle lanes after long debate\n\nBy Sam "
+     "Hart\nBusiness reporter\n\n3 hours ago\n\nImage source, Getty Images\n"
+     "Image caption, Cyclists in the city centre on Monday\n\nThe council voted on Monday to build "
+     "12 miles of protected cycle lanes, after a debate that lasted most of the day.\n\n"
+     "Related Topics\n\nCycling\nTransport\n\nCopyright 2024 Example News. All rights "
+     "reserved.\n\nFollow us on Twitter for more updates\n",
+     "text", "Council approves new cycle lanes after long debate", "tbp", "copyright notice",
+     "getty images"},
+    {"unseen French furniture",
+     "Menu\n\nLa mairie ferme la piscine municipale pour travaux\n\nPar Jeanne Martin\nLe 4 avril "
+     "2024 à 10h12\n\nÉcouter cet article\n\n"
+     "La piscine municipale fermera ses portes le 1er mai pour dix-huit mois de travaux, a annoncé "
+     "la mairie lundi.\n\n"
+     "À lire aussi : Les piscines face à la crise de l'énergie\n\nCrédit photo : Jean "
+     "Dupont\n\nRetrouvez-nous sur Facebook\n\n© 2024 Le Journal. Tous droits réservés.\n",
+     "text", "La mairie ferme la piscine municipale pour travaux", "tbp", "audio player",
+     "retrouvez-nous"},
     {"sub-heading",
      "Title line\n\nFirst paragraph of the article ends here.\n\nA sub-heading\n\nSecond paragraph "
      "of the article ends here.\n",
