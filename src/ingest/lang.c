@@ -309,7 +309,9 @@ nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
         if (b->end - b->start < 60)
             continue;
         nr_lang_guess p;
-        if (!nr_lang_detect(ctx, doc->text + b->start, b->end - b->start, &p))
+        /* a paragraph's first few hundred bytes say its language */
+        size_t len = b->end - b->start < 600 ? b->end - b->start : 600;
+        if (!nr_lang_detect(ctx, doc->text + b->start, len, &p))
             return NR_E_DATA;
         if (p.sure && p.words >= 10 && p.code[0] && strcmp(p.code, base) != 0)
             b->lang = nr_arena_strdup(doc->arena, p.code);
