@@ -398,6 +398,15 @@ static void test_exports(const char *dir) {
     for (size_t i = 1; i < d->speakers.len; i++)
         if (!NR_SPEAKER(d, i).name)
             NR_SPEAKER(d, i).name = "Antony Blinken";
+    /* two paragraphs made headings, as an HTML or Markdown article has them:
+       a chapter each, after the title's */
+    const char *heading_titles[2] = {NULL, NULL};
+    for (size_t b = 3, k = 0; b < d->blocks.len && k < 2; b += 4)
+        if (NR_BLOCK(d, b).kind == NR_BLOCK_PARAGRAPH && NR_BLOCK(d, b).n_sents) {
+            NR_BLOCK(d, b).kind = NR_BLOCK_HEADING;
+            NR_BLOCK(d, b).level = 2;
+            heading_titles[k++] = d->text + NR_BLOCK(d, b).start;
+        }
     nr_set_export_option(nr, "author", "AFP");
     nr_set_export_option(nr, "date", "2022-01-19");
     static const struct {
@@ -464,6 +473,16 @@ static void test_exports(const char *dir) {
     free(srt);
     snprintf(path, sizeof path, "%s/ep.chapters.json", dir);
     check_chapters(path);
+    json_t *cj = json_load_file(path, 0, NULL);
+    json_t *chs = json_object_get(cj, "chapters");
+    CHECK(json_array_size(chs) == 3, "a chapter for the title and one per heading: %zu",
+          json_array_size(chs));
+    for (size_t i = 1; i < json_array_size(chs) && i <= 2; i++) {
+        const char *t = json_string_value(json_object_get(json_array_get(chs, i), "title"));
+        CHECK(t && heading_titles[i - 1] && !strncmp(heading_titles[i - 1], t, strlen(t)),
+              "chapter %zu is the heading: %s", i, t ? t : "(none)");
+    }
+    json_decref(cj);
     snprintf(path, sizeof path, "%s/ep.words.json", dir);
     check_words(path);
 

@@ -500,7 +500,10 @@ static nr_status write_feed(nr_batch *b) {
                  : o->show                ? o->show
                                           : "Narrated articles",
         .description = b->feed_info[FEED_DESCRIPTION],
-        .author = b->feed_info[FEED_AUTHOR] ? b->feed_info[FEED_AUTHOR] : o->author,
+        .author = b->feed_info[FEED_AUTHOR] ? b->feed_info[FEED_AUTHOR]
+                  : o->author               ? o->author
+                  : o->show                 ? o->show
+                                            : "narrate",
         .image = b->feed_info[FEED_IMAGE],
         .category = b->feed_info[FEED_CATEGORY],
         .link = b->feed_info[FEED_LINK],
