@@ -465,8 +465,6 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
         res->lufs = lufs, res->peak = peak;
         /* the same decoder and meter as any check of the file: exact */
         bool loud_ok = fabs(lufs - o->loudness) <= 0.25, peak_ok = peak <= o->true_peak - 0.02;
-        if (getenv("NR_DEBUG_LOUDNESS"))
-            fprintf(stderr, "encoded: %.3f LUFS, %.3f dBTP (ceiling %.2f)\n", lufs, peak, ceiling);
         if (loud_ok && peak_ok)
             break;
         target += o->loudness - lufs;
