@@ -20,23 +20,8 @@
 #include "ctx.h"
 #include "doc.h"
 #include "narrate.h"
+#include "narrator.h"
 #include "plan.h"
-
-struct nr_narrator {
-    nr_ctx ctx;
-    volatile sig_atomic_t stop;
-    nr_export_opts export; /* see nr_set_export_option */
-};
-
-typedef struct sent_ref {
-    size_t block, sent;
-} sent_ref;
-
-struct nr_document {
-    nr_doc *doc;
-    sent_ref *order; /* reading order */
-    size_t n;
-};
 
 const char *nr_strerror(nr_status st) {
     static const char *const msg[NR_STATUS_COUNT] = {
@@ -180,6 +165,14 @@ nr_status nr_set_max_input(nr_narrator *nr, size_t bytes) {
     return NR_OK;
 }
 
+nr_status nr_set_jobs(nr_narrator *nr, int jobs) {
+    begin(nr);
+    if (jobs < 0 || jobs > 64)
+        return nr_fail(&nr->ctx, NR_E_ARG, "--jobs: %d is outside 1..64", jobs);
+    nr->ctx.jobs = jobs;
+    return NR_OK;
+}
+
 nr_status nr_set_option(nr_narrator *nr, const char *name, const char *value) {
     begin(nr);
     if (!strcmp(name, "keep-lang") && (!strcmp(value, "0") || !strcmp(value, "1"))) {
@@ -225,7 +218,7 @@ static nr_status index_sentences(nr_ctx *ctx, nr_document *d) {
     size_t k = 0;
     for (size_t b = 0; b < d->doc->blocks.len; b++)
         for (size_t i = 0; i < NR_BLOCK(d->doc, b).n_sents; i++)
-            d->order[k++] = (sent_ref){b, i};
+            d->order[k++] = (nr_sent_ref){b, i};
     return NR_OK;
 }
 
@@ -256,7 +249,7 @@ nr_status nr_document_from_memory(nr_narrator *nr, const void *bytes, size_t len
 
 /* Reads at most LIMIT bytes; one more byte means the input is too large.
  * Works for files, pipes and devices (/dev/zero is cut off at the limit). */
-static nr_status read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len) {
+nr_status nr_read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len) {
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     if (!buf)
@@ -298,9 +291,10 @@ static nr_status read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t 
     return NR_OK;
 }
 
-nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document **out) {
+nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len) {
     begin(nr);
-    *out = NULL;
+    *bytes = NULL;
+    *len = 0;
     bool std_in = !strcmp(path, "-");
     int fd = std_in ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
@@ -314,15 +308,24 @@ nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document *
     }
     if (!std_in) /* opened non-blocking so a FIFO without writer cannot hang open() */
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    char *buf = NULL;
-    size_t len = 0;
-    nr_status s = read_all(&nr->ctx, fd, nr->ctx.max_input, &buf, &len);
+    nr_status s = nr_read_all(&nr->ctx, fd, nr->ctx.max_input, bytes, len);
     if (!std_in)
         close(fd);
+    return s;
+}
+
+void nr_bytes_free(char *bytes) { free(bytes); }
+
+nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document **out) {
+    *out = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    nr_status s = nr_read_input(nr, path, &buf, &len);
     if (s != NR_OK)
         return s;
     const char *slash = strrchr(path, '/');
-    s = nr_document_from_memory(nr, buf, len, std_in ? "stdin" : slash ? slash + 1 : path, out);
+    s = nr_document_from_memory(nr, buf, len, !strcmp(path, "-") ? "stdin" : slash ? slash + 1 : path,
+                                out);
     free(buf);
     return s;
 }
@@ -414,7 +417,7 @@ void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user) {
 
 nr_status nr_play(nr_narrator *nr, const nr_document *d, size_t from, const char *device) {
     begin(nr);
-    return nr_live_play(&nr->ctx, d->doc, from, device, &nr->stop);
+    return nr_live_play(nr, d, from, device, &nr->stop);
 }
 
 void nr_cleanup_on_signal(void) { nr_file_sink_cleanup_all(); }
