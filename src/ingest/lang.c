@@ -24,6 +24,7 @@ typedef struct lang_rules {
     word *words;
     size_t n_words;
     void *textcat; /* NULL when libexttextcat's data is missing */
+    bool textcat_tried;
 } lang_rules;
 
 static void rules_free(void *p) {
@@ -120,9 +121,8 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
         nr_fail(ctx, NR_E_NOMEM, "out of memory");
         return NULL;
     }
-    r->textcat =
-        special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
-    return r;
+    return r; /* textcat's n-gram tables load on first use (tens of ms): most texts never need
+                 them, and a listener waits for the first sentence meanwhile */
 }
 
 static lang_rules *rules_get(nr_ctx *ctx) {
@@ -131,8 +131,12 @@ static lang_rules *rules_get(nr_ctx *ctx) {
 
 /* libexttextcat's candidates as eSpeak codes ("en--utf8" -> "en"), best
  * first, into OUT (up to MAX); Scots is read as English. */
-static size_t textcat_guess(const lang_rules *r, const char *s, size_t n, char out[][16],
-                            size_t max) {
+static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16], size_t max) {
+    if (!r->textcat && !r->textcat_tried) {
+        r->textcat_tried = true;
+        r->textcat = special_textcat_Init("/usr/share/libexttextcat/fpdb.conf",
+                                          "/usr/share/libexttextcat/");
+    }
     if (!r->textcat)
         return 0;
     const char *res = textcat_Classify(r->textcat, s, n < 4096 ? n : 4096);
