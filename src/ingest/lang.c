@@ -134,8 +134,8 @@ static lang_rules *rules_get(nr_ctx *ctx) {
 static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16], size_t max) {
     if (!r->textcat && !r->textcat_tried) {
         r->textcat_tried = true;
-        r->textcat = special_textcat_Init("/usr/share/libexttextcat/fpdb.conf",
-                                          "/usr/share/libexttextcat/");
+        r->textcat =
+            special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
     }
     if (!r->textcat)
         return 0;
