@@ -298,6 +298,20 @@ saved3 = open(os.path.join(state, files[0])).read() if files else ""
 check("a pipe and Ctrl-C: the place is saved (%r, playing %d)" % (saved3.split("\n")[0], last),
       p.returncode == 130 and saved3.startswith("sentence %d\n" % (last + 1)))
 
+# the fastest rate, in real time: the device never runs dry
+env, cap, tr = env_for("fastest")
+p = subprocess.Popen([NARRATE, ARTICLE, "--rate", "900"], env=env, stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+time.sleep(4)
+p.send_signal(signal.SIGINT)
+p.wait(timeout=5)
+trace = read_trace(tr)
+under = [int(e[2][2]) for e in trace if e[2][0] == "quit"]
+played = [i for _, i, _ in sentences(trace)]
+secs = size(cap) / 2 / RATE
+check("--rate 900 in real time: %.1f s of audio in 4 s, %d sentences, underruns %s" %
+      (secs, len(played), under), under == [0] and len(played) >= 3 and 3.0 <= secs <= 4.5)
+
 # --from-text: the first sentence that holds the words
 idx = next(i for i, s in enumerate(sent_text) if i > 4 and len(s.split()) > 6)
 words = " ".join(sent_text[idx].split()[2:5]).upper()

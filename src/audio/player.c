@@ -377,8 +377,9 @@ static void restart(nr_player *p, size_t from) {
 /* ---- writer ------------------------------------------------------------- */
 
 /* With NARRATE_PACE, waits until the emulated device has room for N more
- * samples. Returns the samples it holds (for the trace). */
-static uint64_t pace(nr_player *p, size_t n) {
+ * samples. Returns the samples it holds (for the trace). A device that ran
+ * dry in the middle of the stream (EXPECTED false) is an underrun. */
+static uint64_t pace(nr_player *p, size_t n, bool expected) {
     if (!p->pace)
         return 0;
     double t = now_ms();
@@ -393,6 +394,8 @@ static uint64_t pace(nr_player *p, size_t n) {
         played = (now_ms() - p->pace_t0) * p->sample_rate / 1000.0;
     }
     if (played > (double)p->pace_written) { /* the emulated device ran dry */
+        if (p->pace_written > 0 && !expected)
+            p->underruns++;
         p->pace_t0 = now_ms();
         p->pace_written = 0;
         played = 0;
@@ -491,7 +494,7 @@ static void *write_out(void *arg) {
         pthread_mutex_unlock(&p->lock);
 
         PaError e = start ? Pa_StartStream(p->stream) : paNoError;
-        uint64_t held = pace(p, n);
+        uint64_t held = pace(p, n, start || fresh);
         if (!p->written)
             trace(p, "first");
         if (fresh)
