@@ -242,6 +242,14 @@ static void emit(san *s, const char *p, size_t n, size_t from) {
     }
 }
 
+/* A letter or digit of a script eSpeak reads as words. Narrow on purpose:
+ * a letter missing here only makes the dotted-chain count below longer. */
+static bool word_char(uint32_t cp) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp <= 0x2AF && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x370 && cp <= 0x52F) || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
 char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
     san s;
     nr_buf_init(&s.out);
@@ -260,11 +268,10 @@ char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
             token = apos_s = 0;
             cp = ' ';
         } else {
-            /* eSpeak chains "a." units across spaces and punctuation ("a.b., c.d.");
-             * only a word (two characters in a row without a dot) breaks the chain. */
-            bool after_char = prev != '.' && prev != ' ';
-            bool unit = cp == '.' && after_char;
-            if (cp != '.' && after_char)
+            /* eSpeak chains "a." units across spaces and punctuation ("a.b., c.d.",
+             * "a.,b."); only a word (two letters in a row) breaks the chain. */
+            bool unit = cp == '.' && prev != '.' && prev != ' ';
+            if (word_char(cp) && word_char(prev))
                 dotted = 0;
             if (unit)
                 dotted++;
