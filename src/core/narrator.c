@@ -163,8 +163,12 @@ nr_status nr_set_cast_file(nr_narrator *nr, const char *path) {
         nr->ctx.cast_file[0] = '\0';
         return NR_OK;
     }
-    if (access(path, R_OK) != 0)
+    struct stat st;
+    if (access(path, R_OK) != 0 || stat(path, &st) != 0)
         return nr_fail(&nr->ctx, NR_E_ARG, "--cast: %s: %s", path, strerror(errno));
+    /* a FIFO or a device (/dev/zero) would block or never end the parse */
+    if (!S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+        return nr_fail(&nr->ctx, NR_E_ARG, "--cast: %s: not a regular file of at most 1 MiB", path);
     snprintf(nr->ctx.cast_file, sizeof nr->ctx.cast_file, "%s", path);
     return NR_OK;
 }
