@@ -1,0 +1,318 @@
+/* lang.c: language identification by function words, then n-grams. */
+#include "lang.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <textcat.h>
+#include <utf8proc.h>
+
+#include "../core/data.h"
+#include "../util/buf.h"
+#include "../util/utf8.h"
+
+#define NR_LANG_MAX 32
+#define NR_LANG_LOOK 65536 /* bytes of text looked at */
+
+typedef struct word {
+    const char *w;  /* folded, NUL-terminated, owned by the rules */
+    uint32_t langs; /* bit i: langs[i] has it */
+} word;
+
+typedef struct lang_rules {
+    char langs[NR_LANG_MAX][16];
+    size_t n_langs;
+    word *words;
+    size_t n_words;
+    uint32_t *slots; /* open addressing: index + 1 into words, 0 = empty */
+    size_t n_slots;  /* a power of two */
+    void *textcat;   /* NULL when libexttextcat's data is missing */
+} lang_rules;
+
+static void rules_free(void *p) {
+    lang_rules *r = p;
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_words; i++)
+        free((char *)r->words[i].w);
+    free(r->words);
+    free(r->slots);
+    if (r->textcat)
+        textcat_Done(r->textcat);
+    free(r);
+}
+
+/* Lower case without marks, as tokens are compared. */
+static char *fold_word(const char *s, size_t n) {
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t l = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
+                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
+    if (l < 0) {
+        free(out);
+        return NULL;
+    }
+    return (char *)out;
+}
+
+static uint32_t hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The entry for folded word W, or NULL. */
+static const word *lookup(const lang_rules *r, const char *w) {
+    if (!r->n_slots)
+        return NULL;
+    for (size_t i = hash(w) & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
+        uint32_t k = r->slots[i];
+        if (!k)
+            return NULL;
+        if (!strcmp(r->words[k - 1].w, w))
+            return &r->words[k - 1];
+    }
+}
+
+static int word_cmp(const void *a, const void *b) {
+    return strcmp(((const word *)a)->w, ((const word *)b)->w);
+}
+
+typedef struct wl {
+    nr_vec *v;
+    uint32_t bit;
+    bool ok;
+} wl;
+
+static bool add_word(void *user, const char *line, size_t len, int lineno) {
+    (void)lineno;
+    wl *x = user;
+    char *f = fold_word(line, len);
+    word *w = f ? nr_vec_push(x->v) : NULL;
+    if (!w) {
+        free(f);
+        x->ok = false;
+        return false;
+    }
+    w->w = f;
+    w->langs = x->bit;
+    return true;
+}
+
+static void *rules_load(nr_ctx *ctx, const char *unused) {
+    (void)unused;
+    lang_rules *r = calloc(1, sizeof *r);
+    if (!r) {
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    nr_vec v;
+    nr_vec_init(&v, sizeof(word));
+    bool ok = true;
+    for (size_t i = 0; i < nr_embedded_count && ok && r->n_langs < NR_LANG_MAX; i++) {
+        const char *path = nr_embedded_files[i].path, *slash = strchr(path, '/');
+        if (!slash || strcmp(slash + 1, "stopwords.txt") || (size_t)(slash - path) >= 16)
+            continue;
+        size_t len;
+        const char *text = nr_data_get(ctx->data, path, &len);
+        if (!text)
+            continue;
+        memcpy(r->langs[r->n_langs], path, (size_t)(slash - path));
+        wl x = {&v, 1u << r->n_langs, true};
+        nr_data_each_line(text, len, add_word, &x);
+        ok = x.ok;
+        r->n_langs++;
+    }
+    /* merge duplicates: one entry per word, with every language's bit */
+    word *ws = v.data;
+    size_t n = 0;
+    if (ok && v.len) {
+        qsort(ws, v.len, sizeof *ws, word_cmp);
+        for (size_t i = 0; i < v.len; i++) {
+            if (n && !strcmp(ws[n - 1].w, ws[i].w)) {
+                ws[n - 1].langs |= ws[i].langs;
+                free((char *)ws[i].w);
+            } else {
+                ws[n++] = ws[i];
+            }
+        }
+    }
+    r->words = ws;
+    r->n_words = ok ? n : v.len;
+    if (!ok) {
+        rules_free(r);
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->n_slots = 64;
+    while (r->n_slots < r->n_words * 2)
+        r->n_slots *= 2;
+    r->slots = calloc(r->n_slots, sizeof *r->slots);
+    if (!r->slots) {
+        rules_free(r);
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < r->n_words; i++) {
+        size_t k = hash(r->words[i].w) & (r->n_slots - 1);
+        while (r->slots[k])
+            k = (k + 1) & (r->n_slots - 1);
+        r->slots[k] = (uint32_t)i + 1;
+    }
+    r->textcat =
+        special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
+    return r;
+}
+
+static lang_rules *rules_get(nr_ctx *ctx) {
+    return nr_ctx_rules(ctx, "lang", "*", rules_load, rules_free);
+}
+
+/* libexttextcat's candidates as eSpeak codes ("en--utf8" -> "en"), best
+ * first, into OUT (up to MAX); Scots is read as English. */
+static size_t textcat_guess(const lang_rules *r, const char *s, size_t n, char out[][16],
+                            size_t max) {
+    if (!r->textcat)
+        return 0;
+    const char *res = textcat_Classify(r->textcat, s, n < 4096 ? n : 4096);
+    size_t k = 0;
+    for (const char *p = res; p && *p == '[' && k < max;) {
+        size_t i = 0;
+        for (p++; *p && *p != '-' && *p != ']' && i < 15; p++)
+            out[k][i++] = *p;
+        out[k][i] = 0;
+        if (!strcmp(out[k], "sco"))
+            strcpy(out[k], "en");
+        k += i > 0;
+        while (*p && *p != ']')
+            p++;
+        if (*p == ']')
+            p++;
+    }
+    return k;
+}
+
+bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
+    memset(out, 0, sizeof *out);
+    lang_rules *r = rules_get(ctx);
+    if (!r)
+        return false;
+    if (n > NR_LANG_LOOK)
+        n = NR_LANG_LOOK;
+    size_t hits[NR_LANG_MAX] = {0};
+    char tok[64];
+    size_t tl = 0;
+    for (size_t i = 0; i <= n;) {
+        uint32_t cp = ' ';
+        size_t l = 1;
+        bool letter;
+        if (i < n && (unsigned char)s[i] < 0x80) {
+            cp = (unsigned char)s[i];
+            letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+        } else {
+            l = i < n ? nr_utf8_decode(s + i, n - i, &cp) : 1;
+            utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+            letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_MN;
+        }
+        if (letter && tl + l < sizeof tok) {
+            memcpy(tok + tl, s + i, l);
+            tl += l;
+        } else if (!letter && tl) {
+            out->words++;
+            /* an elided word keeps its apostrophe: French "l'", "qu'" */
+            if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok)
+                tok[tl++] = '\'';
+            /* ASCII words are folded here; others through utf8proc */
+            bool ascii = true;
+            for (size_t k = 0; k < tl && ascii; k++)
+                ascii = (unsigned char)tok[k] < 0x80;
+            char low[64];
+            char *f = NULL;
+            if (ascii) {
+                for (size_t k = 0; k < tl; k++)
+                    low[k] = (char)(tok[k] >= 'A' && tok[k] <= 'Z' ? tok[k] + 32 : tok[k]);
+                low[tl] = 0;
+            } else {
+                f = fold_word(tok, tl);
+            }
+            if (ascii || f) {
+                const word *w = lookup(r, ascii ? low : f);
+                for (size_t k = 0; w && k < r->n_langs; k++)
+                    hits[k] += (w->langs >> k) & 1;
+                free(f);
+            }
+            tl = 0;
+        } else if (!letter) {
+            tl = 0;
+        }
+        i += l;
+    }
+    size_t best = 0, second = 0;
+    for (size_t k = 1; k < r->n_langs; k++)
+        if (hits[k] > hits[best])
+            best = k;
+    for (size_t k = 0; k < r->n_langs; k++)
+        if (k != best && hits[k] > second)
+            second = hits[k];
+    if (r->n_langs && hits[best] >= 2 && hits[best] * 10 >= second * 13) {
+        memcpy(out->code, r->langs[best], 16);
+        out->hits = hits[best];
+        out->sure = hits[best] >= 3 && hits[best] >= second * 2 && hits[best] * 5 >= out->words;
+        return true;
+    }
+    /* the words do not decide: the first n-gram candidate among the
+     * languages the words tie on, else the first candidate */
+    char tc[8][16];
+    size_t k = textcat_guess(r, s, n, tc, 8);
+    for (size_t c = 0; c < k && !out->code[0]; c++)
+        for (size_t l = 0; l < r->n_langs; l++)
+            if (hits[l] && hits[l] == hits[best] && !strcmp(r->langs[l], tc[c]))
+                memcpy(out->code, tc[c], 16);
+    if (!out->code[0] && k)
+        memcpy(out->code, tc[0], 16);
+    else if (!out->code[0] && r->n_langs && hits[best] > 0)
+        memcpy(out->code, r->langs[best], 16);
+    out->hits = hits[best];
+    return true;
+}
+
+nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
+    nr_buf all;
+    nr_buf_init(&all);
+    for (size_t i = 0; i < doc->blocks.len && all.len < NR_LANG_LOOK; i++) {
+        nr_block *b = &NR_BLOCK(doc, i);
+        if (b->kind == NR_BLOCK_BYLINE || b->kind == NR_BLOCK_CAPTION)
+            continue;
+        nr_buf_add(&all, doc->text + b->start, b->end - b->start);
+        nr_buf_addc(&all, '\n');
+    }
+    if (!nr_buf_ok(&all)) {
+        nr_buf_free(&all);
+        return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    }
+    nr_lang_guess g;
+    bool ok = nr_lang_detect(ctx, all.data ? all.data : "", all.len, &g);
+    nr_buf_free(&all);
+    if (!ok)
+        return NR_E_DATA;
+    if (ctx->lang[0])
+        snprintf(doc->lang, sizeof doc->lang, "%s", ctx->lang);
+    else
+        snprintf(doc->lang, sizeof doc->lang, "%s", g.code[0] ? g.code : "en");
+    char base[16];
+    nr_lang_base(doc->lang, base);
+    /* a paragraph in another language, when its words say so clearly */
+    for (size_t i = 0; i < doc->blocks.len && !ctx->keep_lang; i++) {
+        nr_block *b = &NR_BLOCK(doc, i);
+        if (b->kind != NR_BLOCK_PARAGRAPH && b->kind != NR_BLOCK_QUOTE_BLOCK &&
+            b->kind != NR_BLOCK_LIST_ITEM)
+            continue;
+        if (b->end - b->start < 60)
+            continue;
+        nr_lang_guess p;
+        if (!nr_lang_detect(ctx, doc->text + b->start, b->end - b->start, &p))
+            return NR_E_DATA;
+        if (p.sure && p.words >= 10 && p.code[0] && strcmp(p.code, base) != 0)
+            b->lang = nr_arena_strdup(doc->arena, p.code);
+    }
+    return NR_OK;
+}

@@ -1,0 +1,332 @@
+/* layout.c: page furniture, captions, title, byline and headings.
+ *
+ * Text copied from a news page is a column of lines: the headline, a
+ * standfirst, a byline, dates, share buttons, a photo caption glued to its
+ * credit, the body with sub-headings, ads and "read more" links, then
+ * prompts and comment counters. Each block is classified once, in order,
+ * with a bounded look at its neighbours, so the cost is linear. */
+#include "layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/utf8.h"
+#include "junk.h"
+
+typedef enum state { KEEP, DROP } state;
+
+typedef struct item {
+    nr_block b;
+    nr_folded f;
+    state st;
+    const char *reason; /* DROP: why */
+} item;
+
+/* Records the removal of [A, B) of the document's text. */
+static bool drop_text(nr_doc *doc, size_t a, size_t b, const char *reason) {
+    while (a < b && (doc->text[a] == ' ' || doc->text[a] == '\n'))
+        a++;
+    while (b > a && (doc->text[b - 1] == ' ' || doc->text[b - 1] == '\n'))
+        b--;
+    if (a >= b)
+        return true;
+    const char *r = nr_arena_strdup(doc->arena, reason);
+    return r && nr_doc_drop(doc, doc->text + a, b - a, r);
+}
+
+/* The last code point of F that is not a closing quote or bracket. */
+static uint32_t last_mark(const nr_folded *f) {
+    size_t e = f->len;
+    while (e > 0) {
+        uint32_t cp;
+        size_t l = nr_utf8_decode_back(f->s, e, &cp);
+        if (cp == '"' || cp == 0xBB || cp == 0x201D || cp == ')' || cp == '\'' || cp == ' ') {
+            e -= l;
+            continue;
+        }
+        return cp;
+    }
+    return 0;
+}
+
+static bool ends_with_period(const nr_folded *f) {
+    uint32_t c = last_mark(f);
+    return c == '.' || c == 0x2026 || c == ';' || c == ',';
+}
+
+/* A heading is short, unpunctuated and starts like a title, not like a
+ * dialogue turn or a list item. */
+static bool heading_like(const item *it) {
+    if (it->st != KEEP || it->b.kind != NR_BLOCK_PARAGRAPH)
+        return false;
+    const nr_folded *f = &it->f;
+    if (f->words == 0 || f->words > 16 || f->len > 140)
+        return false;
+    uint32_t c = last_mark(f), first;
+    nr_utf8_decode(f->s, f->len, &first);
+    if (c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == ',' || c == 0x2026)
+        return false;
+    if (first == '-' || first == 0x2014 || first == 0x2013 || first == '"' || first == 0xAB ||
+        first == '*' || first == 0x2022 || (first >= '0' && first <= '9' && f->words < 3))
+        return false;
+    return true;
+}
+
+/* Folded S ends with folded P (at a word boundary): the length of the rest. */
+static bool ends_with(const nr_folded *s, const nr_folded *p, size_t *prefix) {
+    if (p->len < 20 || s->len < p->len)
+        return false;
+    size_t k = s->len - p->len;
+    if (memcmp(s->s + k, p->s, p->len) != 0)
+        return false;
+    *prefix = k;
+    return true;
+}
+
+/* The index of the last kept item before I, or -1. */
+static long prev_kept(const item *it, size_t i) {
+    while (i-- > 0)
+        if (it[i].st == KEEP)
+            return (long)i;
+    return -1;
+}
+
+static long next_kept(const item *it, size_t n, size_t i) {
+    for (size_t j = i + 1; j < n; j++)
+        if (it[j].st == KEEP)
+            return (long)j;
+    return -1;
+}
+
+/* Folds X again, with the offsets back into the text. */
+static bool refold_map(nr_doc *doc, item *x) {
+    nr_folded g;
+    if (!nr_fold(doc->text + x->b.start, x->b.end - x->b.start, &g))
+        return false;
+    nr_folded_free(&x->f);
+    x->f = g;
+    return true;
+}
+
+/* Junk, credits and repeated captions, in one pass. */
+static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, bool structured) {
+    for (size_t i = 0; i < n; i++) {
+        item *x = &it[i];
+        if (x->b.kind == NR_BLOCK_TITLE && structured)
+            continue;
+        long p = prev_kept(it, i);
+        /* a caption repeated, alone or glued to its credit */
+        size_t prefix;
+        if (p >= 0 && it[p].f.words < 80 && ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
+            x->f.words < 100) {
+            if (!refold_map(doc, x))
+                return false;
+            size_t cut = x->b.start + x->f.map[prefix];
+            if (prefix && !drop_text(doc, x->b.start, cut, "photo credit"))
+                return false;
+            if (!drop_text(doc, cut, x->b.end, "repeated caption"))
+                return false;
+            x->st = DROP;
+            if (it[p].b.kind == NR_BLOCK_PARAGRAPH)
+                it[p].b.kind = NR_BLOCK_CAPTION;
+            continue;
+        }
+        const char *reason;
+        size_t at;
+        nr_junk_kind k = nr_junk_match(r, &x->f, &reason, &at);
+        if (k == NR_JUNK_LINE || k == NR_JUNK_CREDIT) {
+            x->st = DROP;
+            x->reason = reason;
+            if (k == NR_JUNK_CREDIT && p >= 0 && it[p].b.kind == NR_BLOCK_PARAGRAPH &&
+                prev_kept(it, (size_t)p) >= 0 && it[p].f.words < 80 && !structured)
+                it[p].b.kind = NR_BLOCK_CAPTION;
+            if (!drop_text(doc, x->b.start, x->b.end, reason))
+                return false;
+            continue;
+        }
+        if (k == NR_JUNK_CREDIT_END) {
+            if (!refold_map(doc, x))
+                return false;
+            size_t cut = x->b.start + x->f.map[at];
+            if (!drop_text(doc, cut, x->b.end, reason))
+                return false;
+            x->b.end = cut;
+            while (x->b.end > x->b.start && (doc->text[x->b.end - 1] == ' '))
+                x->b.end--;
+            x->b.kind = NR_BLOCK_CAPTION;
+            if (!refold_map(doc, x))
+                return false;
+        }
+        for (long j = p; j >= 0 && j + 12 > (long)i; j--) {
+            if (it[j].b.kind == NR_BLOCK_CAPTION && it[j].st == KEEP && it[j].f.len == x->f.len &&
+                !memcmp(it[j].f.s, x->f.s, x->f.len)) {
+                x->st = DROP;
+                if (!drop_text(doc, x->b.start, x->b.end, "repeated caption"))
+                    return false;
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+/* The first kept block, when short and not a sentence, is the headline. */
+static long find_title(item *it, size_t n) {
+    long t = next_kept(it, n, (size_t)-1);
+    if (t < 0 || it[t].b.kind != NR_BLOCK_PARAGRAPH)
+        return -1;
+    if (it[t].f.words > 40 || ends_with_period(&it[t].f))
+        return -1;
+    it[t].b.kind = NR_BLOCK_TITLE;
+    it[t].b.level = 1;
+    return t;
+}
+
+/* A byline stands near the top, before the body; a standfirst sits between
+ * the headline and the byline or the dates. */
+static void find_byline(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, long title,
+                        bool structured) {
+    size_t seen = 0;
+    for (long i = next_kept(it, n, (size_t)title); i >= 0 && seen < 6;
+         i = next_kept(it, n, (size_t)i), seen++) {
+        if (it[i].b.kind != NR_BLOCK_PARAGRAPH)
+            continue;
+        if (nr_junk_is_byline(r, &it[i].f)) {
+            it[i].b.kind = NR_BLOCK_BYLINE;
+            doc->byline = nr_arena_strndup(doc->arena, doc->text + it[i].b.start,
+                                           it[i].b.end - it[i].b.start);
+            break;
+        }
+        if (it[i].f.words > 40)
+            break;
+    }
+    if (structured || title < 0)
+        return;
+    long s = next_kept(it, n, (size_t)title);
+    if (s < 0 || it[s].b.kind != NR_BLOCK_PARAGRAPH || it[s].f.words < 4)
+        return;
+    size_t after = (size_t)s + 1;
+    if (after >= n)
+        return;
+    const item *a = &it[after];
+    bool meta = a->st == KEEP
+                    ? a->b.kind == NR_BLOCK_BYLINE
+                    : (a->reason && (strstr(a->reason, "date") || strstr(a->reason, "time")));
+    if (meta) {
+        it[s].b.kind = NR_BLOCK_HEADING;
+        it[s].b.level = 2;
+    }
+}
+
+/* Sub-headings: short unpunctuated lines between paragraphs. */
+static void find_headings(item *it, size_t n, long title) {
+    for (size_t i = title < 0 ? 0 : (size_t)title + 1; i < n; i++) {
+        if (!heading_like(&it[i]))
+            continue;
+        long p = prev_kept(it, i), q = next_kept(it, n, i);
+        if (q < 0 || it[q].b.kind != NR_BLOCK_PARAGRAPH || heading_like(&it[q]))
+            continue;
+        if (p >= 0 && heading_like(&it[p]))
+            continue;
+        it[i].b.kind = NR_BLOCK_HEADING;
+        it[i].b.level = 2;
+    }
+}
+
+/* Adds an item for [A, B) of the text, folded. */
+static bool push_item(nr_doc *doc, nr_vec *items, nr_block b, size_t a, size_t e) {
+    item *x = nr_vec_push(items);
+    if (!x)
+        return false;
+    x->b = b;
+    x->b.start = a;
+    x->b.end = e;
+    /* offsets are needed only for the block at hand (refold_map) */
+    return nr_fold_ex(doc->text + a, e - a, &x->f, false);
+}
+
+/* Items from the blocks. Lines that the plain-text reader joined (they
+ * looked hard-wrapped) are taken apart again when one of them is page
+ * furniture or a byline: "Par X\nPublié le ...\nTemps de lecture 4 min". */
+static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, nr_vec *items,
+                             bool structured) {
+    for (size_t i = 0; i < doc->blocks.len; i++) {
+        nr_block b = NR_BLOCK(doc, i);
+        if (!structured)
+            b.kind = NR_BLOCK_PARAGRAPH;
+        const char *nl = memchr(doc->text + b.start, '\n', b.end - b.start);
+        bool split = false;
+        for (size_t a = b.start; nl && a < b.end && !split;) {
+            const char *e = memchr(doc->text + a, '\n', b.end - a);
+            size_t end = e ? (size_t)(e - doc->text) : b.end;
+            nr_folded f;
+            if (!nr_fold_ex(doc->text + a, end - a, &f, false))
+                return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+            const char *why;
+            size_t at;
+            split = nr_junk_match(r, &f, &why, &at) != NR_JUNK_NONE || nr_junk_is_byline(r, &f);
+            nr_folded_free(&f);
+            a = end + 1;
+        }
+        if (!split) {
+            if (!push_item(doc, items, b, b.start, b.end))
+                return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+            continue;
+        }
+        for (size_t a = b.start; a < b.end;) {
+            const char *e = memchr(doc->text + a, '\n', b.end - a);
+            size_t end = e ? (size_t)(e - doc->text) : b.end;
+            if (end > a && !push_item(doc, items, b, a, end))
+                return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+            a = end + 1;
+        }
+    }
+    return NR_OK;
+}
+
+nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
+    const nr_junk_rules *r = nr_junk_rules_get(ctx);
+    if (!r)
+        return NR_E_DATA;
+    nr_vec items;
+    nr_vec_init(&items, sizeof(item));
+    /* one item per block, more when lines are taken apart */
+    items.data = malloc((doc->blocks.len + 8) * sizeof(item));
+    items.cap = items.data ? doc->blocks.len + 8 : 0;
+    nr_status st = split_lines(ctx, doc, r, &items, structured);
+    item *it = items.data;
+    size_t n = items.len;
+    if (st == NR_OK && !clean_pass(doc, r, it, n, structured))
+        st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    if (st == NR_OK) {
+        long title = -1;
+        if (!structured) {
+            doc->title = NULL;
+            title = find_title(it, n);
+        } else {
+            for (size_t i = 0; i < n && title < 0; i++)
+                if (it[i].st == KEEP && it[i].b.kind == NR_BLOCK_TITLE)
+                    title = (long)i;
+        }
+        find_byline(doc, r, it, n, title, structured);
+        if (!structured)
+            find_headings(it, n, title);
+        doc->blocks.len = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (it[i].st != KEEP || it[i].b.end <= it[i].b.start)
+                continue;
+            nr_block *b = nr_vec_push(&doc->blocks);
+            if (!b) {
+                st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+                break;
+            }
+            *b = it[i].b;
+            if (b->kind == NR_BLOCK_TITLE && !doc->title)
+                doc->title = nr_arena_strndup(doc->arena, doc->text + b->start, b->end - b->start);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        nr_folded_free(&it[i].f);
+    nr_vec_free(&items);
+    return st;
+}
