@@ -216,6 +216,13 @@ static const tcase cases[] = {
      "Administration chief Mike Whitaker said.|\"We acted,\" the statement read, adding that "
      "Whitaker said it.",
      {{"Safety will drive", "Mike Whitaker", 0, M}, {"We acted", "Mike Whitaker", 0, M}}},
+    {"fr a quotation in an interviewer's question stays with the narrator",
+     "fr",
+     "Titre\n\nL'hydrologue Marion Leclerc étudie les nappes.\n\n— Vous parlez de « crise » "
+     "?\n\n— Oui, c'est une crise.\n\n— Que faire ?\n\n— Partager l'eau.",
+     {{"crise", NULL, 1, U},
+      {"Oui, c'est une crise.", "Marion Leclerc", 0, F},
+      {"Partager l'eau.", "Marion Leclerc", 0, F}}},
 };
 
 /* ---- building a document ----------------------------------------------- */

@@ -459,6 +459,12 @@ static bool read_sentence(attr *a, size_t si) {
         qi->cont =
             a->seg_links ? sp->continues : !opened_here(a->doc, sp->start) || reopens(a, si, j);
         qi->standalone = standalone(a, s, j, prev) || (qi->cont && !a->seg_links);
+        if (a->turn[s->block] == 3) { /* an interviewer's question stays the narrator's */
+            qi->preset = true;
+            qi->standalone = false;
+            qi->cont = sp->continues;
+            continue;
+        }
         if (a->turn[s->block] == 1 || a->turn[s->block] == 2) {
             qi->preset = true;
             qi->standalone = true;
@@ -533,7 +539,7 @@ static void group_quotes(attr *a) {
             int ent = -1;
             for (size_t k = g0; k < i && ent < 0; k++)
                 ent = q[k].direct;
-            if (ent < 0)
+            if (ent < 0 && !q[g0].preset)
                 ent = inherit(a, &q[g0], prev_group);
             for (size_t k = g0; k < i; k++) {
                 q[k].ent = ent;
