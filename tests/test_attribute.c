@@ -223,6 +223,11 @@ static const tcase cases[] = {
      {{"crise", NULL, 1, U},
       {"Oui, c'est une crise.", "Marion Leclerc", 0, F},
       {"Partager l'eau.", "Marion Leclerc", 0, F}}},
+    {"fr a participle agreeing with the subject shows her gender",
+     "fr",
+     "Titre\n\nLa ministre Liina Kask est arrivée mardi.|Aino Tamm s'est montrée prudente : "
+     "« Attendons. »|Interrogé par la presse, Jaan Tamm a répondu : « Non. »",
+     {{"Attendons.", "Aino Tamm", 0, F}, {"Non.", "Jaan Tamm", 0, M}}},
 };
 
 /* ---- building a document ----------------------------------------------- */
@@ -454,6 +459,8 @@ static void check_lexicon(nr_ctx *ctx) {
         {"en-GB", NR_LX_VERBS, "said", 0},
         {"fr", NR_LX_PREPOSITIONS, "dans", 0},
         {"en", NR_LX_PREPOSITIONS, "in", 0},
+        {"fr", NR_LX_COPULAS, "est", 0},
+        {"fr", NR_LX_ENDINGS, "ée", NR_LX_FEMALE},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const nr_lexicon *lx = nr_lexicon_get(ctx, lists[i].lang);

@@ -765,6 +765,44 @@ static bool resolve(nr_mentions *m, size_t si, size_t k) {
     return learn(m, s, mn, e, (int)si);
 }
 
+/* The gender a past participle at token I shows by its ending ("montrée"). */
+static nr_gender participle_gender(const nr_mentions *m, const nr_tok *t) {
+    if (t->kind != NR_TOK_WORD)
+        return NR_GENDER_UNKNOWN;
+    unsigned best = 0;
+    size_t best_len = 0;
+    for (size_t l = 1; l <= 4 && l < t->low_len; l++) {
+        unsigned tag = nr_lexicon_find(m->lx, NR_LX_ENDINGS, t->low + t->low_len - l, l);
+        if (tag)
+            best = tag, best_len = l;
+    }
+    return best_len ? tag_gender(best) : NR_GENDER_UNKNOWN;
+}
+
+/* French agreement: "Liina Kask s'est montrée", "Interrogée par la presse,
+ * X" show the subject's gender when nothing else did. */
+static void agreement(nr_mentions *m, nr_sent *s) {
+    for (size_t k = 0; k < s->n_ms; k++) {
+        const nr_mention *mn = &s->ms[k];
+        if (mn->ent < 0 || !NR_ENT(m, (size_t)mn->ent).human)
+            continue;
+        nr_entity *e = &NR_ENT(m, (size_t)mn->ent);
+        nr_gender g = NR_GENDER_UNKNOWN;
+        size_t j = mn->b;
+        if (j < s->n_toks && s->toks[j].kind == NR_TOK_WORD && !strcmp(s->toks[j].low, "s'"))
+            j++;
+        if (j + 1 < s->n_toks && lx_low(m, NR_LX_COPULAS, &s->toks[j]))
+            g = participle_gender(m, &s->toks[j + 1]);
+        if (k == 0 && g == NR_GENDER_UNKNOWN && mn->a > 2 && is_punct(&s->toks[mn->a - 1], ',') &&
+            (lx_low(m, NR_LX_PREPOSITIONS, &s->toks[1]) ||
+             lx_low(m, NR_LX_CONNECTORS, &s->toks[1])))
+            g = participle_gender(m, &s->toks[0]); /* "Interrogée par la presse, X" */
+        if (e->gender == NR_GENDER_UNKNOWN && !e->org)
+            e->gender = g;
+        return; /* the subject only */
+    }
+}
+
 bool nr_mentions_read(nr_mentions *m, size_t si) {
     nr_sent *s = &m->sents[si];
     nr_vec out;
@@ -783,6 +821,7 @@ bool nr_mentions_read(nr_mentions *m, size_t si) {
         if (s->subject < 0 && mn->ent >= 0 && NR_ENT(m, (size_t)mn->ent).human)
             s->subject = mn->ent;
     }
+    agreement(m, s);
     return true;
 }
 
