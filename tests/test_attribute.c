@@ -50,6 +50,11 @@ static const tcase cases[] = {
      "Titre\n\nAnne Morel a rencontré Paul Girard mardi.|« Rien n'est décidé », estime-t-elle.|"
      "« Tout est possible », juge-t-il.",
      {{"Rien n'est décidé", "Anne Morel", 0, F}, {"Tout est possible", "Paul Girard", 0, M}}},
+    {"fr a reflexive verb agreeing with a postposed speaker",
+     "fr",
+     "Titre\n\n« C'est une étape décisive », s'est félicitée la ministre du Travail, "
+     "Catherine Vautrin.",
+     {{"C'est une étape décisive", "Catherine Vautrin", 0, F}}},
     {"fr selon makes a body the speaker of an embedded quotation",
      "fr",
      "Titre\n\nSelon la SNCF, le trafic sera « très perturbé » jeudi.",

@@ -46,6 +46,28 @@ static unsigned suffix_pronoun(const nr_mentions *m, const nr_tok *t, size_t *vl
     return tag;
 }
 
+/* A French past participle agrees with its subject ("s'est félicitée",
+ * "s'est dite inquiète"): the lists hold the masculine singular, so a
+ * feminine or plural ending (-e, -es, -s after é, i, t or u) is tried
+ * without it. English words never end in "ée" or "ées", and the other
+ * endings only count when the shorter form is itself a listed verb. */
+static bool agreed_participle(const nr_mentions *m, const nr_tok *t) {
+    size_t n = t->low_len;
+    const char *w = t->low;
+    for (size_t cut = 1; cut <= 2 && cut < n; cut++) {
+        const char *end = w + n - cut;
+        if (!(cut == 1 ? *end == 'e' || *end == 's' : !memcmp(end, "es", 2)))
+            continue;
+        size_t base = n - cut;
+        bool accent = base >= 2 && !memcmp(w + base - 2, "\xC3\xA9", 2); /* é */
+        char last = w[base - 1];
+        if ((accent || last == 'i' || last == 't' || last == 'u') &&
+            nr_lexicon_find(m->lx, NR_LX_VERBS, w, base))
+            return true;
+    }
+    return false;
+}
+
 bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     const nr_tok *t = &s->toks[i];
     if (t->kind != NR_TOK_WORD)
@@ -56,7 +78,7 @@ bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     for (size_t k = 0; k < s->n_ms; k++)
         if (i >= s->ms[k].a && i < s->ms[k].b)
             return false;
-    return lx_low(m, NR_LX_VERBS, t) != 0;
+    return lx_low(m, NR_LX_VERBS, t) != 0 || agreed_participle(m, t);
 }
 
 /* ---- entities ---------------------------------------------------------- */
