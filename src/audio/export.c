@@ -582,10 +582,10 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
     *j = (job){.ctx = ctx, .doc = doc, .o = o, .stop = stop, .scratch = -1};
     j->n_sents = nr_doc_sentence_count(doc);
     clock_gettime(CLOCK_MONOTONIC, &j->last_report);
-    if (res)
-        *res = (nr_export_result){0};
-    else
-        res = &(nr_export_result){0};
+    nr_export_result unwanted; /* when the caller wants no result */
+    if (!res)
+        res = &unwanted;
+    *res = (nr_export_result){0};
     nr_status st = resolve_format(j, path);
     if (st == NR_OK)
         st = nr_engine_start(ctx);
