@@ -83,6 +83,9 @@ NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
 NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
 /* Largest input accepted, in bytes (default 256 MiB). */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
+/* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
+ * (the default). The audio is the same whatever the number. */
+NR_API nr_status nr_set_jobs(nr_narrator *nr, int jobs);
 /* A generic setting by name, for options that need no function of their own
  * ("keep-lang" = "1", "emoji" = "name"|"drop", "code" = "read"|"skip").
  * Unknown names give NR_E_ARG. */
@@ -148,10 +151,75 @@ NR_API int nr_sample_rate(void);
 NR_API nr_status nr_render(nr_narrator *nr, const nr_document *doc, size_t from, nr_audio_fn fn,
                            void *user);
 
-/* Renders DOC into PATH; the format comes from the extension (.wav).
- * The file appears complete or not at all: it is written beside the target
- * under a temporary name and renamed at the end. */
+/* Renders DOC into PATH as a podcast-ready episode (docs/export.md): the
+ * format from the "format" option or the extension (.wav, .flac, .ogg,
+ * .opus, .mp3), loudness-normalised, with tags (an ID3v2 tag with chapters
+ * in MP3) and, beside it, transcripts (PATH's stem + .vtt, .srt,
+ * .words.json) and chapters (.chapters.json, .chapters.vtt).
+ * Every file appears complete or not at all: each is written beside its
+ * target under a temporary name and renamed at the end; a failure or an
+ * interruption leaves none of them. */
 NR_API nr_status nr_render_to_file(nr_narrator *nr, const nr_document *doc, const char *path);
+
+/* ---- export settings ---------------------------------------------------- */
+
+/* An export setting by name; NR_E_ARG (with a detail) for an unknown name
+ * or a bad value. NULL VALUE restores the default.
+ *   "format"       wav | flac | vorbis (ogg) | opus | mp3 (default: extension)
+ *   "sample-rate"  Hz (default 44100 for MP3 and Vorbis, 48000 for Opus,
+ *                  the engine's 22050 for WAV and FLAC)
+ *   "bitrate"      kbit/s for MP3 (constant bitrate, default 64) and Opus (48)
+ *   "quality"      0..10 for Vorbis (default 4) and MP3 (variable bitrate)
+ *   "loudness"     integrated target in LUFS, -70..-5 (default -16), or "off"
+ *   "true-peak"    ceiling in dBTP, -9..0 (default -1)
+ *   "transcripts"  "1" (default) or "0": the .vtt, .srt and .words.json files
+ *   "chapters"     "1" (default) or "0": the .chapters.json and .chapters.vtt files
+ *   "title", "author", "show", "date" (YYYY-MM-DD), "language", "source":
+ *                  metadata; title and author default to the article's title
+ *                  and byline, the date to today (or SOURCE_DATE_EPOCH). */
+NR_API nr_status nr_set_export_option(nr_narrator *nr, const char *name, const char *value);
+
+/* Progress of an export, FRACTION in [0, 1], called from the exporting
+ * thread at most a few times a second. */
+typedef void (*nr_progress_fn)(void *user, double fraction);
+/* Sets (or with NULL, clears) the progress callback of exports. */
+NR_API void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user);
+
+/* ---- batches ------------------------------------------------------------ */
+
+/* A batch: many articles, one episode each in an output folder (see
+ * docs/export.md). Each article is exported in its own process (up to
+ * "jobs" at a time), with NR's settings; an episode whose input and
+ * settings have not changed since it was made (by content hash, kept in
+ * its NAME.episode.json) is skipped. */
+typedef struct nr_batch nr_batch;
+
+/* A batch of NR into the folder OUT_DIR (which must exist). */
+NR_API nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out);
+NR_API void nr_batch_free(nr_batch *b);
+/* Adds an article, or every article under a folder (.txt, .md,
+ * .markdown, .html, .htm; hidden files skipped), in sorted order. */
+NR_API nr_status nr_batch_add(nr_batch *b, const char *path);
+/* Batch settings: "jobs" (1..64), "shard" ("K/N": this run makes the
+ * episodes whose name hashes to K of N, 1 <= K <= N), "force" ("1": remake
+ * up-to-date episodes), "feed" (a path: write an RSS 2.0 feed of every
+ * episode in the folder), "base-url" (where the folder is published; needed
+ * by "feed"), "feed-title", "feed-description", "feed-author", "feed-image",
+ * "feed-category", "feed-link". */
+NR_API nr_status nr_batch_set(nr_batch *b, const char *name, const char *value);
+
+typedef enum nr_batch_outcome { NR_BATCH_MADE, NR_BATCH_SKIPPED, NR_BATCH_FAILED } nr_batch_outcome;
+/* Told about each article of this shard as it finishes: its input, its
+ * episode's audio file, the outcome and, for a failure, the status and the
+ * message. DONE and TOTAL count the articles of this shard. */
+typedef void (*nr_batch_report_fn)(void *user, const char *input, const char *output,
+                                   nr_batch_outcome outcome, nr_status st, const char *detail,
+                                   size_t done, size_t total);
+/* Makes the episodes, then the feed if asked. Returns NR_OK when every
+ * article succeeded, else the status of the first failure (the others are
+ * still made); NR_E_ABORTED when interrupted (nr_interrupt on the batch's
+ * narrator), after stopping its workers: no partial file is left. */
+NR_API nr_status nr_batch_run(nr_batch *b, nr_batch_report_fn fn, void *user);
 
 /* Plays DOC from sentence FROM on the default output device (or DEVICE),
  * synthesising ahead in a thread. Blocks until done. NR_E_DEVICE when no
@@ -168,6 +236,93 @@ NR_API void nr_cleanup_on_signal(void);
 
 /* Writes one line per output device: "index<TAB>name". */
 NR_API nr_status nr_list_devices(nr_narrator *nr, FILE *out);
+
+/* ---- live listening ------------------------------------------------------ */
+
+/* Reads a file ("-" = standard input) into memory, bounded by the
+ * narrator's maximum input size. Release *BYTES with nr_bytes_free. */
+NR_API nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len);
+NR_API void nr_bytes_free(char *bytes);
+
+/* Analyses only the start of an article: whole paragraphs up to about HEAD
+ * bytes (all of it when the input is shorter, or when it is HTML, which
+ * cannot be cut safely). So playback of a long article can start at once
+ * while the whole is analysed; its sentences are the first sentences of the
+ * whole article, with the same numbers. nr_document_partial() tells. */
+NR_API nr_status nr_document_head_from_memory(nr_narrator *nr, const void *bytes, size_t len,
+                                              const char *name, size_t head, nr_document **out);
+NR_API int nr_document_partial(const nr_document *doc);
+
+/* The name of the speaker of the first quotation in sentence I, borrowed;
+ * NULL when the sentence quotes nobody known. */
+NR_API const char *nr_document_sentence_speaker(const nr_document *doc, size_t i);
+/* The kind of block B as the plan names it ("title", "heading",
+ * "paragraph", ...); NULL when B is out of range. */
+NR_API const char *nr_document_block_kind(const nr_document *doc, size_t block);
+/* The first sentence of block B, or the sentence count when B has none. */
+NR_API size_t nr_document_block_start(const nr_document *doc, size_t block);
+
+/* Starts, in the background, what playback needs first: the speech engine
+ * and the output device DEVICE (NULL = the default), so that a player
+ * started soon after speaks at once; meanwhile the article can be read and
+ * analysed. Nothing is reported here: a failure shows when the player
+ * starts. While the device opens, the process's standard error points to
+ * /dev/null (PortAudio's probing of ALSA and JACK is noisy): call
+ * nr_warm_up_wait before writing to stderr. The opened device waits for the
+ * next player (or the end of the process). */
+NR_API void nr_warm_up(const char *device);
+NR_API void nr_warm_up_wait(void);
+
+/* A player: plays a document on an output device and takes commands while it
+ * plays. Synthesis runs ahead in a thread into a short buffer; the first
+ * sentence is written to the device as soon as it is rendered. A command
+ * (seek, rate) drops what is buffered, so it is heard within the device's
+ * latency (under 0.2 s). The player borrows NR and its documents until
+ * nr_player_free; NR must not be used for anything else meanwhile. */
+typedef struct nr_player nr_player;
+
+typedef enum nr_player_state {
+    NR_PLAYER_IDLE,    /* not started, or no audio has reached the device yet */
+    NR_PLAYER_PLAYING, /* playing (or waiting for audio) */
+    NR_PLAYER_PAUSED,
+    NR_PLAYER_DONE,   /* played to the end */
+    NR_PLAYER_FAILED, /* stopped by an error: nr_player_status tells which */
+} nr_player_state;
+
+/* Creates a player of DOC for DEVICE (a name or part of one, as
+ * nr_list_devices prints; NULL = the default output). Opens nothing yet. */
+NR_API nr_status nr_player_new(nr_narrator *nr, const nr_document *doc, const char *device,
+                               nr_player **out);
+/* Starts synthesis at sentence FROM and opens the device (in parallel).
+ * NR_E_DEVICE, with a message suggesting -o, when no device can be opened. */
+NR_API nr_status nr_player_start(nr_player *p, size_t from);
+/* Pauses (PAUSE != 0) or resumes. Nothing buffered is lost. */
+NR_API void nr_player_pause(nr_player *p, int pause);
+/* Plays from sentence I (clamped to the document), at once. */
+NR_API void nr_player_seek_sentence(nr_player *p, size_t i);
+/* Plays from the start of the block DELTA blocks away from the one playing
+ * (from inside a block, the way back to its start counts as one block). */
+NR_API void nr_player_skip_block(nr_player *p, int delta);
+/* Speaking rate of the narrator in words per minute as heard, 80..850.
+ * Steps are smooth across eSpeak's change of method at 450. */
+NR_API nr_status nr_player_set_rate(nr_player *p, int wpm);
+NR_API int nr_player_rate(const nr_player *p);
+/* The next rate up (STEPS > 0) or down from the current one. */
+NR_API int nr_player_rate_step(const nr_player *p, int steps);
+/* The sentence whose audio is reaching the device now. */
+NR_API size_t nr_player_position(const nr_player *p);
+NR_API nr_player_state nr_player_get_state(const nr_player *p);
+/* Why a FAILED player stopped, with nr_narrator_error() on its narrator. */
+NR_API nr_status nr_player_status(const nr_player *p);
+/* A file descriptor that becomes readable when the position or the state
+ * changes, for poll(); nr_player_get_state then drains it. */
+NR_API int nr_player_fd(const nr_player *p);
+/* Hands a fuller analysis of the same article (see
+ * nr_document_head_from_memory) to a player; playback goes on without a gap
+ * past the end of the partial document. DOC is borrowed like the first. */
+NR_API void nr_player_set_document(nr_player *p, const nr_document *doc);
+/* Stops at once (no queued audio is played) and releases the device. */
+NR_API void nr_player_free(nr_player *p);
 
 #ifdef __cplusplus
 }

@@ -1,64 +1,15 @@
 #include "live.h"
 
 #include <fcntl.h>
-#include <portaudio.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../synth/engine.h"
-#include "../synth/render.h"
-
-enum { RING = 1 << 16 }; /* samples: about 3 s at 22050 Hz */
-
-typedef struct ring {
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    int16_t data[RING];
-    size_t head, tail; /* head - tail = samples waiting */
-    bool done, cancel;
-} ring;
-
-typedef struct producer {
-    nr_ctx *ctx;
-    const nr_doc *doc;
-    size_t from;
-    volatile sig_atomic_t *stop;
-    ring *r;
-    nr_status status;
-} producer;
-
-static int push(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
-    (void)ev, (void)n_ev;
-    ring *r = user;
-    pthread_mutex_lock(&r->lock);
-    while (n > 0 && !r->cancel) {
-        while (r->head - r->tail == RING && !r->cancel)
-            pthread_cond_wait(&r->changed, &r->lock);
-        size_t room = RING - (r->head - r->tail);
-        size_t k = n < room ? n : room;
-        for (size_t i = 0; i < k; i++)
-            r->data[(r->head + i) % RING] = pcm[i];
-        r->head += k;
-        pcm += k;
-        n -= k;
-        pthread_cond_broadcast(&r->changed);
-    }
-    int cancel = r->cancel;
-    pthread_mutex_unlock(&r->lock);
-    return cancel;
-}
-
-static void *produce(void *arg) {
-    producer *p = arg;
-    p->status = nr_render_doc(p->ctx, p->doc, p->from, push, p->r, p->stop);
-    pthread_mutex_lock(&p->r->lock);
-    p->r->done = true;
-    pthread_cond_broadcast(&p->r->changed);
-    pthread_mutex_unlock(&p->r->lock);
-    return NULL;
-}
 
 /* Runs FN with stderr pointed at /dev/null: ALSA and JACK print on fd 2
  * when PortAudio probes for devices, and users must not see it. */
@@ -91,13 +42,11 @@ typedef struct opener {
 
 static PaError pa_open(void *arg) {
     opener *o = arg;
-    PaError e = Pa_OpenStream(&o->stream, NULL, &o->params, o->rate, paFramesPerBufferUnspecified,
-                              paClipOff | paDitherOff, NULL, NULL);
-    if (e == paNoError)
-        e = Pa_StartStream(o->stream);
-    return e;
+    return Pa_OpenStream(&o->stream, NULL, &o->params, o->rate, paFramesPerBufferUnspecified,
+                         paClipOff | paDitherOff, NULL, NULL);
 }
 
+/* An exact name first, then the first device whose name contains NAME. */
 static PaDeviceIndex find_device(const char *name) {
     if (!name)
         return Pa_GetDefaultOutputDevice();
@@ -115,12 +64,106 @@ static PaDeviceIndex find_device(const char *name) {
     return paNoDevice;
 }
 
-static nr_status open_device(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
+/* ---- warming up -------------------------------------------------------- */
+
+/* PortAudio's start-up probes every ALSA device and JACK (tens of
+ * milliseconds, more on a loaded machine), and eSpeak NG loads its data: both
+ * can run while the article is read and analysed. One warm-up per process. */
+static struct {
+    pthread_mutex_t lock;
+    bool active;
+    pthread_t device_thread, engine_thread;
+    bool have_device_thread, have_engine_thread;
+    char *device; /* NULL = the default */
+    int rate;
+    PaStream *stream; /* opened, not started; NULL if it failed */
+} warm = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **out);
+
+static void *warm_device(void *arg) {
+    (void)arg;
+    nr_ctx ctx;
+    memset(&ctx, 0, sizeof ctx); /* a failure is reported again by the real open */
+    open_now(&ctx, warm.device, warm.rate, &warm.stream);
+    return NULL;
+}
+
+static void *warm_engine(void *arg) {
+    (void)arg;
+    nr_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    nr_engine_start(&ctx);
+    return NULL;
+}
+
+void nr_warm_up(const char *device) {
+    pthread_mutex_lock(&warm.lock);
+    if (!warm.active) {
+        warm.active = true;
+        warm.device = device ? strdup(device) : NULL;
+        warm.rate = nr_engine_sample_rate();
+        warm.have_engine_thread = pthread_create(&warm.engine_thread, NULL, warm_engine, NULL) == 0;
+        warm.have_device_thread = (!device || warm.device) &&
+                                  pthread_create(&warm.device_thread, NULL, warm_device, NULL) == 0;
+    }
+    pthread_mutex_unlock(&warm.lock);
+}
+
+/* Joins the warm-up threads; with TAKE, hands over the stream if it was
+ * opened for DEVICE at RATE, else closes it. */
+static PaStream *warm_join(bool take, const char *device, int rate) {
+    pthread_mutex_lock(&warm.lock);
+    PaStream *s = NULL;
+    if (warm.have_engine_thread)
+        pthread_join(warm.engine_thread, NULL);
+    if (warm.have_device_thread)
+        pthread_join(warm.device_thread, NULL);
+    warm.have_engine_thread = warm.have_device_thread = false;
+    if (warm.stream) {
+        bool same =
+            (!device && !warm.device) || (device && warm.device && !strcmp(device, warm.device));
+        if (take && same && rate == warm.rate)
+            s = warm.stream;
+        else
+            nr_live_close(warm.stream);
+        warm.stream = NULL;
+    }
+    free(warm.device);
+    warm.device = NULL;
+    pthread_mutex_unlock(&warm.lock);
+    return s;
+}
+
+void nr_warm_up_wait(void) {
+    pthread_mutex_lock(&warm.lock);
+    if (warm.have_engine_thread)
+        pthread_join(warm.engine_thread, NULL);
+    if (warm.have_device_thread)
+        pthread_join(warm.device_thread, NULL);
+    warm.have_engine_thread = warm.have_device_thread = false;
+    pthread_mutex_unlock(&warm.lock);
+}
+
+nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
+    *out = warm_join(true, device, rate);
+    if (*out)
+        return NR_OK;
+    return open_now(ctx, device, rate, out);
+}
+
+static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
+    *out = NULL;
+    if (quietly(pa_init, NULL) != paNoError)
+        return nr_fail(ctx, NR_E_DEVICE, "cannot start PortAudio; use -o FILE to write a file");
     PaDeviceIndex dev = find_device(device);
     if (dev == paNoDevice) {
+        Pa_Terminate();
         if (device)
             return nr_fail(ctx, NR_E_DEVICE,
-                           "no audio output device named '%s' (see --list-devices)", device);
+                           "no audio output device named '%s' (see --list-devices; "
+                           "use -o FILE to write a file)",
+                           device);
         return nr_fail(ctx, NR_E_DEVICE, "no audio output device; use -o FILE to write a file");
     }
     const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
@@ -128,11 +171,13 @@ static nr_status open_device(nr_ctx *ctx, const char *device, int rate, PaStream
     o.params.device = dev;
     o.params.channelCount = 1;
     o.params.sampleFormat = paInt16;
-    o.params.suggestedLatency = info ? info->defaultLowOutputLatency : 0.05;
+    double low = info ? info->defaultLowOutputLatency : 0.05;
+    o.params.suggestedLatency = low > 0.05 ? low : 0.05;
     PaError e = quietly(pa_open, &o);
     if (e != paNoError) {
         if (o.stream)
             Pa_CloseStream(o.stream);
+        Pa_Terminate();
         return nr_fail(ctx, NR_E_DEVICE,
                        "cannot open the audio device (%s); use -o FILE to write a file",
                        Pa_GetErrorText(e));
@@ -141,77 +186,11 @@ static nr_status open_device(nr_ctx *ctx, const char *device, int rate, PaStream
     return NR_OK;
 }
 
-/* Moves audio from the ring to the device until the producer is done. */
-static nr_status drain(nr_ctx *ctx, ring *r, PaStream *stream, volatile sig_atomic_t *stop) {
-    int16_t chunk[1024];
-    for (;;) {
-        pthread_mutex_lock(&r->lock);
-        while (r->head == r->tail && !r->done)
-            pthread_cond_wait(&r->changed, &r->lock);
-        size_t n = r->head - r->tail;
-        if (n > 1024)
-            n = 1024;
-        for (size_t i = 0; i < n; i++)
-            chunk[i] = r->data[(r->tail + i) % RING];
-        r->tail += n;
-        bool finished = n == 0 && r->done;
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
-        if (finished)
-            return NR_OK;
-        if (stop && *stop)
-            return NR_E_ABORTED;
-        PaError e = Pa_WriteStream(stream, chunk, (unsigned long)n);
-        if (e != paNoError && e != paOutputUnderflowed)
-            return nr_fail(ctx, NR_E_DEVICE, "the audio device failed: %s", Pa_GetErrorText(e));
-    }
-}
-
-nr_status nr_live_play(nr_ctx *ctx, const nr_doc *doc, size_t from, const char *device,
-                       volatile sig_atomic_t *stop) {
-    nr_status st = nr_engine_start(ctx);
-    if (st != NR_OK)
-        return st;
-    if (quietly(pa_init, NULL) != paNoError)
-        return nr_fail(ctx, NR_E_DEVICE, "cannot start PortAudio; use -o FILE to write a file");
-    PaStream *stream = NULL;
-    st = open_device(ctx, device, nr_engine_sample_rate(), &stream);
-    if (st != NR_OK) {
-        Pa_Terminate();
-        return st;
-    }
-    ring *r = calloc(1, sizeof *r);
-    if (!r) {
-        Pa_CloseStream(stream);
-        Pa_Terminate();
-        return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    }
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->changed, NULL);
-    producer p = {ctx, doc, from, stop, r, NR_OK};
-    pthread_t thread;
-    if (pthread_create(&thread, NULL, produce, &p) != 0) {
-        st = nr_fail(ctx, NR_E_NOMEM, "cannot start the synthesis thread");
-    } else {
-        st = drain(ctx, r, stream, stop);
-        pthread_mutex_lock(&r->lock);
-        r->cancel = true;
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
-        pthread_join(thread, NULL);
-        if (st == NR_OK)
-            st = p.status;
-    }
-    if (st == NR_OK)
-        Pa_StopStream(stream); /* plays what is queued */
-    else
-        Pa_AbortStream(stream);
+void nr_live_close(PaStream *stream) {
+    if (!stream)
+        return;
     Pa_CloseStream(stream);
     Pa_Terminate();
-    pthread_cond_destroy(&r->changed);
-    pthread_mutex_destroy(&r->lock);
-    free(r);
-    return st;
 }
 
 nr_status nr_live_list_devices(nr_ctx *ctx, FILE *out) {
@@ -226,4 +205,29 @@ nr_status nr_live_list_devices(nr_ctx *ctx, FILE *out) {
     }
     Pa_Terminate();
     return ferror(out) ? NR_E_IO : NR_OK;
+}
+
+nr_status nr_live_play(nr_narrator *nr, const nr_document *doc, size_t from, const char *device,
+                       volatile sig_atomic_t *stop) {
+    nr_player *p = NULL;
+    nr_status st = nr_player_new(nr, doc, device, &p);
+    if (st == NR_OK)
+        st = nr_player_start(p, from);
+    while (st == NR_OK) {
+        nr_player_state s = nr_player_get_state(p);
+        if (s == NR_PLAYER_DONE)
+            break;
+        if (s == NR_PLAYER_FAILED) {
+            st = nr_player_status(p);
+            break;
+        }
+        if (stop && *stop) {
+            st = NR_E_ABORTED;
+            break;
+        }
+        struct pollfd pfd = {.fd = nr_player_fd(p), .events = POLLIN};
+        poll(&pfd, 1, 50);
+    }
+    nr_player_free(p);
+    return st;
 }

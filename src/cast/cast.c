@@ -164,33 +164,68 @@ static nr_speaker *match_speaker(nr_doc *doc, const char *name) {
         if (s->name && strcasestr(s->name, name))
             return s;
     }
+    for (size_t i = 1; i < doc->speakers.len; i++) { /* "M. Blinken", "la SNCF" */
+        nr_speaker *s = &NR_SPEAKER(doc, i);
+        for (size_t m = 0; m < s->n_mentions; m++)
+            if (!strcasecmp(s->mentions[m], name))
+                return s;
+    }
     return NULL;
 }
 
+/* A numeric setting of a --cast section: its field and valid range. */
+static int *number_field(nr_voice *v, const char *key, long *lo, long *hi) {
+    static const struct {
+        const char *key;
+        long lo, hi;
+    } keys[] = {{"rate", 80, 900}, {"pitch", 0, 99}, {"range", 0, 99}, {"volume", 0, 200}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(key, keys[i].key))
+            continue;
+        *lo = keys[i].lo;
+        *hi = keys[i].hi;
+        return i == 0 ? &v->rate : i == 1 ? &v->pitch : i == 2 ? &v->range : &v->volume;
+    }
+    return NULL;
+}
+
+/* A voice or variant name: letters, digits and "-_+" only. */
+static bool voice_name_ok(const char *s) {
+    if (!*s || strlen(s) > 40)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr("-_+", *s)))
+            return false;
+    return true;
+}
+
+/* One setting of the --cast file. A section that names no speaker of this
+ * article is checked and ignored: one cast file serves many articles. */
 static int on_user_cast(void *user, const char *section, const char *key, const char *value) {
     user_cast *u = user;
     nr_speaker *s = match_speaker(u->doc, section);
+    nr_voice scratch, *v = s ? &s->voice : &scratch;
+    long lo, hi;
+    int *field = number_field(v, key, &lo, &hi);
     if (!strcmp(key, "profile")) {
         profile *p = find_profile(u->rules, value);
         if (!p)
             return 0;
-        if (s)
-            voice_from(&s->voice, u->espeak_lang, p);
-    } else if (!strcmp(key, "voice")) {
-        if (s)
-            snprintf(s->voice.espeak, sizeof s->voice.espeak, "%s", value);
-    } else if (!strcmp(key, "variant")) {
-        if (s)
-            snprintf(s->voice.espeak, sizeof s->voice.espeak, "%s+%s", u->espeak_lang, value);
-    } else if (!strcmp(key, "rate") || !strcmp(key, "pitch")) {
-        char *end;
-        long v = strtol(value, &end, 10);
-        if (*end || v < 0 || v > 900)
+        voice_from(v, u->espeak_lang, p);
+    } else if (!strcmp(key, "voice") || !strcmp(key, "variant")) {
+        if (!voice_name_ok(value))
             return 0;
-        if (s && key[0] == 'r')
-            s->voice.rate = (int)v;
-        else if (s)
-            s->voice.pitch = (int)v;
+        if (key[0] == 'v' && key[1] == 'o')
+            snprintf(v->espeak, sizeof v->espeak, "%s", value);
+        else
+            snprintf(v->espeak, sizeof v->espeak, "%s+%s", u->espeak_lang, value);
+    } else if (field) {
+        char *end;
+        long n = strtol(value, &end, 10);
+        if (!*value || *end || n < lo || n > hi)
+            return 0;
+        *field = (int)n;
     } else {
         return 0;
     }
@@ -207,7 +242,7 @@ static nr_status apply_user_cast(nr_ctx *ctx, nr_doc *doc, cast_rules *r, const 
     if (line != 0)
         return nr_fail(ctx, NR_E_DATA,
                        "%s: line %d: expected 'profile', 'voice', 'variant', "
-                       "'rate' or 'pitch' with a valid value",
+                       "'rate', 'pitch', 'range' or 'volume' with a valid value",
                        ctx->cast_file, line);
     return NR_OK;
 }
@@ -229,6 +264,25 @@ static void cast_speaker(nr_speaker *s, cast_rules *r, const char *espeak_lang, 
             s->voice.pitch = (s->voice.pitch + 7 * (int)(k / n)) % 90 + 5;
         if (strcmp(s->voice.espeak, narrator->espeak))
             break;
+    }
+}
+
+static bool same_voice(const nr_voice *a, const nr_voice *b) {
+    return !strcmp(a->espeak, b->espeak) && abs(a->pitch - b->pitch) < 4;
+}
+
+/* Moves speaker I's pitch until its voice differs from the narrator's and
+ * from every speaker before it: two speakers never sound alike, whatever
+ * the size of the pools. */
+static void make_distinct(nr_doc *doc, size_t i) {
+    nr_voice *v = &NR_SPEAKER(doc, i).voice;
+    for (int tries = 0; tries < 24; tries++) {
+        bool clash = false;
+        for (size_t k = 0; k < i && !clash; k++)
+            clash = same_voice(v, &NR_SPEAKER(doc, k).voice);
+        if (!clash)
+            return;
+        v->pitch = (v->pitch + 6 - 10) % 80 + 10; /* stay within 10..89 */
     }
 }
 
@@ -255,8 +309,10 @@ nr_status nr_cast(nr_ctx *ctx, nr_doc *doc) {
         snprintf(nar->voice.espeak, sizeof nar->voice.espeak, "%s", ctx->voice);
 
     size_t used[3] = {0, 0, 0};
-    for (size_t i = 1; i < doc->speakers.len; i++)
+    for (size_t i = 1; i < doc->speakers.len; i++) {
         cast_speaker(&NR_SPEAKER(doc, i), r, espeak_lang, used, &nar->voice);
+        make_distinct(doc, i);
+    }
 
     if (ctx->cast_file[0]) {
         nr_status st = apply_user_cast(ctx, doc, r, espeak_lang);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "export_opts.h"
+#include "listen.h"
 #include "narrate.h"
 
 /* Exit statuses, documented in --help, README.md and narrate.1. */
@@ -32,7 +34,7 @@ static const char usage_text[] =
     "ARTICLE is a text, HTML or Markdown file; '-' or a pipe reads standard input.\n"
     "With no ARTICLE, narrate reads its built-in sample article.\n"
     "\n"
-    "  -o, --output FILE     write the narration to FILE (.wav) instead of playing it\n"
+    "  -o, --output FILE     write the narration to FILE (.wav, .flac, .ogg, .opus, .mp3)\n"
     "      --plan            print the narration plan as JSON (narrate-plan/1)\n"
     "  -v, --voice NAME      eSpeak NG voice for the narrator, e.g. fr+m3\n"
     "  -l, --lang CODE       language of the article, e.g. fr, en-us (default: detected)\n"
@@ -43,12 +45,22 @@ static const char usage_text[] =
     "      --keep-lang       never switch to another language's pronunciation\n"
     "      --emoji MODE      drop (default) or name emoji\n"
     "      --max-input BYTES largest input accepted (default 268435456)\n"
+    "  -j, --jobs N          synthesise with N processes, 1..64 (default: one per core)\n"
     "      --device NAME     play on the output device NAME\n"
     "      --list-devices    list audio output devices\n"
+    "      --resume          continue where the last run on this article stopped\n"
+    "      --from N          start at sentence N (1 is the first)\n"
+    "      --from-text WORDS start at the first sentence holding WORDS\n"
+    "      --no-display      do not show the sentences while playing\n"
+    "      --plain           show them as plain lines, for screen readers\n"
     "      --list-voices     list eSpeak NG voices\n"
     "  -q, --quiet           do not play; print nothing but errors\n"
     "  -h, --help            show this help\n"
     "      --version         show the version\n"
+    "\n"
+    "While playing: space pause, right/left next/previous sentence, down/up\n"
+    "next/previous paragraph, +/- faster/slower, r repeat, q quit, ? help.\n"
+    "The place in each article is kept in $XDG_STATE_HOME/narrate.\n"
     "\n"
     "Exit status: 0 success, 1 engine or system failure, 2 bad option, 3 unreadable\n"
     "or empty input, 4 output not writable, 5 no audio device, 6 malformed voices\n"
@@ -60,6 +72,7 @@ static volatile sig_atomic_t signalled;
 static void on_signal(int sig) {
     if (signalled) { /* a second signal: leave now, without a partial file */
         nr_cleanup_on_signal();
+        nr_cli_listen_restore_terminal();
         _exit(EXIT_SIGNAL);
     }
     signalled = sig;
@@ -115,9 +128,13 @@ static bool parse_int(const char *s, long lo, long hi, int *out) {
 
 typedef struct options {
     const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *input;
+    char **inputs; /* every ARTICLE given (a batch takes several) */
+    int n_inputs;
     int rate, pitch;
+    int jobs; /* 0 = default */
     size_t max_input;
     bool plan, quiet, list_voices, list_devices, keep_lang;
+    nr_listen_opts listen; /* live playback: --resume, --from, --from-text, display */
 } options;
 
 enum {
@@ -130,7 +147,13 @@ enum {
     OPT_VERSION,
     OPT_KEEP_LANG,
     OPT_EMOJI,
-    OPT_MAX_INPUT
+    OPT_MAX_INPUT,
+    OPT_RESUME,
+    OPT_FROM,
+    OPT_FROM_TEXT,
+    OPT_NO_DISPLAY,
+    OPT_PLAIN,
+    OPT_JOBS = 'j'
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -163,10 +186,16 @@ static int parse_options(int argc, char **argv, options *o) {
                                           {"keep-lang", no_argument, 0, OPT_KEEP_LANG},
                                           {"emoji", required_argument, 0, OPT_EMOJI},
                                           {"max-input", required_argument, 0, OPT_MAX_INPUT},
+                                          {"jobs", required_argument, 0, OPT_JOBS},
+                                          {"resume", no_argument, 0, OPT_RESUME},
+                                          {"from", required_argument, 0, OPT_FROM},
+                                          {"from-text", required_argument, 0, OPT_FROM_TEXT},
+                                          {"no-display", no_argument, 0, OPT_NO_DISPLAY},
+                                          {"plain", no_argument, 0, OPT_PLAIN},
                                           {0, 0, 0, 0}};
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qhj:", longs, NULL)) != -1) {
         switch (c) {
         case 'o':
             o->output = optarg;
@@ -209,6 +238,7 @@ static int parse_options(int argc, char **argv, options *o) {
             break;
         case 'h':
             fputs(usage_text, stdout);
+            fputs(nr_cli_export_help, stdout);
             return EXIT_OK;
         case OPT_VERSION:
             printf("narrate %s\n", NR_VERSION);
@@ -230,39 +260,67 @@ static int parse_options(int argc, char **argv, options *o) {
             o->max_input = (size_t)v;
             break;
         }
+        case OPT_JOBS:
+            if (!parse_int(optarg, 1, 64, &o->jobs))
+                return usage_error("--jobs: '%s' is not a number of processes (1..64)", optarg);
+            break;
+        case OPT_RESUME:
+            o->listen.resume = true;
+            break;
+        case OPT_FROM: {
+            int n;
+            if (!parse_int(optarg, 1, INT_MAX, &n))
+                return usage_error("--from: '%s' is not a sentence number (1 is the first)",
+                                   optarg);
+            o->listen.from = n;
+            break;
+        }
+        case OPT_FROM_TEXT:
+            o->listen.from_text = optarg;
+            break;
+        case OPT_NO_DISPLAY:
+            o->listen.no_display = true;
+            break;
+        case OPT_PLAIN:
+            o->listen.plain = true;
+            break;
         case ':':
             return usage_error("%s needs a value", argv[optind - 1]);
         default:
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind + 1 < argc)
+    o->inputs = argv + optind;
+    o->n_inputs = argc - optind;
+    if (optind + 1 < argc && !nr_cli_batch_wanted())
         return usage_error("one article at a time; got '%s' and '%s'", argv[optind],
                            argv[optind + 1]);
     o->input = optind < argc ? argv[optind] : NULL;
     return -1;
 }
 
-static nr_status apply_settings(const options *o) {
+static nr_status apply_settings(nr_narrator *nr, const options *o) {
     nr_status st = NR_OK;
     if (o->voices && st == NR_OK)
-        st = nr_set_voices_dir(narrator, o->voices);
+        st = nr_set_voices_dir(nr, o->voices);
     if (o->lang && st == NR_OK)
-        st = nr_set_lang(narrator, o->lang);
+        st = nr_set_lang(nr, o->lang);
     if (o->voice && st == NR_OK)
-        st = nr_set_voice(narrator, o->voice);
+        st = nr_set_voice(nr, o->voice);
     if (o->rate && st == NR_OK)
-        st = nr_set_rate(narrator, o->rate);
+        st = nr_set_rate(nr, o->rate);
     if (o->pitch >= 0 && st == NR_OK)
-        st = nr_set_pitch(narrator, o->pitch);
+        st = nr_set_pitch(nr, o->pitch);
     if (o->cast && st == NR_OK)
-        st = nr_set_cast_file(narrator, o->cast);
+        st = nr_set_cast_file(nr, o->cast);
     if (o->keep_lang && st == NR_OK)
-        st = nr_set_option(narrator, "keep-lang", "1");
+        st = nr_set_option(nr, "keep-lang", "1");
     if (o->emoji && st == NR_OK)
-        st = nr_set_option(narrator, "emoji", o->emoji);
+        st = nr_set_option(nr, "emoji", o->emoji);
     if (o->max_input && st == NR_OK)
-        st = nr_set_max_input(narrator, o->max_input);
+        st = nr_set_max_input(nr, o->max_input);
+    if (o->jobs && st == NR_OK)
+        st = nr_set_jobs(nr, o->jobs);
     return st;
 }
 
@@ -300,14 +358,48 @@ static void install_signals(void) {
     sigaction(SIGHUP, &sa, NULL);
 }
 
+static const options *the_options;
+
+/* Another narrator with the same settings, for work beside the first. */
+static nr_narrator *new_configured_narrator(void) {
+    nr_narrator *nr = NULL;
+    if (nr_narrator_new(&nr) != NR_OK)
+        return NULL;
+    if (apply_settings(nr, the_options) != NR_OK) {
+        nr_narrator_free(nr);
+        return NULL;
+    }
+    return nr;
+}
+
+/* Live playback: src/cli/listen.c. */
+static int listen_live(const options *o) {
+    nr_listen_opts lo = o->listen;
+    lo.input = o->input;
+    lo.device = o->device;
+    the_options = o;
+    nr_listen_result r = nr_cli_listen(narrator, new_configured_narrator, &lo, &signalled);
+    if (r.status == NR_OK || r.reported)
+        return exit_for(r.status, r.output_phase);
+    return fail(r.name, r.status, r.output_phase);
+}
+
 static int run(const options *o) {
-    nr_status st = apply_settings(o);
+    nr_status st = apply_settings(narrator, o);
+    if (st == NR_OK)
+        st = nr_cli_export_apply(narrator, o->quiet);
     if (st != NR_OK)
         return fail(NULL, st, false);
+    if (nr_cli_batch_wanted())
+        return (st = nr_cli_batch_run(narrator, o->inputs, o->n_inputs, o->quiet))
+                   ? fail(NULL, st, true)
+                   : EXIT_OK;
     if (o->list_voices)
         return (st = nr_list_voices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
     if (o->list_devices)
         return (st = nr_list_devices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
+    if (!o->plan && !o->output && !o->quiet)
+        return listen_live(o);
     nr_document *doc = NULL;
     const char *name = NULL;
     st = load(o, &doc, &name);
@@ -322,10 +414,6 @@ static int run(const options *o) {
         st = nr_render_to_file(narrator, doc, o->output);
         if (st != NR_OK)
             code = fail(NULL, st, true);
-    } else if (!o->quiet) {
-        st = nr_play(narrator, doc, 0, o->device);
-        if (st != NR_OK)
-            code = fail(NULL, st, true);
     }
     nr_document_free(doc);
     return code;
@@ -333,7 +421,9 @@ static int run(const options *o) {
 
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
-    int code = parse_options(argc, argv, &o);
+    int code = nr_cli_export_parse(&argc, argv);
+    if (code < 0)
+        code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
     if (nr_narrator_new(&narrator) != NR_OK) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../audio/export.h"
 #include "../audio/file_sink.h"
 #include "../audio/live.h"
 #include "../cast/cast.h"
@@ -19,22 +20,8 @@
 #include "ctx.h"
 #include "doc.h"
 #include "narrate.h"
+#include "narrator.h"
 #include "plan.h"
-
-struct nr_narrator {
-    nr_ctx ctx;
-    volatile sig_atomic_t stop;
-};
-
-typedef struct sent_ref {
-    size_t block, sent;
-} sent_ref;
-
-struct nr_document {
-    nr_doc *doc;
-    sent_ref *order; /* reading order */
-    size_t n;
-};
 
 const char *nr_strerror(nr_status st) {
     static const char *const msg[NR_STATUS_COUNT] = {
@@ -64,6 +51,7 @@ nr_status nr_narrator_new(nr_narrator **out) {
         free(nr);
         return st;
     }
+    nr_export_opts_init(&nr->export);
     *out = nr;
     return NR_OK;
 }
@@ -72,6 +60,7 @@ void nr_narrator_free(nr_narrator *nr) {
     if (!nr)
         return;
     nr_ctx_fini(&nr->ctx);
+    nr_export_opts_fini(&nr->export);
     free(nr);
 }
 
@@ -176,6 +165,14 @@ nr_status nr_set_max_input(nr_narrator *nr, size_t bytes) {
     return NR_OK;
 }
 
+nr_status nr_set_jobs(nr_narrator *nr, int jobs) {
+    begin(nr);
+    if (jobs < 0 || jobs > 64)
+        return nr_fail(&nr->ctx, NR_E_ARG, "--jobs: %d is outside 1..64", jobs);
+    nr->ctx.jobs = jobs;
+    return NR_OK;
+}
+
 nr_status nr_set_option(nr_narrator *nr, const char *name, const char *value) {
     begin(nr);
     if (!strcmp(name, "keep-lang") && (!strcmp(value, "0") || !strcmp(value, "1"))) {
@@ -221,7 +218,7 @@ static nr_status index_sentences(nr_ctx *ctx, nr_document *d) {
     size_t k = 0;
     for (size_t b = 0; b < d->doc->blocks.len; b++)
         for (size_t i = 0; i < NR_BLOCK(d->doc, b).n_sents; i++)
-            d->order[k++] = (sent_ref){b, i};
+            d->order[k++] = (nr_sent_ref){b, i};
     return NR_OK;
 }
 
@@ -252,7 +249,7 @@ nr_status nr_document_from_memory(nr_narrator *nr, const void *bytes, size_t len
 
 /* Reads at most LIMIT bytes; one more byte means the input is too large.
  * Works for files, pipes and devices (/dev/zero is cut off at the limit). */
-static nr_status read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len) {
+nr_status nr_read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len) {
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     if (!buf)
@@ -294,9 +291,10 @@ static nr_status read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t 
     return NR_OK;
 }
 
-nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document **out) {
+nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len) {
     begin(nr);
-    *out = NULL;
+    *bytes = NULL;
+    *len = 0;
     bool std_in = !strcmp(path, "-");
     int fd = std_in ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
@@ -310,15 +308,24 @@ nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document *
     }
     if (!std_in) /* opened non-blocking so a FIFO without writer cannot hang open() */
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    char *buf = NULL;
-    size_t len = 0;
-    nr_status s = read_all(&nr->ctx, fd, nr->ctx.max_input, &buf, &len);
+    nr_status s = nr_read_all(&nr->ctx, fd, nr->ctx.max_input, bytes, len);
     if (!std_in)
         close(fd);
+    return s;
+}
+
+void nr_bytes_free(char *bytes) { free(bytes); }
+
+nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document **out) {
+    *out = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    nr_status s = nr_read_input(nr, path, &buf, &len);
     if (s != NR_OK)
         return s;
     const char *slash = strrchr(path, '/');
-    s = nr_document_from_memory(nr, buf, len, std_in ? "stdin" : slash ? slash + 1 : path, out);
+    s = nr_document_from_memory(nr, buf, len, !strcmp(path, "-") ? "stdin" : slash ? slash + 1 : path,
+                                out);
     free(buf);
     return s;
 }
@@ -367,37 +374,50 @@ nr_status nr_render(nr_narrator *nr, const nr_document *d, size_t from, nr_audio
     return nr_render_doc(&nr->ctx, d->doc, from, fn, user, &nr->stop);
 }
 
-typedef struct file_job {
-    nr_file_sink *sink;
-    nr_status status;
-} file_job;
-
-static int to_file(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
-    (void)ev, (void)n_ev;
-    file_job *j = user;
-    j->status = nr_file_sink_write(j->sink, pcm, n);
-    return j->status != NR_OK;
+nr_status nr_render_to_file(nr_narrator *nr, const nr_document *d, const char *path) {
+    return nr_export_document(nr, d, path, NULL);
 }
 
-nr_status nr_render_to_file(nr_narrator *nr, const nr_document *d, const char *path) {
+nr_status nr_export_document(nr_narrator *nr, const nr_document *d, const char *path,
+                             nr_export_result *res) {
     begin(nr);
-    nr_status st = nr_engine_start(&nr->ctx);
-    if (st != NR_OK)
-        return st;
-    file_job job = {NULL, NR_OK};
-    st = nr_file_sink_open(&nr->ctx, path, nr_engine_sample_rate(), &job.sink);
-    if (st != NR_OK)
-        return st;
-    st = nr_render_doc(&nr->ctx, d->doc, 0, to_file, &job, &nr->stop);
-    if (job.status != NR_OK)
-        st = job.status;
-    nr_status closed = nr_file_sink_close(job.sink, st == NR_OK);
-    return st != NR_OK ? st : closed;
+    return nr_export(&nr->ctx, d->doc, path, &nr->export, &nr->stop, res);
+}
+
+const nr_doc *nr_document_doc(const nr_document *d) { return d->doc; }
+
+nr_ctx *nr_narrator_ctx(nr_narrator *nr) { return &nr->ctx; }
+bool nr_narrator_stopping(const nr_narrator *nr) { return nr->stop != 0; }
+const nr_export_opts *nr_narrator_export_opts(const nr_narrator *nr) { return &nr->export; }
+
+void nr_settings_fingerprint(const nr_narrator *nr, nr_buf *b) {
+    const nr_ctx *c = &nr->ctx;
+    const nr_export_opts *o = &nr->export;
+    nr_buf_printf(b, "narrate %s\nlang=%s\nvoice=%s\nrate=%d\npitch=%d\nkeep-lang=%d\n", NR_VERSION,
+                  c->lang, c->voice, c->rate, c->pitch, c->keep_lang);
+    nr_buf_printf(b, "emoji=%d\ncode=%d\ncast=%s\n", (int)c->emoji, c->read_code, c->cast_file);
+    nr_buf_printf(b, "format=%s\nsample-rate=%d\nbitrate=%d\nquality=%g\n",
+                  o->format ? o->format->name : "", o->rate, o->bitrate, o->quality);
+    nr_buf_printf(b, "loudness=%g/%d\ntrue-peak=%g\ntranscripts=%d\nchapters=%d\n", o->loudness,
+                  o->normalise, o->true_peak, o->transcripts, o->chapters);
+    const char *meta[] = {o->title, o->author, o->show, o->date, o->lang, o->source};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        nr_buf_printf(b, "meta%zu=%s\n", i, meta[i] ? meta[i] : "");
+}
+
+nr_status nr_set_export_option(nr_narrator *nr, const char *name, const char *value) {
+    begin(nr);
+    return nr_export_opts_set(&nr->ctx, &nr->export, name, value);
+}
+
+void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user) {
+    nr->export.progress = fn;
+    nr->export.progress_user = user;
 }
 
 nr_status nr_play(nr_narrator *nr, const nr_document *d, size_t from, const char *device) {
     begin(nr);
-    return nr_live_play(&nr->ctx, d->doc, from, device, &nr->stop);
+    return nr_live_play(nr, d, from, device, &nr->stop);
 }
 
 void nr_cleanup_on_signal(void) { nr_file_sink_cleanup_all(); }

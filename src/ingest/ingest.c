@@ -84,7 +84,7 @@ static bool contains(const char *s, size_t n, const char *needle) {
     return false;
 }
 
-nr_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
+nr_input_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
     size_t look = n < 8192 ? n : 8192;
     size_t i = 0;
     while (i < look && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r'))
@@ -160,7 +160,7 @@ const char *nr_ingest_code_notice(nr_ctx *ctx, const char *lang) {
 
 /* Reads the markup formats; a document with code blocks is read again when
  * its language turns out to differ from the one its notices were in. */
-static nr_status read_markup(nr_ctx *ctx, nr_format f, const char *s, size_t n, const char *name,
+static nr_status read_markup(nr_ctx *ctx, nr_input_format f, const char *s, size_t n, const char *name,
                              nr_doc **out) {
     char lang[16];
     snprintf(lang, sizeof lang, "%s", ctx->lang[0] ? ctx->lang : "en");
@@ -211,7 +211,7 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
     }
     nr_buf_free(&utf8);
     const char *text = clean.data ? clean.data : "";
-    nr_format f = nr_ingest_sniff(text, clean.len, name);
+    nr_input_format f = nr_ingest_sniff(text, clean.len, name);
     nr_doc *doc = NULL;
     if (f == NR_FORMAT_TEXT) {
         doc = nr_doc_new(text, clean.len, name);

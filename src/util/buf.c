@@ -78,6 +78,7 @@ char *nr_buf_take(nr_buf *b, size_t *len) {
         return NULL;
     if (!b->data)
         return NULL;
+    b->data[b->len] = '\0'; /* an empty buffer was never terminated */
     char *p = b->data;
     if (len)
         *len = b->len;

@@ -1,0 +1,58 @@
+/* The last gate before eSpeak NG: whatever comes in, what goes out is valid
+ * UTF-8 without control characters, with no token longer than 64 characters,
+ * no long run of dotted single letters and no stack of 's suffixes (the
+ * inputs that crash eSpeak NG 1.51, ESPEAK_NOTES.md 2.7), and the map gives
+ * every output byte an input byte, in order. */
+#include "fuzz_common.h"
+#include "synth/engine.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum { MAX_TOKEN = 64, MAX_DOTTED = 20, MAX_APOS_S = 10 };
+
+static void check_tokens(const char *out, size_t n) {
+    size_t token = 0, dotted = 0, apos_s = 0;
+    uint32_t prev = ' ', prev2 = ' ';
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = nr_utf8_decode(out + i, n - i, &cp);
+        FUZZ_CHECK(cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0));
+        if (cp == ' ') {
+            token = dotted = apos_s = 0;
+        } else {
+            token++;
+            if (cp == '.' && prev != '.' && prev != ' ' && prev2 == '.')
+                dotted++;
+            if (cp == 's' && (prev == '\'' || prev == 0x2019))
+                apos_s++;
+            FUZZ_CHECK(token <= MAX_TOKEN);
+            FUZZ_CHECK(dotted <= MAX_DOTTED);
+            FUZZ_CHECK(apos_s <= MAX_APOS_S);
+        }
+        prev2 = prev;
+        prev = cp;
+        i += l;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    const char *in = (const char *)data;
+    size_t *map = NULL;
+    char *out = nr_engine_sanitize(in, size, &map);
+    FUZZ_CHECK(out != NULL && map != NULL);
+    size_t n = strlen(out);
+    FUZZ_CHECK(nr_utf8_valid(out, n));
+    check_tokens(out, n);
+    for (size_t i = 0; i <= n; i++) {
+        FUZZ_CHECK(map[i] <= size);
+        if (i > 0)
+            FUZZ_CHECK(map[i] >= map[i - 1]);
+    }
+    FUZZ_CHECK(map[n] == size);
+    char *again = nr_engine_sanitize(in, size, NULL);
+    FUZZ_CHECK(again != NULL && !strcmp(again, out));
+    free(again);
+    free(out);
+    free(map);
+    return 0;
+}

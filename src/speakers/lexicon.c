@@ -1,0 +1,192 @@
+/* lexicon.c: the attribution word lists, a small open-addressing hash table
+ * per list, filled from voices/<lang>/. */
+#include "lexicon.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct lx_entry {
+    char *key;
+    unsigned tag;
+} lx_entry;
+
+typedef struct lx_table {
+    lx_entry *slots;
+    size_t cap, len;
+} lx_table;
+
+struct nr_lexicon {
+    lx_table lists[NR_LX_COUNT];
+};
+
+static const char *const lx_files[NR_LX_COUNT] = {
+    "speech-verbs", "person-titles",  "role-nouns",      "pronouns",
+    "determiners",  "source-markers", "org-words",       "function-words",
+    "given-names",  "impersonal",     "name-connectors",
+};
+
+/* Lists whose every word is an entry, with no tags. */
+static bool lx_word_list(nr_lx_list l) {
+    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL || l == NR_LX_ADDRESSEE;
+}
+
+static uint64_t lx_hash(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static bool lx_grow(lx_table *t) {
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    lx_entry *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i].key)
+            continue;
+        size_t k = lx_hash(t->slots[i].key, strlen(t->slots[i].key)) & (cap - 1);
+        while (slots[k].key)
+            k = (k + 1) & (cap - 1);
+        slots[k] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    return true;
+}
+
+/* Adds KEY (N bytes) with TAG; a later entry for the same key wins. */
+static bool lx_put(lx_table *t, const char *key, size_t n, unsigned tag) {
+    if ((t->len + 1) * 2 > t->cap && !lx_grow(t))
+        return false;
+    size_t k = lx_hash(key, n) & (t->cap - 1);
+    while (t->slots[k].key) {
+        if (strlen(t->slots[k].key) == n && !memcmp(t->slots[k].key, key, n)) {
+            t->slots[k].tag = tag | NR_LX_PRESENT;
+            return true;
+        }
+        k = (k + 1) & (t->cap - 1);
+    }
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return false;
+    memcpy(copy, key, n);
+    copy[n] = '\0';
+    t->slots[k] = (lx_entry){copy, tag | NR_LX_PRESENT};
+    t->len++;
+    return true;
+}
+
+unsigned nr_lexicon_find(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n) {
+    const lx_table *t = &lx->lists[list];
+    if (!t->cap || !n)
+        return 0;
+    size_t k = lx_hash(s, n) & (t->cap - 1);
+    while (t->slots[k].key) {
+        if (strlen(t->slots[k].key) == n && !memcmp(t->slots[k].key, s, n))
+            return t->slots[k].tag;
+        k = (k + 1) & (t->cap - 1);
+    }
+    return 0;
+}
+
+static unsigned lx_tag_word(const char *w, size_t n) {
+    if (n == 1 && w[0] == 'm')
+        return NR_LX_MALE;
+    if (n == 1 && w[0] == 'f')
+        return NR_LX_FEMALE;
+    if (n == 4 && !memcmp(w, "last", 4))
+        return NR_LX_LAST;
+    if (n == 6 && !memcmp(w, "plural", 6))
+        return NR_LX_PLURAL;
+    if (n == 3 && !memcmp(w, "org", 3))
+        return NR_LX_ORG;
+    if (n == 5 && !memcmp(w, "indef", 5))
+        return NR_LX_INDEF;
+    return 0;
+}
+
+typedef struct lx_load {
+    lx_table *table;
+    nr_lx_list list;
+    bool ok;
+} lx_load;
+
+/* One line: "form [tags]" (the form may hold spaces), or, for word lists,
+ * any number of forms. */
+static bool lx_line(void *user, const char *line, size_t len, int lineno) {
+    (void)lineno;
+    lx_load *ld = user;
+    if (lx_word_list(ld->list)) {
+        size_t i = 0;
+        while (i < len) {
+            while (i < len && (line[i] == ' ' || line[i] == '\t'))
+                i++;
+            size_t j = i;
+            while (j < len && line[j] != ' ' && line[j] != '\t')
+                j++;
+            if (j > i && !lx_put(ld->table, line + i, j - i, 0))
+                return ld->ok = false;
+            i = j;
+        }
+        return true;
+    }
+    unsigned tag = 0;
+    size_t end = len;
+    for (;;) {
+        size_t w = end;
+        while (w > 0 && line[w - 1] != ' ' && line[w - 1] != '\t')
+            w--;
+        unsigned t = w > 0 ? lx_tag_word(line + w, end - w) : 0;
+        if (!t)
+            break;
+        tag |= t;
+        end = w;
+        while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+            end--;
+    }
+    if (end && !lx_put(ld->table, line, end, tag))
+        return ld->ok = false;
+    return true;
+}
+
+static void lx_free(void *p) {
+    nr_lexicon *lx = p;
+    if (!lx)
+        return;
+    for (int l = 0; l < NR_LX_COUNT; l++) {
+        for (size_t i = 0; i < lx->lists[l].cap; i++)
+            free(lx->lists[l].slots[i].key);
+        free(lx->lists[l].slots);
+    }
+    free(lx);
+}
+
+static void *lx_load_lang(nr_ctx *ctx, const char *lang) {
+    nr_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx) {
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (int l = 0; l < NR_LX_COUNT; l++) {
+        size_t len = 0;
+        const char *text = nr_data_get_lang(ctx->data, lang, lx_files[l], &len);
+        lx_load ld = {&lx->lists[l], (nr_lx_list)l, true};
+        if (text)
+            nr_data_each_line(text, len, lx_line, &ld);
+        if (!ld.ok) {
+            lx_free(lx);
+            nr_fail(ctx, NR_E_NOMEM, "out of memory");
+            return NULL;
+        }
+    }
+    return lx;
+}
+
+const nr_lexicon *nr_lexicon_get(nr_ctx *ctx, const char *lang) {
+    char base[16];
+    nr_lang_base(lang && lang[0] ? lang : "en", base);
+    return nr_ctx_rules(ctx, "speakers", base, lx_load_lang, lx_free);
+}

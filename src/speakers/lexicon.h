@@ -1,0 +1,55 @@
+/* lexicon.h: the word lists attribution reads, per language, from
+ * voices/<lang>/ (speech-verbs, person-titles, role-nouns, pronouns,
+ * determiners, source-markers, org-words, function-words, given-names, impersonal,
+ * name-connectors, addressee-markers).
+ *
+ * Each list maps a form to a small tag: a gender and flags. Forms of
+ * person-titles, org-words and given-names are matched as written; the
+ * others in lower case. Lists are loaded once per context and language; a
+ * language without lists gets empty ones, so attribution still runs. */
+#ifndef NR_SPK_LEXICON_H
+#define NR_SPK_LEXICON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/ctx.h"
+
+enum {
+    NR_LX_MALE = 1,     /* the form shows a man */
+    NR_LX_FEMALE = 2,   /* the form shows a woman */
+    NR_LX_LAST = 4,     /* "ce dernier", "the latter": the last person named */
+    NR_LX_PLURAL = 8,   /* "MM.", "Mmes": several people */
+    NR_LX_PRESENT = 16, /* the entry exists (a tag of 0 would be ambiguous) */
+    NR_LX_ORG = 32,     /* role noun of a body ("le ministère"); connector only
+                           inside a body's name ("of", "and") */
+    NR_LX_INDEF = 64    /* an indefinite determiner: a new referent ("a spokesman") */
+};
+
+typedef enum nr_lx_list {
+    NR_LX_VERBS,
+    NR_LX_TITLES,
+    NR_LX_ROLES,
+    NR_LX_PRONOUNS,
+    NR_LX_DETERMINERS,
+    NR_LX_SOURCES,
+    NR_LX_ORGS,
+    NR_LX_FUNCTION,
+    NR_LX_NAMES,
+    NR_LX_IMPERSONAL,
+    NR_LX_CONNECTORS,
+    NR_LX_ADDRESSEE,
+    NR_LX_COUNT
+} nr_lx_list;
+
+typedef struct nr_lexicon nr_lexicon;
+
+/* The lists for LANG, cached on CTX; NULL only on out-of-memory (after
+ * nr_fail). */
+const nr_lexicon *nr_lexicon_get(nr_ctx *ctx, const char *lang);
+
+/* The tag of the N bytes at S in LIST (NR_LX_PRESENT set), or 0 when the
+ * form is not listed. Lower-case lists must be given lower-case text. */
+unsigned nr_lexicon_find(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n);
+
+#endif

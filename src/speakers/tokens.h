@@ -1,0 +1,36 @@
+/* tokens.h: a sentence as words, punctuation and quotations, for the
+ * attribution rules.
+ *
+ * Words keep their byte range in doc->text and a lower-case copy. French
+ * elisions are split ("l'élue" -> "l'" "élue"), an abbreviation keeps its
+ * period ("M.", "U.S.") when the language lists it as a title or it is an
+ * initial, and each quote span of the sentence is one token. */
+#ifndef NR_SPK_TOKENS_H
+#define NR_SPK_TOKENS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/doc.h"
+#include "lexicon.h"
+
+typedef enum nr_tok_kind { NR_TOK_WORD, NR_TOK_PUNCT, NR_TOK_QUOTE } nr_tok_kind;
+
+typedef struct nr_tok {
+    nr_tok_kind kind;
+    size_t start, end; /* bytes of doc->text */
+    const char *low;   /* lower case, NUL-terminated (arena); punctuation: itself */
+    size_t low_len;
+    bool cap;     /* starts with an upper-case letter */
+    bool allcaps; /* two letters or more, all upper case */
+    int span;     /* NR_TOK_QUOTE: index of the span in its sentence */
+} nr_tok;
+
+/* Tokenises sentence SE of DOC into *OUT (arena memory); false on
+ * out-of-memory. */
+bool nr_tokenise(nr_doc *doc, const nr_sentence *se, const nr_lexicon *lx, nr_tok **out, size_t *n);
+
+/* True when the token is the word W (lower case). */
+bool nr_tok_is(const nr_tok *t, const char *w);
+
+#endif

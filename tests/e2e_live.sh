@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End to end: live listening driven from a pseudo-terminal (tests/e2e_live.py),
+# and the device errors.
+. "$(dirname "$0")/lib.sh"
+ART="$SHARED/corpus/articles"
+
+python3 "$(dirname "$0")/e2e_live.py"
+code=$?
+check "the pseudo-terminal session (e2e_live.py)" test "$code" -eq 0
+
+# No device: a clear error that suggests -o, status 5.
+mkdir -p "$WORK/nodev"
+printf 'pcm.!default { type hw; card 31 }\n' >"$WORK/nodev/.asoundrc"
+HOME="$WORK/nodev" expect_exit 5 "no output device" "$NARRATE" "$ART/fr-afp-blinken.txt" --no-display
+check "no device: the message suggests -o" grep -q -- '-o FILE' "$WORK/.stderr"
+alsa_capture_home "$WORK/home" "$WORK/cap.raw"
+HOME="$WORK/home" expect_exit 5 "no device of that name" "$NARRATE" "$ART/fr-afp-blinken.txt" \
+  --device no-such-card
+check "--device: the message points at --list-devices" grep -q -- '--list-devices' "$WORK/.stderr"
+HOME="$WORK/home" "$NARRATE" --list-devices >"$WORK/devices"
+check "--list-devices names the default device" grep -q 'default' "$WORK/devices"
+
+# Bad values for the new options.
+expect_exit 2 "--from 0" "$NARRATE" "$ART/fr-afp-blinken.txt" --from 0
+HOME="$WORK/home" expect_exit 2 "--from past the end" "$NARRATE" "$ART/fr-afp-blinken.txt" --from 100000
+HOME="$WORK/home" expect_exit 2 "--from-text not in the article" "$NARRATE" \
+  "$ART/fr-afp-blinken.txt" --from-text "zzzz qqqq"
+finish
