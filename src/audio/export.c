@@ -161,6 +161,7 @@ typedef struct job {
     /* progress */
     double weight_render, weight_solve, weight_encode, done;
     size_t n_sents;
+    bool encoding; /* pass two: progress by the encoder's share */
     struct timespec last_report;
 } job;
 
@@ -227,7 +228,7 @@ static long read_scratch(void *user, int16_t *buf, size_t max) {
     if (r < 0)
         return -1;
     j->read_at += (uint64_t)r;
-    if (j->o->progress && j->total)
+    if (j->o->progress && j->total && !j->encoding)
         progress(j,
                  (j->done + j->weight_solve / 5 * (double)j->read_at / (double)(j->total * 2)) /
                      total_weight(j),
@@ -253,6 +254,34 @@ static void today(char out[16]) {
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+typedef struct lang_lookup {
+    char base[16];
+    char found[4];
+} lang_lookup;
+
+static bool lang_line(void *user, const char *line, size_t len, int lineno) {
+    (void)lineno;
+    lang_lookup *l = user;
+    size_t n = strlen(l->base);
+    if (len == n + 4 && !strncmp(line, l->base, n) && line[n] == ' ') {
+        memcpy(l->found, line + n + 1, 3);
+        return false;
+    }
+    return true;
+}
+
+/* The three-letter code ID3v2.3's TLAN wants (voices/iso639.txt), or ""
+ * when the language has none there. */
+static void iso639_2(nr_ctx *ctx, const char *lang, char out[4]) {
+    lang_lookup l = {.found = ""};
+    nr_lang_base(lang ? lang : "", l.base);
+    size_t len;
+    const char *table = nr_data_get(ctx->data, "iso639.txt", &len);
+    if (table && l.base[0])
+        nr_data_each_line(table, len, lang_line, &l);
+    memcpy(out, l.found, 4);
 }
 
 static void fill_tags(job *j) {
@@ -347,6 +376,7 @@ static nr_status encode_all(job *j, encoder *e) {
     float *f = j->f, *lim = j->lim;
     nr_status st = NR_OK;
     rewind_scratch(j);
+    j->encoding = true;
     j->done = j->weight_render + j->weight_solve;
     for (long n; st == NR_OK && (n = read_scratch(j, raw, 4096)) != 0;) {
         if (n < 0)
@@ -383,8 +413,13 @@ static nr_status encode(job *j, const char *path, double gain_db, double ceiling
     const nr_chapter *ch = nr_timeline_chapters(j->tl, &n_ch);
     nr_buf id3;
     nr_buf_init(&id3);
-    if (j->fmt->id == NR_FMT_MP3)
-        nr_id3_build(&id3, &j->tags, ch, n_ch);
+    if (j->fmt->id == NR_FMT_MP3) {
+        nr_tags t = j->tags;
+        char lang3[4];
+        iso639_2(j->ctx, t.lang, lang3);
+        t.lang = lang3[0] ? lang3 : NULL;
+        nr_id3_build(&id3, &t, ch, n_ch);
+    }
     if (!nr_buf_ok(&id3)) {
         nr_buf_free(&id3);
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
@@ -447,6 +482,7 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
         double gain_db = 0;
         if (o->normalise) {
             j->done = j->weight_render;
+            j->encoding = false;
             st = nr_loudness_solve(j->ctx, j->in_rate, nr_meter_lufs(j->meter), target, ceiling,
                                    read_scratch, rewind_scratch, j, j->stop, &gain_db);
         }
@@ -462,8 +498,6 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
         res->lufs = lufs, res->peak = peak;
         /* the same decoder and meter as any check of the file: exact */
         bool loud_ok = fabs(lufs - o->loudness) <= 0.25, peak_ok = peak <= o->true_peak - 0.02;
-        if (getenv("NR_DEBUG_LOUDNESS"))
-            fprintf(stderr, "encoded: %.3f LUFS, %.3f dBTP (ceiling %.2f)\n", lufs, peak, ceiling);
         if (loud_ok && peak_ok)
             break;
         target += o->loudness - lufs;
@@ -548,10 +582,10 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
     *j = (job){.ctx = ctx, .doc = doc, .o = o, .stop = stop, .scratch = -1};
     j->n_sents = nr_doc_sentence_count(doc);
     clock_gettime(CLOCK_MONOTONIC, &j->last_report);
-    if (res)
-        *res = (nr_export_result){0};
-    else
-        res = &(nr_export_result){0};
+    nr_export_result unwanted; /* when the caller wants no result */
+    if (!res)
+        res = &unwanted;
+    *res = (nr_export_result){0};
     nr_status st = resolve_format(j, path);
     if (st == NR_OK)
         st = nr_engine_start(ctx);

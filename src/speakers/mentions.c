@@ -46,6 +46,28 @@ static unsigned suffix_pronoun(const nr_mentions *m, const nr_tok *t, size_t *vl
     return tag;
 }
 
+/* A French past participle agrees with its subject ("s'est félicitée",
+ * "s'est dite inquiète"): the lists hold the masculine singular, so a
+ * feminine or plural ending (-e, -es, -s after é, i, t or u) is tried
+ * without it. English words never end in "ée" or "ées", and the other
+ * endings only count when the shorter form is itself a listed verb. */
+static bool agreed_participle(const nr_mentions *m, const nr_tok *t) {
+    size_t n = t->low_len;
+    const char *w = t->low;
+    for (size_t cut = 1; cut <= 2 && cut < n; cut++) {
+        const char *end = w + n - cut;
+        if (!(cut == 1 ? *end == 'e' || *end == 's' : !memcmp(end, "es", 2)))
+            continue;
+        size_t base = n - cut;
+        bool accent = base >= 2 && !memcmp(w + base - 2, "\xC3\xA9", 2); /* é */
+        char last = w[base - 1];
+        if ((accent || last == 'i' || last == 't' || last == 'u') &&
+            nr_lexicon_find(m->lx, NR_LX_VERBS, w, base))
+            return true;
+    }
+    return false;
+}
+
 bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     const nr_tok *t = &s->toks[i];
     if (t->kind != NR_TOK_WORD)
@@ -56,7 +78,7 @@ bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     for (size_t k = 0; k < s->n_ms; k++)
         if (i >= s->ms[k].a && i < s->ms[k].b)
             return false;
-    return lx_low(m, NR_LX_VERBS, t) != 0;
+    return lx_low(m, NR_LX_VERBS, t) != 0 || agreed_participle(m, t);
 }
 
 /* ---- entities ---------------------------------------------------------- */
@@ -170,8 +192,11 @@ static nr_mention *emit(chunker *c, nr_mkind k, size_t a, size_t b) {
 /* A capitalised word that can be part of a name. */
 static bool name_word(const chunker *c, size_t i) {
     const nr_tok *t = &c->s->toks[i];
-    return t->kind == NR_TOK_WORD && t->cap && !lx_low(c->m, NR_LX_FUNCTION, t) &&
-           !lx_low(c->m, NR_LX_PRONOUNS, t) && !lx_low(c->m, NR_LX_DETERMINERS, t);
+    if (t->kind != NR_TOK_WORD || !t->cap || lx_low(c->m, NR_LX_FUNCTION, t) ||
+        lx_low(c->m, NR_LX_PRONOUNS, t) || lx_low(c->m, NR_LX_DETERMINERS, t))
+        return false;
+    /* "Biden Says He Will Run": a verb in a headline is not a name, "Edward Said" is */
+    return !lx_low(c->m, NR_LX_VERBS, t) || lx_text(c->m, NR_LX_NAMES, t);
 }
 
 static bool first_word(const nr_sent *s, size_t i) {
@@ -192,7 +217,7 @@ static unsigned role_at(const chunker *c, size_t i) {
  * punctuation, a quotation, a verb or a function word. */
 static size_t role_end(const chunker *c, size_t i) {
     size_t j = i + 1, words = 0;
-    while (j < c->s->n_toks && words < 6) {
+    while (j < c->s->n_toks && words < 10) {
         const nr_tok *t = &c->s->toks[j];
         if (t->kind != NR_TOK_WORD)
             break;
@@ -314,7 +339,9 @@ static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
     unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
-    if (!name_tag && n > 1) {                           /* "Anne-Laure": try "Anne" */
+    if (n == 1 && na > 0 && s->toks[na - 1].low[0] >= '0' && s->toks[na - 1].low[0] <= '9')
+        name_tag = 0;         /* "the 737 Max 9": a model, not a man */
+    if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
             name_tag = nr_lexicon_find(c->m->lx, NR_LX_NAMES, c->m->doc->text + gn->start,
@@ -483,14 +510,28 @@ static size_t source_marker(chunker *c, size_t i) {
     return i;
 }
 
+/* Past up to two lower-case words after a role noun at I-1 that may be its
+ * adjectives ("ministre italienne"), to where a name may start. */
+static size_t adjectives(const chunker *c, size_t i) {
+    size_t j = i;
+    while (j < c->s->n_toks && j < i + 2 && c->s->toks[j].kind == NR_TOK_WORD &&
+           !c->s->toks[j].cap && !lx_low(c->m, NR_LX_FUNCTION, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_VERBS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_CONNECTORS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_PRONOUNS, &c->s->toks[j]))
+        j++;
+    return j < c->s->n_toks && c->s->toks[j].cap ? j : i;
+}
+
 /* "Carver coach Phil Brandt": a name, a role noun and a name; the first
  * only qualifies the role. */
 static bool qualifier(const chunker *c, size_t end) {
     const nr_sent *s = c->s;
     if (end + 1 >= s->n_toks || !role_at(c, end) || s->toks[end].cap)
         return false;
-    return s->toks[end + 1].kind == NR_TOK_WORD &&
-           (s->toks[end + 1].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[end + 1]));
+    size_t n = adjectives(c, end + 1);
+    return s->toks[n].kind == NR_TOK_WORD &&
+           (s->toks[n].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[n]));
 }
 
 static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
@@ -521,6 +562,15 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 } else {
                     ok = push_name(&c, i, e, &tmp, 0, NULL);
                     j = e;
+                    if (ok && e < s->n_toks && (role_at(&c, e) & NR_LX_ORG) && !s->toks[e].cap) {
+                        nr_mention *mn = &NR_VEC_AT(out, nr_mention, out->len - 1);
+                        mn->b = mn->nb = ++j; /* "the Scottish government" is one body */
+                        mn->tb = s->toks[e].end;
+                        mn->org = true;
+                        mn->human = false;
+                        mn->gender = NR_GENDER_UNKNOWN;
+                        e = j;
+                    }
                     if (e < s->n_toks && role_at(&c, e) && !s->toks[e].cap) {
                         NR_VEC_AT(out, nr_mention, out->len - 1).role = s->toks[e].low;
                         j = role_end(&c, e); /* "A Department ... spokesperson" */
@@ -530,11 +580,12 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 j = e;
             }
         }
-        if (j == i && role_at(&c, i) && !t->cap && i + 1 < s->n_toks && s->toks[i + 1].cap) {
-            nr_mention tmp = {0}; /* "coach Phil Brandt" */
-            size_t e = name_at(&c, i + 1, &tmp);
-            if (e > i + 1 && tmp.nb > tmp.na && !tmp.org) {
-                ok = push_name(&c, i + 1, e, &tmp, 0, t->low);
+        if (j == i && role_at(&c, i) && !t->cap) {
+            size_t n0 = adjectives(&c, i + 1); /* "coach Phil Brandt", "ministre italienne G. M." */
+            nr_mention tmp = {0};
+            size_t e = n0 < s->n_toks && s->toks[n0].cap ? name_at(&c, n0, &tmp) : n0;
+            if (e > n0 && tmp.nb > tmp.na && !tmp.org) {
+                ok = push_name(&c, n0, e, &tmp, 0, t->low);
                 j = e;
             }
         }
@@ -544,6 +595,14 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
 }
 
 /* ---- resolution -------------------------------------------------------- */
+
+/* Where searches over entities start: the last NR_ENT_WINDOW created, so a
+ * document naming thousands of people stays linear; an article names far
+ * fewer. */
+enum { NR_ENT_WINDOW = 2048 };
+static size_t ents_from(const nr_mentions *m) {
+    return m->ents.len > NR_ENT_WINDOW ? m->ents.len - NR_ENT_WINDOW : 0;
+}
 
 static bool fits(const nr_entity *e, nr_gender g, bool exact) {
     if (!e->human || e->org)
@@ -606,18 +665,18 @@ static int previous_subject(const nr_mentions *m, size_t s, nr_gender g) {
  * the body named in the last three sentences, else a new one. */
 static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) { /* the body that held the role */
+    for (size_t i = ents_from(m); i < m->ents.len; i++) { /* the body that held the role */
         const nr_entity *e = &NR_ENT(m, i);
         if (!e->human && has_role(e, mn->role) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
-    for (size_t i = 0; i < m->ents.len && best < 0; i++) { /* the body just named */
+    for (size_t i = ents_from(m); i < m->ents.len && best < 0; i++) { /* the body just named */
         const nr_entity *e = &NR_ENT(m, i);
         if (e->org && e->name && e->last_sent + 3 >= (int)s)
             best = (int)i;
     }
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
             e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
@@ -633,7 +692,7 @@ static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     if (mn->org)
         return resolve_body(m, s, mn);
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
@@ -670,7 +729,7 @@ static int resolve_name(nr_mentions *m, const nr_sent *s, const nr_mention *mn) 
             return -2;
     }
     int best = -1, best_q = 0;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         int q = name_match(&NR_ENT(m, i), w, n);
         if (q > best_q ||
             (q && q == best_q && NR_ENT(m, i).last_sent > NR_ENT(m, (size_t)best).last_sent)) {
@@ -728,6 +787,44 @@ static bool resolve(nr_mentions *m, size_t si, size_t k) {
     return learn(m, s, mn, e, (int)si);
 }
 
+/* The gender a past participle at token I shows by its ending ("montrée"). */
+static nr_gender participle_gender(const nr_mentions *m, const nr_tok *t) {
+    if (t->kind != NR_TOK_WORD)
+        return NR_GENDER_UNKNOWN;
+    unsigned best = 0;
+    size_t best_len = 0;
+    for (size_t l = 1; l <= 4 && l < t->low_len; l++) {
+        unsigned tag = nr_lexicon_find(m->lx, NR_LX_ENDINGS, t->low + t->low_len - l, l);
+        if (tag)
+            best = tag, best_len = l;
+    }
+    return best_len ? tag_gender(best) : NR_GENDER_UNKNOWN;
+}
+
+/* French agreement: "Liina Kask s'est montrée", "Interrogée par la presse,
+ * X" show the subject's gender when nothing else did. */
+static void agreement(nr_mentions *m, nr_sent *s) {
+    for (size_t k = 0; k < s->n_ms; k++) {
+        const nr_mention *mn = &s->ms[k];
+        if (mn->ent < 0 || !NR_ENT(m, (size_t)mn->ent).human)
+            continue;
+        nr_entity *e = &NR_ENT(m, (size_t)mn->ent);
+        nr_gender g = NR_GENDER_UNKNOWN;
+        size_t j = mn->b;
+        if (j < s->n_toks && s->toks[j].kind == NR_TOK_WORD && !strcmp(s->toks[j].low, "s'"))
+            j++;
+        if (j + 1 < s->n_toks && lx_low(m, NR_LX_COPULAS, &s->toks[j]))
+            g = participle_gender(m, &s->toks[j + 1]);
+        if (k == 0 && g == NR_GENDER_UNKNOWN && mn->a > 2 && is_punct(&s->toks[mn->a - 1], ',') &&
+            (lx_low(m, NR_LX_PREPOSITIONS, &s->toks[1]) ||
+             lx_low(m, NR_LX_CONNECTORS, &s->toks[1])))
+            g = participle_gender(m, &s->toks[0]); /* "Interrogée par la presse, X" */
+        if (e->gender == NR_GENDER_UNKNOWN && !e->org)
+            e->gender = g;
+        return; /* the subject only */
+    }
+}
+
 bool nr_mentions_read(nr_mentions *m, size_t si) {
     nr_sent *s = &m->sents[si];
     nr_vec out;
@@ -746,6 +843,7 @@ bool nr_mentions_read(nr_mentions *m, size_t si) {
         if (s->subject < 0 && mn->ent >= 0 && NR_ENT(m, (size_t)mn->ent).human)
             s->subject = mn->ent;
     }
+    agreement(m, s);
     return true;
 }
 
@@ -753,7 +851,7 @@ int nr_mentions_protagonist(const nr_mentions *m) {
     if (m->title_ent >= 0)
         return m->title_ent;
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (e->human && !e->org &&
             (best < 0 || e->n_mentions > NR_ENT(m, (size_t)best).n_mentions ||

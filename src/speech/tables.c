@@ -3,9 +3,12 @@
  * must not silence the narrator. */
 #include "tables.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "../util/buf.h"
@@ -235,9 +238,16 @@ static bool load_user_lexicon(nr_speech_rules *r, const char *tag) {
         snprintf(path, sizeof path, "%s/.config/narrate/lexicon-%s.txt", home, tag);
     else
         return true;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    /* only a regular file: a FIFO would block the open, a device never end */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
         return true;
+    FILE *fp = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "rb") : NULL;
+    if (!fp) {
+        close(fd);
+        return true;
+    }
     nr_buf b;
     nr_buf_init(&b);
     char chunk[4096];
