@@ -160,12 +160,10 @@ void nr_folded_free(nr_folded *f) {
     memset(f, 0, sizeof *f);
 }
 
-static void rules_free(void *p) {
-    nr_junk_rules *r = p;
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->pats.len; i++) {
-        pattern *q = &NR_VEC_AT(&r->pats, pattern, i);
+/* Frees what each pattern of V owns (junk and byline patterns alike). */
+static void free_patterns(nr_vec *v) {
+    for (size_t i = 0; i < v->len; i++) {
+        pattern *q = &NR_VEC_AT(v, pattern, i);
         regfree(&q->re);
         free(q->src);
         free(q->lit);
@@ -173,12 +171,17 @@ static void rules_free(void *p) {
             free(q->alts[k]);
         free(q->alts);
     }
-    for (size_t i = 0; i < r->byline.len; i++)
-        regfree(&NR_VEC_AT(&r->byline, pattern, i).re);
+    nr_vec_free(v);
+}
+
+static void rules_free(void *p) {
+    nr_junk_rules *r = p;
+    if (!r)
+        return;
+    free_patterns(&r->pats);
+    free_patterns(&r->byline);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
-    nr_vec_free(&r->pats);
-    nr_vec_free(&r->byline);
     nr_vec_free(&r->reasons);
     free(r);
 }
