@@ -202,6 +202,8 @@ fi
 hostile "$MB MB on one line, over --max-input: refused at once" 3 10 200 \
   -- "$WORK/oneline.txt" --plan --max-input 10000000
 check "the error names the limit" grep -q -- 'limit of 10000000 bytes' "$WORK/.stderr"
+hostile "$MB MB on one line, at the default limit (16 MiB): refused at once" 3 20 200 \
+  -- "$WORK/oneline.txt" --plan
 head -c $((PKB * 1000)) "$WORK/oneline.txt" >"$WORK/oneline-part.txt"
 hostile "$PKB KB on one line, analysed in full (plan)" 0 120 $((PKB / 100 + 200)) \
   -- "$WORK/oneline-part.txt" --plan
@@ -244,7 +246,7 @@ hostile "a FIFO with a writer" 0 60 300 -- "$WORK/fifo" --plan
 wait
 hostile "/dev/zero (bounded read, clear limit)" 3 30 300 -- /dev/zero --plan --max-input 50000000
 check "/dev/zero: the error names the limit" grep -q 'over the limit' "$WORK/.stderr"
-hostile "/dev/zero at the default limit" 3 120 $((300 + 600)) -- /dev/zero --plan
+hostile "/dev/zero at the default limit" 3 60 300 -- /dev/zero --plan
 hostile "/dev/urandom" 3 30 300 -- /dev/urandom --plan --max-input 50000000
 hostile "/dev/zero on standard input" 3 30 300 --in /dev/zero -- - --plan --max-input 50000000
 hostile "a missing file" 3 30 300 -- "$WORK/no such file.txt" --plan
