@@ -306,6 +306,22 @@ static void index_numbers(nr_speech_rules *r) {
     }
 }
 
+/* Fills F from the keys of respelling table T. */
+static void index_respell(const nr_sp_table *t, nr_sp_filter *f) {
+    for (size_t b = 0; b < NR_SP_BUCKETS; b++)
+        for (const nr_sp_entry *e = t->bucket[b]; e; e = e->next) {
+            const unsigned char *k = (const unsigned char *)e->key;
+            if (k[0] == '=')
+                f->whole = true;
+            else if (k[0] == '^' && e->klen > 1)
+                f->start[k[1]] = true;
+            else if (k[e->klen - 1] == '$' && e->klen > 1)
+                f->end[k[e->klen - 2]] = true;
+            else
+                f->any[k[0]] = true;
+        }
+}
+
 void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
     nr_speech_rules *r = calloc(1, sizeof *r);
     if (!r || !(r->arena = nr_arena_new())) {
@@ -327,6 +343,7 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
               load_file(ctx, r, &r->symbols, "symbols.txt", false) &&
               load_file(ctx, r, &r->emoji, "emoji.txt", false) &&
               load_file(ctx, r, &r->keeplang, "keep-lang.txt", false) &&
+              load_file(ctx, r, &r->respell, "respell.txt", false) &&
               /* the user's entries first: among equal keys the first added wins */
               (!strcmp(r->base, r->lang) || load_user_lexicon(r, r->lang)) &&
               load_user_lexicon(r, r->base) && load_file(ctx, r, &r->lexicon, "lexicon.txt", true);
@@ -339,6 +356,8 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
     for (size_t b = 0; b < NR_SP_BUCKETS; b++)
         for (const nr_sp_entry *e = r->currency.bucket[b]; e; e = e->next)
             r->currency_first[(unsigned char)e->key[0]] = true;
+    index_respell(&r->keeplang, &r->keeplang_f);
+    index_respell(&r->respell, &r->respell_f);
     return r;
 }
 
