@@ -200,7 +200,8 @@ NR_API void nr_batch_free(nr_batch *b);
 /* Adds an article, or every article under a folder (.txt, .md,
  * .markdown, .html, .htm; hidden files skipped), in sorted order. */
 NR_API nr_status nr_batch_add(nr_batch *b, const char *path);
-/* Batch settings: "jobs" (1..64), "shard" ("K/N": this run makes the
+/* Batch settings: "jobs" (1..64; default the narrator's nr_set_jobs, else
+ * 1: articles at a time, each synthesised by one process), "shard" ("K/N": this run makes the
  * episodes whose name hashes to K of N, 1 <= K <= N), "force" ("1": remake
  * up-to-date episodes), "feed" (a path: write an RSS 2.0 feed of every
  * episode in the folder), "base-url" (where the folder is published; needed

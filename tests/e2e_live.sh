@@ -20,6 +20,20 @@ check "--device: the message points at --list-devices" grep -q -- '--list-device
 HOME="$WORK/home" "$NARRATE" --list-devices >"$WORK/devices"
 check "--list-devices names the default device" grep -q 'default' "$WORK/devices"
 
+# A device that fails while playing (its file cannot be written): a clear
+# message, status 5, the place saved.
+mkdir -p "$WORK/full"
+printf 'pcm.!default { type file; slave.pcm "null"; file "/dev/full"; format "raw" }\n' \
+  >"$WORK/full/.asoundrc"
+HOME="$WORK/full" XDG_STATE_HOME="$WORK/state" "$NARRATE" "$ART/fr-afp-blinken.txt" \
+  2>"$WORK/full.err" </dev/null
+code=$?
+check "device failing mid-play: exit 5 (got $code)" test "$code" -eq 5
+check "device failing mid-play: says so and that the place is saved" \
+  grep -q '^narrate: the audio device failed.*place is saved' "$WORK/full.err"
+check "device failing mid-play: the place is on disk" \
+  grep -qs '^sentence [0-9]' "$WORK"/state/narrate/positions/*
+
 # Bad values for the new options.
 expect_exit 2 "--from 0" "$NARRATE" "$ART/fr-afp-blinken.txt" --from 0
 HOME="$WORK/home" expect_exit 2 "--from past the end" "$NARRATE" "$ART/fr-afp-blinken.txt" --from 100000

@@ -161,6 +161,7 @@ typedef struct job {
     /* progress */
     double weight_render, weight_solve, weight_encode, done;
     size_t n_sents;
+    bool encoding; /* pass two: progress by the encoder's share */
     struct timespec last_report;
 } job;
 
@@ -227,7 +228,7 @@ static long read_scratch(void *user, int16_t *buf, size_t max) {
     if (r < 0)
         return -1;
     j->read_at += (uint64_t)r;
-    if (j->o->progress && j->total)
+    if (j->o->progress && j->total && !j->encoding)
         progress(j,
                  (j->done + j->weight_solve / 5 * (double)j->read_at / (double)(j->total * 2)) /
                      total_weight(j),
@@ -347,6 +348,7 @@ static nr_status encode_all(job *j, encoder *e) {
     float *f = j->f, *lim = j->lim;
     nr_status st = NR_OK;
     rewind_scratch(j);
+    j->encoding = true;
     j->done = j->weight_render + j->weight_solve;
     for (long n; st == NR_OK && (n = read_scratch(j, raw, 4096)) != 0;) {
         if (n < 0)
@@ -447,6 +449,7 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
         double gain_db = 0;
         if (o->normalise) {
             j->done = j->weight_render;
+            j->encoding = false;
             st = nr_loudness_solve(j->ctx, j->in_rate, nr_meter_lufs(j->meter), target, ceiling,
                                    read_scratch, rewind_scratch, j, j->stop, &gain_db);
         }
@@ -462,8 +465,6 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
         res->lufs = lufs, res->peak = peak;
         /* the same decoder and meter as any check of the file: exact */
         bool loud_ok = fabs(lufs - o->loudness) <= 0.25, peak_ok = peak <= o->true_peak - 0.02;
-        if (getenv("NR_DEBUG_LOUDNESS"))
-            fprintf(stderr, "encoded: %.3f LUFS, %.3f dBTP (ceiling %.2f)\n", lufs, peak, ceiling);
         if (loud_ok && peak_ok)
             break;
         target += o->loudness - lufs;

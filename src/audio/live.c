@@ -1,5 +1,6 @@
 #include "live.h"
 
+#include <alsa/asoundlib.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -28,9 +29,16 @@ static PaError quietly(PaError (*fn)(void *), void *arg) {
     return e;
 }
 
+/* ALSA's own messages (a device that fails mid-play, probing) never reach
+ * the user: narrate says what went wrong in its own words. */
+static void alsa_silent(const char *file, int line, const char *fn, int err, const char *fmt, ...) {
+    (void)file, (void)line, (void)fn, (void)err, (void)fmt;
+}
+
 static PaError pa_init(void *arg) {
     (void)arg;
     setenv("JACK_NO_START_SERVER", "1", 0);
+    snd_lib_error_set_handler(alsa_silent);
     return Pa_Initialize();
 }
 

@@ -266,8 +266,6 @@ nr_status nr_loudness_solve(nr_ctx *ctx, int rate, double raw_lufs, double targe
         if (st != NR_OK)
             return st;
         double err = target_lufs - l;
-        if (getenv("NR_DEBUG_LOUDNESS"))
-            fprintf(stderr, "solve %d: gain %.3f -> %.3f LUFS\n", k, g, l);
         if (fabs(err) < best_err)
             best = g, best_err = fabs(err);
         if (fabs(err) < 0.1 || !isfinite(l))

@@ -36,6 +36,7 @@
 #include "../synth/render.h"
 #include "live.h"
 #include "narrate.h"
+#include "rate.h"
 
 enum {
     RING = 1 << 15,   /* samples: 1.5 s at 22050 Hz */
@@ -43,19 +44,12 @@ enum {
     PACE_LEAD = 2048, /* emulated device buffer with NARRATE_PACE: 93 ms */
     RATE_MIN = 80,
     RATE_STEP = 25,
-    N_CAL = 12,
 };
 
 typedef struct mark {
     uint64_t at; /* ring position (absolute sample count) */
     size_t index;
 } mark;
-
-typedef struct calibration {
-    int n;
-    int rate[N_CAL];   /* eSpeak rate parameter, ascending */
-    double wpm[N_CAL]; /* what is heard, in the narrator's starting rate's scale */
-} calibration;
 
 struct nr_player {
     nr_narrator *nr;
@@ -85,7 +79,7 @@ struct nr_player {
 
     int base_rate; /* the narrator's rate in the document */
     int wpm;       /* the rate asked for, as heard */
-    calibration cal;
+    nr_rate_curve cal;
     bool calibrated, cal_tried;
 
     PaStream *stream;
@@ -135,53 +129,9 @@ static void notify(nr_player *p) {
 
 /* ---- rates -------------------------------------------------------------- */
 
-/* Heard speed for eSpeak rate R, by the calibration (identity without one). */
-static double heard(const calibration *c, double r) {
-    if (c->n < 2)
-        return r;
-    int i = 0;
-    while (i + 2 < c->n && r > c->rate[i + 1])
-        i++;
-    /* do not interpolate across the switch at 450: the segments either side
-       of it are separate curves */
-    double r0 = c->rate[i], r1 = c->rate[i + 1];
-    return c->wpm[i] + (c->wpm[i + 1] - c->wpm[i]) * (r - r0) / (r1 - r0);
-}
-
-/* The eSpeak rate that is heard as W: the inverse of heard(), over the
- * segments below and above eSpeak's switch; a speed that falls in the gap
- * at the switch goes to the nearer side. */
-static int espeak_rate_for(const calibration *c, double w) {
-    if (c->n < 2)
-        return (int)lround(w);
-    int best = c->rate[0];
-    double best_err = INFINITY;
-    for (int i = 0; i + 1 < c->n; i++) {
-        double w0 = c->wpm[i], w1 = c->wpm[i + 1];
-        if (c->rate[i] == 449 && c->rate[i + 1] == 450) /* the gap */
-            continue;
-        double lo = w0 < w1 ? w0 : w1, hi = w0 < w1 ? w1 : w0;
-        double r;
-        if (w >= lo && w <= hi && w1 != w0)
-            r = c->rate[i] + (c->rate[i + 1] - c->rate[i]) * (w - w0) / (w1 - w0);
-        else
-            r = fabs(w - w0) < fabs(w - w1) ? c->rate[i] : c->rate[i + 1];
-        double err = fabs(heard(c, r) - w);
-        if (err < best_err - 0.01) {
-            best_err = err;
-            best = (int)lround(r);
-        }
-    }
-    if (best < 80)
-        best = 80;
-    if (best > 900)
-        best = 900;
-    return best;
-}
-
 /* The fastest rate offered: what eSpeak's fastest sounds like, at most 850. */
 static int rate_max(const nr_player *p) {
-    double m = p->calibrated ? heard(&p->cal, 900) : 900;
+    double m = p->calibrated ? nr_rate_heard(&p->cal, 900) : 900;
     return m > 850 ? 850 : (int)m;
 }
 
@@ -195,28 +145,20 @@ static nr_speaker *scaled_speakers(nr_player *p, const nr_doc *doc) {
     memcpy(sp, doc->speakers.data, n * sizeof *sp);
     if (p->wpm == p->base_rate || p->base_rate <= 0)
         return sp;
-    const calibration *c = &p->cal;
-    double factor = p->wpm / heard(c, p->base_rate);
+    const nr_rate_curve *c = &p->cal;
+    double factor = p->wpm / nr_rate_heard(c, p->base_rate);
     for (size_t i = 0; i < n; i++)
-        sp[i].voice.rate = espeak_rate_for(c, heard(c, sp[i].voice.rate) * factor);
+        sp[i].voice.rate = nr_rate_espeak(c, nr_rate_heard(c, sp[i].voice.rate) * factor);
     return sp;
 }
 
 /* ---- calibration -------------------------------------------------------- */
 
-typedef struct counter {
-    nr_player *p;
-    double samples;
-} counter;
-
-static int count_samples(void *user, const int16_t *pcm, size_t n, const nr_engine_word *w,
-                         size_t nw) {
-    (void)pcm, (void)w, (void)nw;
-    counter *c = user;
-    c->samples += (double)n;
-    pthread_mutex_lock(&c->p->lock);
-    bool quit = c->p->quit;
-    pthread_mutex_unlock(&c->p->lock);
+static int quitting(void *user) {
+    nr_player *p = user;
+    pthread_mutex_lock(&p->lock);
+    bool quit = p->quit;
+    pthread_mutex_unlock(&p->lock);
     return quit;
 }
 
@@ -242,41 +184,19 @@ static char *calibration_text(const nr_document *d) {
     return nr_engine_sanitize(s, len, NULL);
 }
 
-/* Measures the narrator's voice on a sentence of D at a few rates, once,
- * the first time the rate changes: calibrating while the first render runs
- * would change eSpeak's state under it, and the stream would no longer be
- * the export's, sample for sample. Takes some tens of milliseconds. */
+/* Measures the narrator's voice on a sentence of D, once, the first time the
+ * rate changes: calibrating while the first render runs would change
+ * eSpeak's state under it, and the stream would no longer be the export's,
+ * sample for sample. Takes some tens of milliseconds. */
 static void calibrate(nr_player *p, const nr_document *d) {
     double t0 = now_ms();
     char *text = calibration_text(d);
-    if (!text || d->doc->speakers.len == 0) {
-        free(text);
-        return;
-    }
-    nr_voice v = NR_SPEAKER(d->doc, 0).voice;
-    static const int grid[] = {80, 140, 220, 300, 380, 449, 450, 550, 700, 900};
-    enum { N_GRID = sizeof grid / sizeof *grid };
-    calibration c = {0};
-    double base_samples = 0;
-    for (int g = 0; g <= N_GRID; g++) {
-        v.rate = g < N_GRID ? grid[g] : p->base_rate;
-        counter k = {p, 0};
-        nr_ctx ctx;
-        memset(&ctx, 0, sizeof ctx); /* its own message buffer: a failure only loses the table */
-        if (nr_engine_speak(&ctx, &v, 1.0f, text, count_samples, &k) != NR_OK || k.samples <= 0)
-            break;
-        if (g == N_GRID) {
-            base_samples = k.samples;
-        } else {
-            c.rate[c.n] = grid[g];
-            c.wpm[c.n++] = k.samples; /* turned into a speed below */
-        }
-    }
+    nr_rate_curve c;
+    bool ok = text && d->doc->speakers.len &&
+              nr_rate_calibrate(&NR_SPEAKER(d->doc, 0).voice, text, p->base_rate, &c, quitting, p);
     free(text);
-    if (base_samples <= 0 || c.n != N_GRID)
+    if (!ok)
         return;
-    for (int i = 0; i < c.n; i++)
-        c.wpm[i] = p->base_rate * base_samples / c.wpm[i];
     pthread_mutex_lock(&p->lock);
     p->cal = c;
     p->calibrated = true;
@@ -457,8 +377,9 @@ static void restart(nr_player *p, size_t from) {
 /* ---- writer ------------------------------------------------------------- */
 
 /* With NARRATE_PACE, waits until the emulated device has room for N more
- * samples. Returns the samples it holds (for the trace). */
-static uint64_t pace(nr_player *p, size_t n) {
+ * samples. Returns the samples it holds (for the trace). A device that ran
+ * dry in the middle of the stream (EXPECTED false) is an underrun. */
+static uint64_t pace(nr_player *p, size_t n, bool expected) {
     if (!p->pace)
         return 0;
     double t = now_ms();
@@ -473,6 +394,8 @@ static uint64_t pace(nr_player *p, size_t n) {
         played = (now_ms() - p->pace_t0) * p->sample_rate / 1000.0;
     }
     if (played > (double)p->pace_written) { /* the emulated device ran dry */
+        if (p->pace_written > 0 && !expected)
+            p->underruns++;
         p->pace_t0 = now_ms();
         p->pace_written = 0;
         played = 0;
@@ -571,7 +494,7 @@ static void *write_out(void *arg) {
         pthread_mutex_unlock(&p->lock);
 
         PaError e = start ? Pa_StartStream(p->stream) : paNoError;
-        uint64_t held = pace(p, n);
+        uint64_t held = pace(p, n, start || fresh);
         if (!p->written)
             trace(p, "first");
         if (fresh)

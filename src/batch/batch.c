@@ -106,7 +106,9 @@ nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out) {
         free(b);
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
     }
-    b->nr = nr, b->ctx = ctx, b->jobs = 1, b->shard_k = b->shard_n = 1;
+    /* --jobs: in a batch, articles at a time, each synthesised by one
+       process (the machine's cores are shared out by article, not within) */
+    b->nr = nr, b->ctx = ctx, b->jobs = ctx->jobs > 0 ? ctx->jobs : 1, b->shard_k = b->shard_n = 1;
     nr_vec_init(&b->items, sizeof(item));
     *out = b;
     return NR_OK;
@@ -318,6 +320,8 @@ typedef struct verdict {
 static nr_status make_episode(nr_batch *b, const item *it, const char *bytes, size_t len,
                               const char *hash) {
     nr_set_progress(b->nr, NULL, NULL);
+    if (b->jobs > 1)
+        nr_set_jobs(b->nr, 1);
     const char *base = strrchr(it->input, '/') ? strrchr(it->input, '/') + 1 : it->input;
     nr_document *doc = NULL;
     nr_status st = nr_document_from_memory(b->nr, bytes, len, base, &doc);
@@ -500,7 +504,10 @@ static nr_status write_feed(nr_batch *b) {
                  : o->show                ? o->show
                                           : "Narrated articles",
         .description = b->feed_info[FEED_DESCRIPTION],
-        .author = b->feed_info[FEED_AUTHOR] ? b->feed_info[FEED_AUTHOR] : o->author,
+        .author = b->feed_info[FEED_AUTHOR] ? b->feed_info[FEED_AUTHOR]
+                  : o->author               ? o->author
+                  : o->show                 ? o->show
+                                            : "narrate",
         .image = b->feed_info[FEED_IMAGE],
         .category = b->feed_info[FEED_CATEGORY],
         .link = b->feed_info[FEED_LINK],

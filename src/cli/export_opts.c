@@ -24,7 +24,7 @@ const char nr_cli_export_help[] =
     "\n"
     "Batch (several ARTICLEs or folders, one episode each):\n"
     "      --out-dir DIR     write the episodes into DIR (default format mp3)\n"
-    "      --jobs N          export N articles at a time, in parallel (default 1)\n"
+    "  -j, --jobs N          export N articles at a time, each in its own process\n"
     "      --shard K/N       make only this machine's share, K of N (1 <= K <= N)\n"
     "      --force           remake episodes that are up to date\n"
     "      --feed FILE       write an RSS 2.0 podcast feed of every episode in DIR\n"
@@ -57,7 +57,6 @@ static const opt opts[] = {
     {"no-transcripts", FLAG_EXPORT_OFF, "transcripts"},
     {"no-chapters", FLAG_EXPORT_OFF, "chapters"},
     {"out-dir", TO_OUT_DIR, NULL},
-    {"jobs", TO_BATCH, "jobs"},
     {"shard", TO_BATCH, "shard"},
     {"force", FLAG_FORCE, "force"},
     {"feed", TO_BATCH, "feed"},
@@ -232,6 +231,7 @@ static void on_article(void *user, const char *input, const char *output, nr_bat
 nr_status nr_cli_batch_run(nr_narrator *nr, char **inputs, int n, bool quiet) {
     nr_batch *b = NULL;
     nr_status st = nr_batch_new(nr, out_dir ? out_dir : ".", &b);
+    /* --jobs (main.c) is the narrator's: in a batch, articles at a time */
     for (int i = 0; i < n_settings && st == NR_OK; i++) {
         const setting *s = &settings[i];
         if (s->o->to == TO_BATCH)

@@ -15,7 +15,7 @@
 
 /* Past this many bytes, playback starts on the head of the article while
  * the whole is analysed in the background. */
-enum { HEAD_BYTES = 16384 };
+enum { HEAD_BYTES = 4096 };
 
 void nr_cli_listen_restore_terminal(void) { nr_keys_restore(); }
 

@@ -1,6 +1,7 @@
 /* narrator.c: the public API (narrate.h) over the pipeline stages. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +152,12 @@ nr_status nr_set_cast_file(nr_narrator *nr, const char *path) {
         nr->ctx.cast_file[0] = '\0';
         return NR_OK;
     }
-    if (access(path, R_OK) != 0)
+    struct stat st;
+    if (access(path, R_OK) != 0 || stat(path, &st) != 0)
         return nr_fail(&nr->ctx, NR_E_ARG, "--cast: %s: %s", path, strerror(errno));
+    /* a FIFO or a device (/dev/zero) would block or never end the parse */
+    if (!S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+        return nr_fail(&nr->ctx, NR_E_ARG, "--cast: %s: not a regular file of at most 1 MiB", path);
     snprintf(nr->ctx.cast_file, sizeof nr->ctx.cast_file, "%s", path);
     return NR_OK;
 }
@@ -291,6 +296,24 @@ nr_status nr_read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len
     return NR_OK;
 }
 
+/* A named pipe opened before its writer reads as empty: wait up to 10 s for
+ * the first bytes (or the writer's end), stopping early on nr_interrupt. */
+static nr_status wait_for_writer(nr_narrator *nr, int fd) {
+    enum { WAIT_MS = 10000, STEP_MS = 100 };
+    for (int waited = 0; waited < WAIT_MS && !nr->stop; waited += STEP_MS) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, STEP_MS);
+        if (r > 0)
+            return NR_OK;
+        if (r < 0 && errno != EINTR)
+            return nr_fail(&nr->ctx, NR_E_IO, "%s", strerror(errno));
+    }
+    if (nr->stop)
+        return nr_fail(&nr->ctx, NR_E_ABORTED, "interrupted");
+    return nr_fail(&nr->ctx, NR_E_INPUT, "nothing was written to the pipe within %d s",
+                   WAIT_MS / 1000);
+}
+
 nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len) {
     begin(nr);
     *bytes = NULL;
@@ -305,6 +328,13 @@ nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t 
         if (!std_in)
             close(fd);
         return nr_fail(&nr->ctx, NR_E_INPUT, "is a directory");
+    }
+    if (!std_in && S_ISFIFO(st.st_mode)) { /* a named pipe: wait for a writer, within bounds */
+        nr_status w = wait_for_writer(nr, fd);
+        if (w != NR_OK) {
+            close(fd);
+            return w;
+        }
     }
     if (!std_in) /* opened non-blocking so a FIFO without writer cannot hang open() */
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -22,12 +22,16 @@ typedef struct measure {
     size_t text;  /* bytes of text below */
     size_t link;  /* of which inside links */
     size_t ptext; /* of which inside paragraphs */
+    size_t own;   /* of which in its own text, inline elements included */
     size_t links; /* number of links */
     bool keep;    /* holds the headline: never skipped */
     double score; /* reader-mode score */
 } measure;
 
-typedef struct page {
+typedef struct page page;
+static size_t article_text(const page *p);
+
+struct page {
     nr_ctx *ctx;
     nr_build b;
     measure *m; /* by element, through node->_private */
@@ -40,7 +44,10 @@ typedef struct page {
     size_t code_blocks;
     bool title_done;
     bool byline_done;
-} page;
+    size_t art_text; /* text bytes in the article element */
+};
+
+static size_t article_text(const page *p) { return p->art_text; }
 
 bool nr_html_entity(const char *s, size_t n, nr_buf *out) {
     if (n < 3 || s[0] != '&' || s[n - 1] != ';')
@@ -143,6 +150,8 @@ static bool any_word(const char *v, const char *const *words) {
     return false;
 }
 
+static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
+
 /* Why a reader skips element N, or NULL. Class and id words say what a
  * block is for; they are ignored on an element that holds most of the
  * article's paragraphs (a "comments-enabled" wrapper). */
@@ -188,9 +197,16 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
         return "hidden text";
     if (attr(n, "aria-hidden", v, sizeof v) && !strcmp(v, "true"))
         return "hidden text";
-    if (attr(n, "style", v, sizeof v) &&
-        (strstr(v, "display:none") || strstr(v, "display: none") || strstr(v, "visibility:hidden")))
-        return "hidden text";
+    if (attr(n, "style", v, sizeof v)) {
+        /* the style without spaces: "display: none" is "display:none" */
+        size_t k = 0;
+        for (size_t i = 0; v[i]; i++)
+            if (v[i] != ' ')
+                v[k++] = v[i];
+        v[k] = 0;
+        if (strstr(v, "display:none") || strstr(v, "visibility:hidden"))
+            return "hidden text";
+    }
     if (attr(n, "role", v, sizeof v)) {
         if (!strcmp(v, "navigation") || !strcmp(v, "menubar") || !strcmp(v, "menu"))
             return "navigation";
@@ -206,11 +222,12 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     attr(n, "class", c, sizeof c);
     attr(n, "id", id, sizeof id);
     snprintf(v, sizeof v, "%s %s", c, id);
-    if (m && article_ptext && m->ptext * 2 > article_ptext)
+    bool holds_most =
+        m && article_ptext && (m->ptext * 2 > article_ptext || m->text > article_text(p) / 2);
+    if (holds_most && !any_word(v, comment))
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
                                         "toolbar", "print",   NULL};
-    static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
     static const char *const related[] = {
         "related",   "recommended", "recommendation", "read-more", "readmore", "more-stories",
         "most-read", "mostread",    "popular",        "trending",  "outbrain", "taboola",
@@ -349,9 +366,11 @@ static void measure_leave(page *p, xmlNode *n) {
         m->link = m->text;
         m->links++;
     }
-    if (is(n, "p") || is(n, "pre") || is(n, "blockquote"))
+    /* a <div> holding its text directly, lines cut by <br>, is a paragraph */
+    bool para = is(n, "p") || ((is(n, "div") || is(n, "section") || is(n, "td")) && m->own >= 100);
+    if (para || is(n, "pre") || is(n, "blockquote"))
         m->ptext = m->text;
-    if (is(n, "p") && m->text > 25) {
+    if (para && m->text > 25) {
         /* reader-mode score: length, commas, paid to parent and grandparent */
         double s = 1.0 + (double)(m->text / 100 > 3 ? 3 : m->text / 100);
         measure *pm = n->parent ? M(p, n->parent) : NULL;
@@ -387,8 +406,17 @@ static bool measure_all(page *p, xmlNode *root) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             measure *pm = n->parent ? M(p, n->parent) : NULL;
             if (pm && n->content) {
+                size_t t = 0;
                 for (const xmlChar *c = n->content; *c; c++)
-                    pm->text += *c > ' ';
+                    t += *c > ' ';
+                pm->text += t;
+                /* its block: the nearest ancestor that is not inline (bounded) */
+                xmlNode *blk = n->parent;
+                for (int up = 0; up < 8 && blk && blk->parent && inline_tag(blk); up++)
+                    blk = blk->parent;
+                measure *bm = blk ? M(p, blk) : NULL;
+                if (bm)
+                    bm->own += t;
             }
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *t = (const char *)n->name;
@@ -517,6 +545,21 @@ static xmlNode *find_article(page *p, xmlNode *body) {
         return best;
     if (main_el && M(p, main_el)->ptext >= 200)
         return main_el;
+    /* an article cut in sections (steps, pages) scores in each: climb while
+     * the parent holds clearly more paragraph text, and little of it links */
+    xmlNode *from = scored;
+    for (int up = 0; scored && up < 6 && scored->parent && scored->parent != body; up++) {
+        measure *cm = M(p, scored), *pm = M(p, scored->parent);
+        if (!cm || !pm || pm->link * 2 > pm->text)
+            break;
+        bool wrapper = pm->ptext * 20 <= cm->ptext * 21;
+        if (!wrapper && pm->ptext * 4 < cm->ptext * 5)
+            break;
+        scored = scored->parent;
+    }
+    /* wrappers only: stay where the score was */
+    if (scored && from && M(p, scored)->ptext * 20 <= M(p, from)->ptext * 21)
+        scored = from;
     return scored ? scored : body;
 }
 
@@ -911,6 +954,7 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
             }
         }
         measure *am = M(&p, art);
+        p.art_text = am ? am->text : 0;
         walk_article(&p, art, am ? am->ptext : 0);
         if (art != body)
             drop_outside(&p, body, art);

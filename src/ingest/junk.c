@@ -29,6 +29,7 @@ typedef struct pattern {
 struct nr_junk_rules {
     nr_vec pats;    /* pattern */
     nr_vec byline;  /* pattern */
+    nr_vec roles;   /* pattern: a writer's role on the line under a byline */
     nr_vec reasons; /* char *, owned */
 };
 
@@ -175,6 +176,9 @@ static void rules_free(void *p) {
     }
     for (size_t i = 0; i < r->byline.len; i++)
         regfree(&NR_VEC_AT(&r->byline, pattern, i).re);
+    for (size_t i = 0; i < r->roles.len; i++)
+        regfree(&NR_VEC_AT(&r->roles, pattern, i).re);
+    nr_vec_free(&r->roles);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
     nr_vec_free(&r->pats);
@@ -493,6 +497,13 @@ static bool load_line(void *user, const char *line, size_t len, int lineno) {
         ld->max_words = 0;
         return true;
     }
+    if (ld->into == &ld->r->byline && len > 5 && !memcmp(line, "role:", 5)) {
+        nr_vec *keep = ld->into;
+        ld->into = &ld->r->roles;
+        bool ok = add_pattern(ld, line + 5, len - 5, lineno);
+        ld->into = keep;
+        return ok;
+    }
     if (len > 10 && !memcmp(line, "max-words ", 10)) {
         ld->max_words = (size_t)strtoul(line + 10, NULL, 10);
         return true;
@@ -510,6 +521,7 @@ static void *rules_load(nr_ctx *ctx, const char *lang_unused) {
     }
     nr_vec_init(&r->pats, sizeof(pattern));
     nr_vec_init(&r->byline, sizeof(pattern));
+    nr_vec_init(&r->roles, sizeof(pattern));
     nr_vec_init(&r->reasons, sizeof(char *));
     bool ok = true;
     for (size_t i = 0; i < nr_embedded_count && ok; i++) {
@@ -588,6 +600,15 @@ bool nr_junk_is_byline(const nr_junk_rules *r, const nr_folded *f) {
         return false;
     for (size_t i = 0; i < r->byline.len; i++)
         if (regexec(&NR_VEC_AT(&r->byline, pattern, i).re, f->s, 0, NULL, 0) == 0)
+            return true;
+    return false;
+}
+
+bool nr_junk_is_role(const nr_junk_rules *r, const nr_folded *f) {
+    if (!r || f->len == 0 || f->len > 120 || f->words > 8)
+        return false;
+    for (size_t i = 0; i < r->roles.len; i++)
+        if (regexec(&NR_VEC_AT(&r->roles, pattern, i).re, f->s, 0, NULL, 0) == 0)
             return true;
     return false;
 }

@@ -53,4 +53,8 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
 /* True when F looks like a byline ("By ...", "Par ...", an agency name). */
 bool nr_junk_is_byline(const nr_junk_rules *r, const nr_folded *f);
 
+/* True when F is a writer's role ("Business reporter"), as on the line
+ * under a byline (byline.txt lines marked "role:"). */
+bool nr_junk_is_role(const nr_junk_rules *r, const nr_folded *f);
+
 #endif

@@ -26,6 +26,7 @@ typedef struct lang_rules {
     uint32_t *slots; /* open addressing: index + 1 into words, 0 = empty */
     size_t n_slots;  /* a power of two */
     void *textcat;   /* NULL when libexttextcat's data is missing */
+    bool textcat_tried;
 } lang_rules;
 
 static void rules_free(void *p) {
@@ -158,8 +159,8 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
             k = (k + 1) & (r->n_slots - 1);
         r->slots[k] = (uint32_t)i + 1;
     }
-    r->textcat =
-        special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
+    /* textcat's n-gram tables load on first use (tens of ms): most texts never need
+       them, and a listener waits for the first sentence meanwhile */
     return r;
 }
 
@@ -169,8 +170,13 @@ static lang_rules *rules_get(nr_ctx *ctx) {
 
 /* libexttextcat's candidates as eSpeak codes ("en--utf8" -> "en"), best
  * first, into OUT (up to MAX); Scots is read as English. */
-static size_t textcat_guess(const lang_rules *r, const char *s, size_t n, char out[][16],
+static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16],
                             size_t max) {
+    if (!r->textcat && !r->textcat_tried) {
+        r->textcat_tried = true;
+        r->textcat =
+            special_textcat_Init("/usr/share/libexttextcat/fpdb.conf", "/usr/share/libexttextcat/");
+    }
     if (!r->textcat)
         return 0;
     const char *res = textcat_Classify(r->textcat, s, n < 4096 ? n : 4096);
@@ -309,7 +315,9 @@ nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
         if (b->end - b->start < 60)
             continue;
         nr_lang_guess p;
-        if (!nr_lang_detect(ctx, doc->text + b->start, b->end - b->start, &p))
+        /* a paragraph's first few hundred bytes say its language */
+        size_t len = b->end - b->start < 600 ? b->end - b->start : 600;
+        if (!nr_lang_detect(ctx, doc->text + b->start, len, &p))
             return NR_E_DATA;
         if (p.sure && p.words >= 10 && p.code[0] && strcmp(p.code, base) != 0)
             b->lang = nr_arena_strdup(doc->arena, p.code);

@@ -310,6 +310,25 @@ static size_t count_words(const nr_doc *doc, const nr_span *sp) {
     return n;
 }
 
+/* "Selon X, « … »." : a quotation that is the whole clause after a source
+ * marker and its comma, up to the end of the sentence. */
+static bool sourced_clause(const nr_sent *s, size_t q) {
+    if (q == 0 || !punct_is(&s->toks[q - 1], ','))
+        return false;
+    for (size_t j = q + 1; j < s->n_toks; j++)
+        if (s->toks[j].kind != NR_TOK_PUNCT)
+            return false;
+    for (size_t k = 0; k < s->n_ms; k++) {
+        if (!s->ms[k].source || s->ms[k].a > 3)
+            continue;
+        size_t j = s->ms[k].b; /* the comma that ends "Selon X" opens the quotation */
+        while (j < q && !punct_is(&s->toks[j], ','))
+            j++;
+        return j == q - 1;
+    }
+    return false;
+}
+
 /* Whether the quotation at token Q is a clause of its own (read by its
  * speaker) rather than part of the narrator's clause. PREV: the previous
  * quotation of the sentence, if any. */
@@ -331,6 +350,8 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
     }
     if (q > 0 && punct_is(&s->toks[q - 1], ':'))
         return true;
+    if (!prev && sourced_clause(s, q))
+        return true;
     if (q >= 2 && punct_is(&s->toks[q - 1], ',') && nr_is_speech_verb(&a->m, s, q - 2))
         return true;
     return prev && prev->standalone && verb && words <= 8 && q > 0 &&
@@ -338,24 +359,27 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
 }
 
 /* The entity an embedded quotation at token Q belongs to: the sentence's
- * attribution, else a "selon X", else the first mention before it, else
- * the first in the sentence. */
-static int embedded_speaker(const nr_sent *s, size_t q, int said) {
+ * attribution, else a "selon X", else the first person named before it,
+ * else the first body or place before it, else the first in the sentence. */
+static int embedded_speaker(const nr_mentions *m, const nr_sent *s, size_t q, int said) {
     if (said >= 0)
         return said;
     for (size_t k = 0; k < s->n_ms; k++)
         if (s->ms[k].source && s->ms[k].ent >= 0)
             return s->ms[k].ent;
-    int first = -1;
+    int first = -1, before = -1; /* "Au Kremlin, le porte-parole Dmitri Peskov a jugé" */
     for (size_t k = 0; k < s->n_ms; k++) {
-        if (s->ms[k].ent < 0)
+        int e = s->ms[k].ent;
+        if (e < 0)
             continue;
-        if (s->ms[k].a < q)
-            return s->ms[k].ent;
+        if (s->ms[k].a < q && NR_ENT(m, (size_t)e).human)
+            return e;
+        if (s->ms[k].a < q && before < 0)
+            before = e;
         if (first < 0)
-            first = s->ms[k].ent;
+            first = e;
     }
-    return first;
+    return before >= 0 ? before : first;
 }
 
 /* True when a mark opens the quotation right before byte START: a span
@@ -429,7 +453,7 @@ static bool read_sentence(attr *a, size_t si) {
         if (qi->preset)
             continue;
         if (!qi->standalone)
-            qi->direct = embedded_speaker(s, qi->tok, said);
+            qi->direct = embedded_speaker(&a->m, s, qi->tok, said);
         else if (qi->direct < 0 && said >= 0 && !qi->cont)
             qi->direct = said;
     }

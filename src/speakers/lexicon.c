@@ -23,7 +23,7 @@ struct nr_lexicon {
 static const char *const lx_files[NR_LX_COUNT] = {
     "speech-verbs", "person-titles",  "role-nouns",      "pronouns",
     "determiners",  "source-markers", "org-words",       "function-words",
-    "given-names",  "impersonal",     "name-connectors",
+    "given-names",  "impersonal",     "name-connectors", "addressee-markers",
 };
 
 /* Lists whose every word is an entry, with no tags. */

@@ -170,8 +170,11 @@ static nr_mention *emit(chunker *c, nr_mkind k, size_t a, size_t b) {
 /* A capitalised word that can be part of a name. */
 static bool name_word(const chunker *c, size_t i) {
     const nr_tok *t = &c->s->toks[i];
-    return t->kind == NR_TOK_WORD && t->cap && !lx_low(c->m, NR_LX_FUNCTION, t) &&
-           !lx_low(c->m, NR_LX_PRONOUNS, t) && !lx_low(c->m, NR_LX_DETERMINERS, t);
+    if (t->kind != NR_TOK_WORD || !t->cap || lx_low(c->m, NR_LX_FUNCTION, t) ||
+        lx_low(c->m, NR_LX_PRONOUNS, t) || lx_low(c->m, NR_LX_DETERMINERS, t))
+        return false;
+    /* "Biden Says He Will Run": a verb in a headline is not a name, "Edward Said" is */
+    return !lx_low(c->m, NR_LX_VERBS, t) || lx_text(c->m, NR_LX_NAMES, t);
 }
 
 static bool first_word(const nr_sent *s, size_t i) {
@@ -483,14 +486,28 @@ static size_t source_marker(chunker *c, size_t i) {
     return i;
 }
 
+/* Past up to two lower-case words after a role noun at I-1 that may be its
+ * adjectives ("ministre italienne"), to where a name may start. */
+static size_t adjectives(const chunker *c, size_t i) {
+    size_t j = i;
+    while (j < c->s->n_toks && j < i + 2 && c->s->toks[j].kind == NR_TOK_WORD &&
+           !c->s->toks[j].cap && !lx_low(c->m, NR_LX_FUNCTION, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_VERBS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_CONNECTORS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_PRONOUNS, &c->s->toks[j]))
+        j++;
+    return j < c->s->n_toks && c->s->toks[j].cap ? j : i;
+}
+
 /* "Carver coach Phil Brandt": a name, a role noun and a name; the first
  * only qualifies the role. */
 static bool qualifier(const chunker *c, size_t end) {
     const nr_sent *s = c->s;
     if (end + 1 >= s->n_toks || !role_at(c, end) || s->toks[end].cap)
         return false;
-    return s->toks[end + 1].kind == NR_TOK_WORD &&
-           (s->toks[end + 1].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[end + 1]));
+    size_t n = adjectives(c, end + 1);
+    return s->toks[n].kind == NR_TOK_WORD &&
+           (s->toks[n].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[n]));
 }
 
 static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
@@ -521,6 +538,15 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 } else {
                     ok = push_name(&c, i, e, &tmp, 0, NULL);
                     j = e;
+                    if (ok && e < s->n_toks && (role_at(&c, e) & NR_LX_ORG) && !s->toks[e].cap) {
+                        nr_mention *mn = &NR_VEC_AT(out, nr_mention, out->len - 1);
+                        mn->b = mn->nb = ++j; /* "the Scottish government" is one body */
+                        mn->tb = s->toks[e].end;
+                        mn->org = true;
+                        mn->human = false;
+                        mn->gender = NR_GENDER_UNKNOWN;
+                        e = j;
+                    }
                     if (e < s->n_toks && role_at(&c, e) && !s->toks[e].cap) {
                         NR_VEC_AT(out, nr_mention, out->len - 1).role = s->toks[e].low;
                         j = role_end(&c, e); /* "A Department ... spokesperson" */
@@ -530,11 +556,12 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 j = e;
             }
         }
-        if (j == i && role_at(&c, i) && !t->cap && i + 1 < s->n_toks && s->toks[i + 1].cap) {
-            nr_mention tmp = {0}; /* "coach Phil Brandt" */
-            size_t e = name_at(&c, i + 1, &tmp);
-            if (e > i + 1 && tmp.nb > tmp.na && !tmp.org) {
-                ok = push_name(&c, i + 1, e, &tmp, 0, t->low);
+        if (j == i && role_at(&c, i) && !t->cap) {
+            size_t n0 = adjectives(&c, i + 1); /* "coach Phil Brandt", "ministre italienne G. M." */
+            nr_mention tmp = {0};
+            size_t e = n0 < s->n_toks && s->toks[n0].cap ? name_at(&c, n0, &tmp) : n0;
+            if (e > n0 && tmp.nb > tmp.na && !tmp.org) {
+                ok = push_name(&c, n0, e, &tmp, 0, t->low);
                 j = e;
             }
         }
@@ -544,6 +571,14 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
 }
 
 /* ---- resolution -------------------------------------------------------- */
+
+/* Where searches over entities start: the last NR_ENT_WINDOW created, so a
+ * document naming thousands of people stays linear; an article names far
+ * fewer. */
+enum { NR_ENT_WINDOW = 2048 };
+static size_t ents_from(const nr_mentions *m) {
+    return m->ents.len > NR_ENT_WINDOW ? m->ents.len - NR_ENT_WINDOW : 0;
+}
 
 static bool fits(const nr_entity *e, nr_gender g, bool exact) {
     if (!e->human || e->org)
@@ -606,18 +641,18 @@ static int previous_subject(const nr_mentions *m, size_t s, nr_gender g) {
  * the body named in the last three sentences, else a new one. */
 static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) { /* the body that held the role */
+    for (size_t i = ents_from(m); i < m->ents.len; i++) { /* the body that held the role */
         const nr_entity *e = &NR_ENT(m, i);
         if (!e->human && has_role(e, mn->role) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
-    for (size_t i = 0; i < m->ents.len && best < 0; i++) { /* the body just named */
+    for (size_t i = ents_from(m); i < m->ents.len && best < 0; i++) { /* the body just named */
         const nr_entity *e = &NR_ENT(m, i);
         if (e->org && e->name && e->last_sent + 3 >= (int)s)
             best = (int)i;
     }
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
             e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
@@ -633,7 +668,7 @@ static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     if (mn->org)
         return resolve_body(m, s, mn);
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
@@ -670,7 +705,7 @@ static int resolve_name(nr_mentions *m, const nr_sent *s, const nr_mention *mn) 
             return -2;
     }
     int best = -1, best_q = 0;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         int q = name_match(&NR_ENT(m, i), w, n);
         if (q > best_q ||
             (q && q == best_q && NR_ENT(m, i).last_sent > NR_ENT(m, (size_t)best).last_sent)) {
@@ -753,7 +788,7 @@ int nr_mentions_protagonist(const nr_mentions *m) {
     if (m->title_ent >= 0)
         return m->title_ent;
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (e->human && !e->org &&
             (best < 0 || e->n_mentions > NR_ENT(m, (size_t)best).n_mentions ||

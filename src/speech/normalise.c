@@ -44,6 +44,119 @@ static bool accept_lexicon(void *user, const nr_sp_entry *e, size_t len) {
 
 /* ---- the pass ---- */
 
+/* Lexicon entries, web addresses and abbreviations: the forms that start
+ * a token and are matched by table. */
+static bool try_tables(nr_scan *sc, uint32_t c) {
+    size_t ml;
+    const nr_sp_entry *e =
+        nr_sp_match(&sc->r->lexicon, sc->s + sc->i, sc->n - sc->i, &ml, accept_lexicon, sc);
+    if (e) {
+        emit_s(sc, e->val[0]);
+        nr_sc_note_word(sc, sc->i, sc->i + ml);
+        sc->i += ml;
+        emit_end(sc, sc->i);
+        return true;
+    }
+    if (is_alnum(c) && nr_sc_web(sc))
+        return true;
+    e = nr_sp_match(&sc->r->expansions, sc->s + sc->i, sc->n - sc->i, &ml, accept_expansion, sc);
+    if (!e)
+        return false;
+    size_t start = sc->i;
+    emit_s(sc, e->val[0]);
+    sc->i += ml;
+    /* an abbreviation's full stop that also ended the sentence */
+    if (sc->s[sc->i - 1] == '.' && skip_space(sc, sc->i) >= sc->n)
+        nr_buf_addc(sc->out, '.');
+    nr_sc_note_word(sc, start, sc->i);
+    emit_end(sc, sc->i);
+    return true;
+}
+
+/* What must never reach eSpeak as it stands: control characters, and
+ * "[[...]]", its phoneme syntax (article text is always text). */
+static bool try_markup(nr_scan *sc, uint32_t c, size_t l) {
+    if (c < 0x20 && c != '\n' && c != '\t') {
+        nr_buf_addc(sc->out, ' ');
+        sc->i += l;
+        return true;
+    }
+    if ((c == '[' || c == ']') && sc->i + 1 < sc->n && sc->s[sc->i + 1] == (char)c) {
+        nr_buf_addc(sc->out, (char)c);
+        while (sc->i < sc->n && sc->s[sc->i] == (char)c)
+            sc->i++;
+        return true;
+    }
+    return false;
+}
+
+/* Dashes before digits: "COVID-19" without eSpeak's pause; a minus sign
+ * ("-5 °C"), which eSpeak drops in French. PC is the character before. */
+static bool try_dash(nr_scan *sc, uint32_t c, size_t l, uint32_t pc) {
+    if (c == '-' && nr_sp_is_letter(pc) && is_digit(cp_at(sc, sc->i + 1, NULL)) &&
+        !is_digit(cp_at(sc, digits_end(sc, sc->i + 1), NULL))) {
+        nr_buf_addc(sc->out, ' ');
+        sc->i++;
+        return true;
+    }
+    if (!(c == '-' || c == 0x2212) || !is_digit(cp_at(sc, sc->i + l, NULL)) ||
+        !(sc->i == 0 || is_hspace(pc) || pc == '(' || pc == '\n'))
+        return false;
+    const char *minus = nr_sp_val(&sc->r->symbols, "minus");
+    if (!minus)
+        return false;
+    emit_s(sc, minus);
+    nr_buf_addc(sc->out, ' ');
+    sc->i += l;
+    return true;
+}
+
+/* "the '90s". */
+static bool try_short_decade(nr_scan *sc, uint32_t c, size_t l) {
+    nr_num m;
+    if ((c != '\'' && c != 0x2019) || !nr_sc_parse_num(sc, sc->i + l, &m) || m.ip_digits != 2)
+        return false;
+    size_t save = sc->i;
+    sc->i += l;
+    if (nr_sc_decade(sc, &m))
+        return true;
+    sc->i = save;
+    return false;
+}
+
+/* One step of the pass at sc->i: a recogniser, or one character copied. */
+static void step(nr_scan *sc) {
+    size_t l;
+    uint32_t c = cp_at(sc, sc->i, &l), pc = 0;
+    if (sc->i && (unsigned char)sc->s[sc->i - 1] < 0x80)
+        pc = (unsigned char)sc->s[sc->i - 1];
+    else if (sc->i)
+        nr_utf8_decode_back(sc->s, sc->i, &pc);
+    bool token_start = !is_alnum(pc) && pc != '@' && pc != '.';
+    if (try_markup(sc, c, l))
+        return;
+    if (token_start && (is_alnum(c) || c >= 0x80 || c == '#' || c == '&') && try_tables(sc, c))
+        return;
+    if (is_digit(c)) {
+        if (!(token_start && nr_sc_number(sc)))
+            copy_to(sc, digits_end(sc, sc->i));
+        sc->prev_end = SIZE_MAX;
+        return;
+    }
+    if (nr_sp_is_letter(c)) {
+        if (token_start)
+            nr_sc_word(sc);
+        else
+            copy_to(sc, letters_end(sc, sc->i));
+        return;
+    }
+    if (try_dash(sc, c, l, pc) || ((c == '+' || c == '(') && token_start && nr_sc_phone(sc)) ||
+        nr_sc_money_before(sc) || nr_sc_emoji(sc, c) || nr_sc_symbol(sc, c, l) ||
+        try_short_decade(sc, c, l))
+        return;
+    copy_to(sc, sc->i + l);
+}
+
 static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *text, size_t len,
                            nr_buf *out) {
     nr_scan sc = {.ctx = ctx,
@@ -61,108 +174,19 @@ static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *te
         if (sc.s[sc.i] == ' ') { /* the commonest byte: nothing to do */
             nr_buf_addc(out, ' ');
             sc.i++;
-            continue;
-        }
-        size_t l;
-        uint32_t c = cp_at(&sc, sc.i, &l);
-        uint32_t pc = 0;
-        if (sc.i && (unsigned char)sc.s[sc.i - 1] < 0x80)
-            pc = (unsigned char)sc.s[sc.i - 1];
-        else if (sc.i)
-            nr_utf8_decode_back(sc.s, sc.i, &pc);
-        bool token_start = !is_alnum(pc) && pc != '@' && pc != '.';
-        if (c < 0x20 && c != '\n' && c != '\t') { /* control characters never reach eSpeak */
-            nr_buf_addc(out, ' ');
-            sc.i += l;
-            continue;
-        }
-        if ((c == '[' || c == ']') && sc.i + 1 < sc.n && sc.s[sc.i + 1] == (char)c) {
-            /* "[[...]]" is eSpeak's phoneme syntax: article text is text */
-            nr_buf_addc(out, (char)c);
-            while (sc.i < sc.n && sc.s[sc.i] == (char)c)
-                sc.i++;
-            continue;
-        }
-        if (token_start && (is_alnum(c) || c >= 0x80 || c == '#' || c == '&')) {
-            size_t ml;
-            const nr_sp_entry *e =
-                nr_sp_match(&r->lexicon, sc.s + sc.i, sc.n - sc.i, &ml, accept_lexicon, &sc);
-            if (e) {
-                emit_s(&sc, e->val[0]);
-                nr_sc_note_word(&sc, sc.i, sc.i + ml);
-                sc.i += ml;
-                emit_end(&sc, sc.i);
-                continue;
-            }
-            if (is_alnum(c) && nr_sc_web(&sc))
-                continue;
-            e = nr_sp_match(&r->expansions, sc.s + sc.i, sc.n - sc.i, &ml, accept_expansion, &sc);
-            if (e) {
-                size_t start = sc.i;
-                emit_s(&sc, e->val[0]);
-                sc.i += ml;
-                /* an abbreviation's full stop that also ended the sentence */
-                if (sc.s[sc.i - 1] == '.' && skip_space(&sc, sc.i) >= sc.n)
-                    nr_buf_addc(out, '.');
-                nr_sc_note_word(&sc, start, sc.i);
-                emit_end(&sc, sc.i);
-                continue;
-            }
-        }
-        if (is_digit(c)) {
-            if (!(token_start && nr_sc_number(&sc))) {
-                size_t e = digits_end(&sc, sc.i);
-                copy_to(&sc, e);
-            }
-            sc.prev_end = SIZE_MAX;
-            continue;
-        }
-        if (nr_sp_is_letter(c)) {
-            if (token_start)
-                nr_sc_word(&sc);
-            else
-                copy_to(&sc, letters_end(&sc, sc.i));
-            continue;
-        }
-        if (c == '-' && nr_sp_is_letter(pc) && is_digit(cp_at(&sc, sc.i + 1, NULL)) &&
-            !is_digit(cp_at(&sc, digits_end(&sc, sc.i + 1), NULL))) {
-            nr_buf_addc(out, ' '); /* "COVID-19" without eSpeak's pause */
-            sc.i++;
-            continue;
-        }
-        if ((c == '+' || c == '(') && token_start && nr_sc_phone(&sc))
-            continue;
-        if ((c == '-' || c == 0x2212) && token_start && is_digit(cp_at(&sc, sc.i + l, NULL)) &&
-            (sc.i == 0 || is_hspace(pc) || pc == '(' || pc == '\n')) {
-            const char *minus = nr_sp_val(&r->symbols, "minus");
-            if (minus) { /* eSpeak drops "-" before a number in French */
-                emit_s(&sc, minus);
-                nr_buf_addc(out, ' ');
-                sc.i += l;
-                continue;
-            }
-        }
-        if (nr_sc_money_before(&sc) || nr_sc_emoji(&sc, c) || nr_sc_symbol(&sc, c, l))
-            continue;
-        if (c == '\'' || c == 0x2019) { /* "the '90s" */
-            nr_num m;
-            if (nr_sc_parse_num(&sc, sc.i + l, &m) && m.ip_digits == 2) {
-                size_t save = sc.i;
-                sc.i += l;
-                if (nr_sc_decade(&sc, &m))
-                    continue;
-                sc.i = save;
-            }
-        }
-        copy_to(&sc, sc.i + l);
+        } else
+            step(&sc);
     }
 }
 
+/* The rules for LANG ("en" when empty), loaded once per context. */
+static const nr_speech_rules *rules_for(nr_ctx *ctx, const char *lang) {
+    return nr_ctx_rules(ctx, "speech", lang && *lang ? lang : "en", nr_speech_rules_load,
+                        nr_speech_rules_free);
+}
+
 char *nr_normalise_text(nr_ctx *ctx, const char *lang, const char *text, size_t len) {
-    char base[16];
-    nr_lang_base(lang && *lang ? lang : "en", base);
-    const nr_speech_rules *r = nr_ctx_rules(ctx, "speech", lang && *lang ? lang : "en",
-                                            nr_speech_rules_load, nr_speech_rules_free);
+    const nr_speech_rules *r = rules_for(ctx, lang);
     nr_buf out;
     nr_buf_init(&out);
     if (r)
@@ -184,8 +208,7 @@ nr_status nr_normalise(nr_ctx *ctx, nr_doc *doc) {
     for (size_t b = 0; b < doc->blocks.len; b++) {
         nr_block *blk = &NR_BLOCK(doc, b);
         const char *lang = blk->lang && *blk->lang ? blk->lang : doc->lang[0] ? doc->lang : "en";
-        const nr_speech_rules *r =
-            nr_ctx_rules(ctx, "speech", lang, nr_speech_rules_load, nr_speech_rules_free);
+        const nr_speech_rules *r = rules_for(ctx, lang);
         if (!r) {
             nr_buf_free(&out);
             return NR_E_NOMEM;

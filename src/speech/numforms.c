@@ -371,30 +371,30 @@ static bool try_date(nr_scan *sc) {
     return true;
 }
 
-/* Telephone numbers: "01 23 45 67 89", "+33 6 12 34 56 78", "(555) 123-4567".
- * French reads them in pairs, English digit by digit (numbers.txt
- * "phone-digits"); groups are separated by commas for the pauses. */
-bool nr_sc_phone(nr_scan *sc) {
-    size_t p = sc->i, groups[12][2];
-    int ng = 0;
-    bool plus = false, paren = false;
-    if (sc->s[p] == '+') {
-        plus = true;
-        p++;
-    }
-    size_t digits = 0;
-    while (p < sc->n && ng < 12) {
-        if (sc->s[p] == '(' && !paren && ng == (plus ? 1 : 0)) {
-            paren = true;
-            p++;
-        }
+/* The digit groups of a telephone number as written. */
+typedef struct nr_phone {
+    size_t g[12][2]; /* [start, end) of each group */
+    int ng;
+    bool plus, paren;
+} nr_phone;
+
+/* Reads digit groups separated by single spaces, dots or dashes, with an
+ * optional "+" and "(area code)"; false when it cannot be a telephone. */
+static bool scan_phone(const nr_scan *sc, nr_phone *ph) {
+    size_t p = sc->i, digits = 0;
+    memset(ph, 0, sizeof *ph);
+    if (sc->s[p] == '+')
+        ph->plus = true, p++;
+    while (p < sc->n && ph->ng < 12) {
+        if (sc->s[p] == '(' && !ph->paren && ph->ng == (ph->plus ? 1 : 0))
+            ph->paren = true, p++;
         size_t e = digits_end(sc, p);
         if (e == p || e - p > 4)
             return false;
-        groups[ng][0] = p, groups[ng][1] = e, ng++;
+        ph->g[ph->ng][0] = p, ph->g[ph->ng][1] = e, ph->ng++;
         digits += e - p;
         p = e;
-        if (p < sc->n && sc->s[p] == ')' && paren)
+        if (p < sc->n && sc->s[p] == ')' && ph->paren)
             p++;
         size_t l;
         uint32_t c = cp_at(sc, p, &l);
@@ -402,95 +402,100 @@ bool nr_sc_phone(nr_scan *sc) {
             break;
         p += l;
     }
-    if (ng < 3 || digits < 8 || digits > 15 || !boundary_at(sc, groups[ng - 1][1]))
+    return ph->ng >= 3 && digits >= 8 && digits <= 15 && boundary_at(sc, ph->g[ph->ng - 1][1]);
+}
+
+/* Without "+" or "(": French pairs from 0 ("01 23 45 67 89") or the North
+ * American 3-3-4 ("555-123-4567", "1-800-555-0199"); never "1 000 000". */
+static bool plain_phone(const nr_scan *sc, const nr_phone *ph) {
+    size_t len[12];
+    for (int k = 0; k < ph->ng; k++)
+        len[k] = ph->g[k][1] - ph->g[k][0];
+    bool pairs = ph->ng == 5 && sc->s[ph->g[0][0]] == '0';
+    for (int k = 0; k < ph->ng && pairs; k++)
+        pairs = len[k] == 2;
+    int f = ph->ng == 4 && len[0] == 1 && sc->s[ph->g[0][0]] == '1';
+    bool nanp = ph->ng == 3 + f && len[f] == 3 && len[f + 1] == 3 && len[f + 2] == 4 &&
+                sc->s[ph->g[f][1]] != ' ';
+    return pairs || nanp;
+}
+
+/* Telephone numbers: "01 23 45 67 89", "+33 6 12 34 56 78", "(555) 123-4567".
+ * French reads them in pairs, English digit by digit (numbers.txt
+ * "phone-digits"); groups are separated by commas for the pauses. */
+bool nr_sc_phone(nr_scan *sc) {
+    nr_phone ph;
+    if (!scan_phone(sc, &ph) || (!ph.plus && !ph.paren && !plain_phone(sc, &ph)))
         return false;
-    if (!plus && !paren) {
-        /* without "+" or "(": French pairs from 0 ("01 23 45 67 89") or the
-         * North American 3-3-4 ("555-123-4567"); never "1 000 000" */
-        bool pairs = ng == 5 && sc->s[groups[0][0]] == '0';
-        for (int k = 0; k < ng && pairs; k++)
-            pairs = groups[k][1] - groups[k][0] == 2;
-        int f = (ng == 4 && groups[0][1] - groups[0][0] == 1 && sc->s[groups[0][0]] == '1');
-        bool nanp = ng == 3 + f && groups[f][1] - groups[f][0] == 3 &&
-                    groups[f + 1][1] - groups[f + 1][0] == 3 &&
-                    groups[f + 2][1] - groups[f + 2][0] == 4 && sc->s[groups[f][1]] != ' ';
-        if (!pairs && !nanp)
-            return false;
-    }
-    const char *mode = num_val(sc, "phone-digits");
+    const char *mode = num_val(sc, "phone-digits"), *plus = nr_sp_val(&sc->r->symbols, "+");
     bool single = mode && !strcmp(mode, "single");
-    if (plus)
-        emit_s(sc, nr_sp_val(&sc->r->symbols, "+") ? nr_sp_val(&sc->r->symbols, "+") : "+");
-    for (int k = 0; k < ng; k++) {
+    if (ph.plus)
+        emit_s(sc, plus ? plus : "+");
+    for (int k = 0; k < ph.ng; k++) {
         if (k)
             nr_buf_addc(sc->out, ',');
-        size_t a = groups[k][0], b = groups[k][1];
+        size_t a = ph.g[k][0], b = ph.g[k][1];
         if (single)
             for (size_t d = a; d < b; d++)
                 emit_words(sc, sc->s + d, 1);
-        else if (b - a == 4 && !single) {
+        else if (b - a == 4) {
             emit_words(sc, sc->s + a, 2);
             emit_words(sc, sc->s + a + 2, 2);
         } else
             emit_words(sc, sc->s + a, b - a);
     }
-    sc->i = groups[ng - 1][1];
+    sc->i = ph.g[ph.ng - 1][1];
     emit_end(sc, sc->i);
     return true;
 }
 
-/* French "15 h 30", "15h", "9h05"; "10:30" in French; "a.m."/"pm" after a
- * time in English. */
-static bool try_time(nr_scan *sc, const nr_num *m) {
-    const char *hw = num_val(sc, "hour-word");
-    size_t p = m->end;
-    if (m->dec || m->grouped || m->ip > 24)
-        return false;
-    if (hw) {
-        const nr_sp_entry *h = nr_sp_get(&sc->r->numbers, "hour-word", 9);
-        size_t q = skip_hspace(sc, p), mins = 0, me = 0;
-        if (q < sc->n && sc->s[q] == 'h' &&
-            (q + 1 >= sc->n || !nr_sp_is_letter(cp_at(sc, q + 1, NULL)))) {
-            size_t r = skip_hspace(sc, q + 1);
-            me = digits_end(sc, r);
-            mins = me - r;
-            if (mins == 2 || mins == 1) {
-                q = r;
-            } else {
-                me = q + 1, mins = 0;
-            }
-            if (mins && !boundary_at(sc, me))
-                return false;
-        } else if (p < sc->n && sc->s[p] == ':' && p == q) {
-            me = digits_end(sc, p + 1);
-            if (me - p - 1 != 2 || !boundary_at(sc, me))
-                return false;
-            mins = 2, q = p + 1;
-        } else
+/* French times: "15 h 30", "15h", "9h05", "10:30", "24h/24" -> "15 heures
+ * 30"; H is the "hour-word" entry (singular, plural). */
+static bool try_time_words(nr_scan *sc, const nr_num *m, const nr_sp_entry *h) {
+    size_t p = m->end, q = skip_hspace(sc, p), mins = 0, me = 0;
+    if (q < sc->n && (sc->s[q] == 'h' || sc->s[q] == 'H') &&
+        (q + 1 >= sc->n || !nr_sp_is_letter(cp_at(sc, q + 1, NULL)))) {
+        size_t r = skip_hspace(sc, q + 1);
+        me = digits_end(sc, r);
+        mins = me - r;
+        if (mins == 2 || mins == 1)
+            q = r;
+        else
+            me = q + 1, mins = 0;
+        if (mins && !boundary_at(sc, me))
             return false;
-        emit_num(sc, m);
-        emit_s(sc, m->ip < 2 ? h->val[0] : h->val[1]);
-        if (mins) {
-            uint64_t v = parse_u64(sc->s + q, mins);
-            if (v) {
-                char d[4];
-                int dl = snprintf(d, sizeof d, "%llu", (unsigned long long)v);
-                emit_words(sc, d, (size_t)dl);
-            }
-        }
-        if (!mins && me + 1 < sc->n && sc->s[me] == '/' && is_digit((unsigned char)sc->s[me + 1]) &&
-            num_val(sc, "ratio-word")) { /* "24h/24" */
-            size_t de = digits_end(sc, me + 1);
-            emit_s(sc, num_val(sc, "ratio-word"));
-            emit_words(sc, sc->s + me + 1, de - me - 1);
-            me = de;
-        }
-        sc->i = me;
-        emit_end(sc, me);
-        return true;
+    } else if (p < sc->n && sc->s[p] == ':' && p == q) {
+        me = digits_end(sc, p + 1);
+        if (me - p - 1 != 2 || !boundary_at(sc, me))
+            return false;
+        mins = 2, q = p + 1;
+    } else
+        return false;
+    emit_num(sc, m);
+    emit_s(sc, m->ip < 2 ? h->val[0] : h->val[1]);
+    uint64_t v = mins ? parse_u64(sc->s + q, mins) : 0;
+    if (v) {
+        char d[4];
+        int dl = snprintf(d, sizeof d, "%llu", (unsigned long long)v);
+        emit_words(sc, d, (size_t)dl);
     }
-    /* English: copy "10:30" and spell a.m./p.m. */
-    size_t e = p;
+    const char *ratio = num_val(sc, "ratio-word");
+    if (!mins && ratio && me + 1 < sc->n && sc->s[me] == '/' &&
+        is_digit((unsigned char)sc->s[me + 1])) { /* "24h/24" */
+        size_t de = digits_end(sc, me + 1);
+        emit_s(sc, ratio);
+        emit_words(sc, sc->s + me + 1, de - me - 1);
+        me = de;
+    }
+    sc->i = me;
+    emit_end(sc, me);
+    return true;
+}
+
+/* English times: "10:30 a.m.", "7 pm": the digits as written (eSpeak reads
+ * them right) and "A.M"/"P.M" spelled. */
+static bool try_time_ampm(nr_scan *sc, const nr_num *m) {
+    size_t p = m->end, e = p;
     if (e + 2 < sc->n && sc->s[e] == ':' && digits_end(sc, e + 1) == e + 3)
         e += 3;
     size_t q = skip_hspace(sc, e);
@@ -508,13 +513,21 @@ static bool try_time(nr_scan *sc, const nr_num *m) {
         return false;
     emit_num(sc, m);
     nr_buf_add(sc->out, sc->s + p, e - p);
-    emit_s(sc, (which | 0x20) == 'a' ? "A.M" : "P.M");
+    emit_s(sc, which == 'a' ? "A.M" : "P.M");
     sc->i = q + ml;
     /* a.m. at the end of a sentence keeps the full stop */
     if (ml == 4 && skip_space(sc, sc->i) >= sc->n)
         nr_buf_addc(sc->out, '.');
     emit_end(sc, sc->i);
     return true;
+}
+
+/* Times: in words where the language has an "hour-word", else a.m./p.m. */
+static bool try_time(nr_scan *sc, const nr_num *m) {
+    if (m->dec || m->grouped || m->ip > 24)
+        return false;
+    const nr_sp_entry *h = nr_sp_get(&sc->r->numbers, "hour-word", 9);
+    return h ? try_time_words(sc, m, h) : try_time_ampm(sc, m);
 }
 
 /* "1990s", "1990's" -> "nineteen nineties"; "90s" -> "nineties". */
@@ -677,11 +690,25 @@ bool nr_sc_number(nr_scan *sc) {
          sc->s[m.end + 1] == ' ') &&
         !(m.end < sc->n && (sc->s[m.end] == '-' || sc->s[m.end] == ':')) &&
         prev_word_in(sc, sc->i, num_val(sc, "day-ordinal-after")) &&
-        nr_sc_emit_ordinal(sc, m.ip, false, false)) { /* "Jan. 5": "January fifth" */
+        nr_sp_is_upper(cp_at(sc, sc->prev_word_start, NULL)) && /* "May", not "may" */
+        nr_sc_emit_ordinal(sc, m.ip, false, false)) {           /* "Jan. 5": "January fifth" */
         sc->i = m.end;
         emit_end(sc, m.end);
         return true;
     }
+    size_t se;
+    const nr_sp_entry *scale = scale_at(sc, m.end, &se);
+    if (scale && (se - m.end >= 2 || m.dec) && !try_money_after(sc, &m)) {
+        /* "7.7m cases", "£3bn" without the sign: glued scale abbreviations;
+         * a single letter only after a decimal ("100m" is metres) */
+        emit_num(sc, &m);
+        emit_s(sc, singular(sc, &m) ? scale->val[0] : scale->val[1]);
+        sc->i = se;
+        emit_end(sc, se);
+        return true;
+    }
+    if (scale && sc->i != m.start)
+        return true; /* try_money_after took it */
     if (try_time(sc, &m) || nr_sc_decade(sc, &m) || try_fraction(sc, &m) ||
         try_money_after(sc, &m) || try_unit(sc, &m) || try_range(sc, &m))
         return true;

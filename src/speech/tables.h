@@ -44,6 +44,13 @@ typedef struct nr_sp_table {
     size_t count;
 } nr_sp_table;
 
+/* Quick refusals for a respelling table: which bytes can start an
+ * anywhere key, follow "^", or end a "$" key; whether "=Word" keys exist. */
+typedef struct nr_sp_filter {
+    bool any[256], start[256], end[256];
+    bool whole;
+} nr_sp_filter;
+
 /* Everything normalisation knows about one language. */
 typedef struct nr_speech_rules {
     nr_arena *arena;
@@ -58,6 +65,8 @@ typedef struct nr_speech_rules {
     nr_sp_table symbols;    /* exact: & § @ # + = ... -> words */
     nr_sp_table emoji;      /* exact: emoji (without U+FE0F) -> name */
     nr_sp_table keeplang;   /* exact: foreign-looking word ending -> native respelling */
+    nr_sp_table respell;    /* exact: the same, always applied */
+    nr_sp_filter keeplang_f, respell_f;
     /* from numbers.txt, for the number speller */
     const char *units_w[20], *tens_w[10], *hundred, *thousand, *million[2], *billion[2];
     const char *month[13];

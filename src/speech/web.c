@@ -65,42 +65,27 @@ static bool known_tld(const nr_scan *sc, const char *t, size_t n) {
     return false;
 }
 
-/* URLs are said by their site's name only ("lemonde point fr"); e-mail
- * addresses in full, as a person reads them. */
-bool nr_sc_web(nr_scan *sc) {
-    const char *s = sc->s + sc->i;
-    size_t left = sc->n - sc->i, p = 0;
-    bool url = false;
-    if (left > 8 && ascii_ieq(s, "https://", 8))
-        p = 8, url = true;
-    else if (left > 7 && ascii_ieq(s, "http://", 7))
-        p = 7, url = true;
-    if (left > 4 && ascii_ieq(s + p, "www.", 4))
-        p += 4, url = true;
-    /* a local part and '@': e-mail */
-    size_t k = p;
-    bool dotted = false;
-    while (k < left && (host_char(s[k]) || s[k] == '_' || s[k] == '+')) {
-        dotted |= s[k] == '.' && k + 1 < left && host_char(s[k + 1]) && s[k + 1] != '.';
-        k++;
-    }
-    if (!url && !dotted && (k >= left || s[k] != '@'))
-        return false; /* the common case: a plain word */
-    if (!url && k < left && s[k] == '@' && k > 0) {
-        size_t h = k + 1, he = h;
-        while (he < left && host_char(s[he]))
-            he++;
-        while (he > h && (s[he - 1] == '.' || s[he - 1] == '-'))
-            he--;
-        if (!memchr(s + h, '.', he - h))
-            return false;
-        emit_host(sc, s, k);
-        const char *at = nr_sp_val(&sc->r->symbols, "at");
-        emit_s(sc, at ? at : "@");
-        emit_host(sc, s + h, he - h);
-        sc->i += he;
-        return true;
-    }
+/* "jean.dupont@afp.fr" (the local part is S[0, K), '@' at K): every part
+ * said, "jean point dupont arobase A.F.P point fr". */
+static bool try_email(nr_scan *sc, const char *s, size_t k, size_t left) {
+    size_t h = k + 1, he = h;
+    while (he < left && host_char(s[he]))
+        he++;
+    while (he > h && (s[he - 1] == '.' || s[he - 1] == '-'))
+        he--;
+    if (!memchr(s + h, '.', he - h))
+        return false;
+    emit_host(sc, s, k);
+    const char *at = nr_sp_val(&sc->r->symbols, "at");
+    emit_s(sc, at ? at : "@");
+    emit_host(sc, s + h, he - h);
+    sc->i += he;
+    return true;
+}
+
+/* A URL from its host at S[P] (after "https://" or "www."), or a bare
+ * domain with a known top-level domain: the site's name only. */
+static bool try_url(nr_scan *sc, const char *s, size_t p, size_t left, bool url) {
     size_t he = p;
     while (he < left && host_char(s[he]))
         he++;
@@ -117,17 +102,42 @@ bool nr_sc_web(nr_scan *sc) {
     if (he == p)
         return false;
     emit_host(sc, s + p, he - p);
-    /* the path is not read; trailing sentence punctuation stays */
+    /* the path is not read; it ends at a space or any non-ASCII character
+     * (a no-break space, a closing guillemet), and sentence punctuation
+     * after it stays */
     size_t e = he;
-    while (e < left && !nr_is_space((unsigned char)s[e]) && s[e] != ' ' && s[e] != '\n')
+    while (e < left && (unsigned char)s[e] > ' ' && (unsigned char)s[e] < 0x80)
         e++;
     while (e > he && strchr(".,;:!?)]}\"'", s[e - 1]))
         e--;
-    while (e > he && (unsigned char)s[e - 1] >= 0x80 && (unsigned char)s[e - 1] < 0xC0 &&
-           e - he >= 2 && !memcmp(s + e - 2, "\xC2\xBB", 2))
-        e -= 2;
     sc->i += e;
     return true;
+}
+
+/* URLs are said by their site's name only ("lemonde point fr"); e-mail
+ * addresses in full, as a person reads them. */
+bool nr_sc_web(nr_scan *sc) {
+    const char *s = sc->s + sc->i;
+    size_t left = sc->n - sc->i, p = 0;
+    bool url = false;
+    if (left > 8 && ascii_ieq(s, "https://", 8))
+        p = 8, url = true;
+    else if (left > 7 && ascii_ieq(s, "http://", 7))
+        p = 7, url = true;
+    if (left > 4 && ascii_ieq(s + p, "www.", 4))
+        p += 4, url = true;
+    size_t k = p;
+    bool dotted = false;
+    while (k < left && (host_char(s[k]) || s[k] == '_' || s[k] == '+')) {
+        dotted |= s[k] == '.' && k + 1 < left && host_char(s[k + 1]) && s[k + 1] != '.';
+        k++;
+    }
+    bool at = k < left && s[k] == '@';
+    if (!url && !dotted && !at)
+        return false; /* the common case: a plain word */
+    if (!url && at && k > 0)
+        return try_email(sc, s, k, left);
+    return try_url(sc, s, p, left, url);
 }
 
 /* ---- symbols and emoji ---- */

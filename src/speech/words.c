@@ -77,25 +77,18 @@ static bool try_roman_after_name(nr_scan *sc, size_t wend) {
     if (!roman_value(sc->s[sc->i]))
         return false;
     unsigned v = roman(sc->s + sc->i, len);
-    if (!v || !prev_is_name(sc, sc->i))
-        return false;
     const char *style = num_val(sc, "roman-after-name");
-    if (!style)
+    if (!v || !style)
         return false;
-    const char *card = num_val(sc, "roman-cardinal-after");
-    bool cardinal = !strcmp(style, "cardinal"), listed = false;
-    if (card) {
-        size_t pl = sc->prev_end - sc->prev_start;
-        for (const char *c = card; *c;) {
-            const char *sp = strchr(c, ' ');
-            size_t cl = sp ? (size_t)(sp - c) : strlen(c);
-            if (cl == pl && !memcmp(c, sc->s + sc->prev_start, pl))
-                listed = true;
-            c += cl;
-            while (*c == ' ')
-                c++;
-        }
-    }
+    /* after a listed word in any case ("World War II", "type II"), after a
+     * name ("Louis XIV"), or anywhere where the language says so: French
+     * numerals of two letters or more are numbers ("tome III") */
+    bool listed = prev_word_in(sc, sc->i, num_val(sc, "roman-cardinal-after"));
+    const char *anywhere = num_val(sc, "roman-anywhere");
+    bool free_standing = anywhere && !strcmp(anywhere, "yes") && len >= 2;
+    if (!listed && !prev_is_name(sc, sc->i) && !free_standing)
+        return false;
+    bool cardinal = !strcmp(style, "cardinal");
     /* a lone I, V or X only after a listed word ("World War I"), or where
      * the language allows it ("Charles X") */
     const char *single = num_val(sc, "roman-single-letters");
@@ -106,7 +99,7 @@ static bool try_roman_after_name(nr_scan *sc, size_t wend) {
     nr_buf_init(&w);
     if (cardinal) {
         nr_sp_cardinal(sc->r, v, &w);
-        if (w.len && w.data[0] >= 'a' && w.data[0] <= 'z' && !sc->fr)
+        if (w.len && w.data[0] >= 'a' && w.data[0] <= 'z' && !sc->fr && sc->prev_cap)
             w.data[0] = (char)(w.data[0] - 32);
     } else {
         const char *the = num_val(sc, "roman-article");
@@ -221,8 +214,8 @@ static bool try_acronym(nr_scan *sc, size_t wend) {
         else
             return false;
     }
-    if (caps < 2)
-        return false;
+    if (caps < 2 || caps > 10)
+        return false; /* long runs of capitals: never a string of dotted letters */
     bool listed = nr_sp_get(&sc->r->acronyms, sc->s + sc->i, aend - sc->i) != NULL;
     if (!listed && !plural && (caps_word_next(sc, wend) || caps_word_prev(sc)))
         return false; /* a line in capitals is words, not acronyms */
@@ -264,61 +257,75 @@ static bool try_acronym(nr_scan *sc, size_t wend) {
     return true;
 }
 
-/* keep_lang: respells a name that would make eSpeak switch to English
- * phonemes ("Blinken" -> "Blinkène"), by keep-lang.txt: "=Word" replaces
- * a whole word, "^x" a start, "x$" an end, "x" anything, longest first. */
-static bool try_keep_lang(nr_scan *sc, size_t wend) {
+/* Respells a capitalised word by table T: "=Word" replaces a whole word,
+ * "^x" a start, "x$" an end, "x" anything, longest first. respell.txt is
+ * always applied (French "McConnell" would be spelled "M C"); keep-lang.txt
+ * only with keep_lang, for names that make eSpeak switch to English
+ * phonemes ("Blinken" -> "Blinkène"). */
+static bool try_respell(nr_scan *sc, size_t wend, const nr_sp_table *t, const nr_sp_filter *f) {
     size_t wl = wend - sc->i;
-    if (!sc->ctx || !sc->ctx->keep_lang || !sc->r->keeplang.count || wl > 64 ||
-        !nr_sp_is_upper(cp_at(sc, sc->i, NULL)) || nr_sc_caps_span(sc, sc->i, wend))
+    if (!t->count || wl > 64 || !nr_sp_is_upper(cp_at(sc, sc->i, NULL)) ||
+        nr_sc_caps_span(sc, sc->i, wend))
         return false;
     const char *w = sc->s + sc->i;
     char key[80];
-    key[0] = '=';
-    memcpy(key + 1, w, wl);
-    const nr_sp_entry *e = nr_sp_get(&sc->r->keeplang, key, wl + 1);
+    const nr_sp_entry *e = NULL;
+    if (f->whole) {
+        key[0] = '=';
+        memcpy(key + 1, w, wl);
+        e = nr_sp_get(t, key, wl + 1);
+    }
     if (e) {
         emit_s(sc, e->val[0]);
         sc->i = wend;
         return true;
     }
+    bool ends = f->end[(unsigned char)w[wl - 1]];
     nr_buf o;
     nr_buf_init(&o);
-    bool changed = false;
+    size_t copied = 0; /* w[copied..p) is still to be copied to O */
     for (size_t p = 0; p < wl;) {
         const nr_sp_entry *hit = NULL;
-        for (size_t k = wl - p < 6 ? wl - p : 6; k >= 1 && !hit; k--) {
-            if (p == 0) {
+        size_t kmax = wl - p < 6 ? wl - p : 6;
+        bool start = p == 0 && f->start[(unsigned char)w[0]];
+        bool any = f->any[(unsigned char)w[p]];
+        for (size_t k = kmax; k >= 1 && !hit && (start || any || ends); k--) {
+            if (start) {
                 key[0] = '^';
                 memcpy(key + 1, w, k);
-                if ((hit = nr_sp_get(&sc->r->keeplang, key, k + 1)))
-                    break;
+                hit = nr_sp_get(t, key, k + 1);
             }
-            if (p + k == wl) {
+            if (!hit && ends && p + k == wl) {
                 memcpy(key, w + p, k);
                 key[k] = '$';
-                if ((hit = nr_sp_get(&sc->r->keeplang, key, k + 1)))
-                    break;
+                hit = nr_sp_get(t, key, k + 1);
             }
-            hit = nr_sp_get(&sc->r->keeplang, w + p, k);
+            if (!hit && any)
+                hit = nr_sp_get(t, w + p, k);
         }
-        if (hit) {
-            /* the loop breaks with k unchanged; recover it from the key */
-            size_t kl = hit->klen - (hit->key[0] == '^' || hit->key[hit->klen - 1] == '$');
-            nr_buf_adds(&o, hit->val[0]);
-            p += kl;
-            changed = true;
-        } else {
-            nr_buf_addc(&o, w[p]);
+        if (!hit) {
             p++;
+            continue;
         }
+        nr_buf_add(&o, w + copied, p - copied);
+        nr_buf_adds(&o, hit->val[0]);
+        p += hit->klen - (hit->key[0] == '^' || hit->key[hit->klen - 1] == '$');
+        copied = p;
     }
-    if (changed && nr_buf_ok(&o))
-        emit_words(sc, o.data, o.len);
-    nr_buf_free(&o);
-    if (changed)
+    bool changed = copied > 0;
+    if (changed) {
+        nr_buf_add(&o, w + copied, wl - copied);
+        if (nr_buf_ok(&o))
+            emit_words(sc, o.data, o.len);
         sc->i = wend;
+    }
+    nr_buf_free(&o);
     return changed;
+}
+
+static bool try_keep_lang(nr_scan *sc, size_t wend) {
+    return sc->ctx && sc->ctx->keep_lang &&
+           try_respell(sc, wend, &sc->r->keeplang, &sc->r->keeplang_f);
 }
 
 void nr_sc_note_word(nr_scan *sc, size_t start, size_t end) {
@@ -332,7 +339,8 @@ void nr_sc_note_word(nr_scan *sc, size_t start, size_t end) {
 void nr_sc_word(nr_scan *sc) {
     size_t start = sc->i, wend = letters_end(sc, sc->i);
     bool done = try_roman_ordinal(sc, wend) || try_roman_after_name(sc, wend) ||
-                try_acronym(sc, wend) || try_keep_lang(sc, wend);
+                try_acronym(sc, wend) || try_keep_lang(sc, wend) ||
+                try_respell(sc, wend, &sc->r->respell, &sc->r->respell_f);
     if (!done)
         copy_to(sc, wend);
     nr_sc_note_word(sc, start, wend);

@@ -283,31 +283,52 @@ static void emit(san *s, const char *p, size_t n, size_t from) {
     }
 }
 
+/* A letter or digit of a script eSpeak reads as words. Narrow on purpose:
+ * a letter missing here only makes the dotted-chain count below longer. */
+static bool word_char(uint32_t cp) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp <= 0x2AF && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x370 && cp <= 0x52F) || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
 char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
     san s;
     nr_buf_init(&s.out);
     nr_vec_init(&s.map, sizeof(size_t));
     s.want_map = map != NULL;
     size_t token = 0;  /* characters in the current token */
-    size_t dotted = 0; /* single letters followed by '.' in a row */
+    size_t dotted = 0; /* "a." units in a chain; eSpeak chains them across spaces */
     size_t apos_s = 0; /* "'s" suffixes in a row */
-    uint32_t prev = ' ', prev2 = ' ';
+    uint32_t prev = ' ';
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t l = nr_utf8_decode(text + i, len - i, &cp);
         bool space = nr_is_space(cp) || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
         if (space) {
             emit(&s, " ", 1, i);
-            token = dotted = apos_s = 0;
+            token = apos_s = 0;
+            cp = ' ';
         } else {
-            /* "a.b.c." : count letter-dot pairs; "s's's" : count 's. */
-            if (cp == '.' && prev != '.' && prev2 == '.')
+            /* eSpeak chains "a." units across spaces and punctuation ("a.b., c.d.",
+             * "a.,b."); only a word (two letters in a row) breaks the chain. */
+            bool unit = cp == '.' && prev != '.' && prev != ' ';
+            if (word_char(cp) && word_char(prev))
+                dotted = 0;
+            if (unit)
                 dotted++;
-            if (cp == 's' && prev == '\'')
+            if (cp == 's' && (prev == '\'' || prev == 0x2019))
                 apos_s++;
-            if (token >= 64 || dotted >= 16 || apos_s >= 8) {
+            if (unit && dotted > 16) { /* a chain of ~90 crashes 1.51: drop this dot */
                 emit(&s, " ", 1, i);
                 token = dotted = apos_s = 0;
+                cp = ' ';
+                prev = cp;
+                i += l;
+                continue;
+            }
+            if (token >= 64 || apos_s >= 8) {
+                emit(&s, " ", 1, i);
+                token = apos_s = 0;
             }
             if (cp == 0xFFFD)
                 emit(&s, " ", 1, i);
@@ -315,7 +336,6 @@ char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
                 emit(&s, text + i, l, i);
             token++;
         }
-        prev2 = prev;
         prev = cp;
         i += l;
     }

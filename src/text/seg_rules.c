@@ -226,6 +226,7 @@ static bool ini_line(void *user, const char *line, size_t len, int lineno) {
                    : SEC("incise_verbs")  ? &ld->r->incise_verbs
                    : SEC("incise_aux")    ? &ld->r->incise_aux
                    : SEC("ellipsis_keep") ? &ld->r->ellipsis_keep
+                   : SEC("appositions")   ? &ld->r->appositions
                                           : NULL;
         if (!ld->list && !SEC("sentence") && !SEC("quotes")) {
             nr_fail(ld->ctx, NR_E_DATA, "%s:%d: unknown section '%.*s'", ld->file, lineno, (int)n,
@@ -255,8 +256,8 @@ static void rules_free(void *p) {
     nr_seg_rules *r = p;
     if (!r)
         return;
-    nr_wordset *sets[] = {&r->abbr_exact,   &r->abbr_folded, &r->starters,     &r->continuations,
-                          &r->incise_verbs, &r->incise_aux,  &r->ellipsis_keep};
+    nr_wordset *sets[] = {&r->abbr_exact,   &r->abbr_folded, &r->starters,      &r->continuations,
+                          &r->incise_verbs, &r->incise_aux,  &r->ellipsis_keep, &r->appositions};
     for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
         wordset_free(sets[i]);
     free(r);

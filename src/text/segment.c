@@ -20,10 +20,11 @@ typedef struct sscan {
     seg_state *st;
     const char *s;
     size_t b, e;
-    size_t start;   /* the open sentence */
-    size_t content; /* its first word, past bullets, markers' brackets and marks */
-    size_t hold;    /* no sentence ends before this: inside a bracket */
-    int marker;     /* the list marker that opens the sentence: 0 none, 1 number, 2 letter */
+    size_t start;    /* the open sentence */
+    size_t content;  /* its first word, past bullets, markers' brackets and marks */
+    size_t hold;     /* no sentence ends before this: inside a bracket */
+    size_t unclosed; /* brackets opened before this found no closing one */
+    int marker;      /* the list marker that opens the sentence: 0 none, 1 number, 2 letter */
     long marker_val;
 } sscan;
 
@@ -146,7 +147,7 @@ static bool inline_list_at(const char *s, size_t i, size_t e, int want_kind) {
         return false; /* "John A. Smith ... Jane B. Smith" are initials */
     if (kind == 1 && !(end + 1 < e && s[end + 1] >= 'A' && s[end + 1] <= 'Z'))
         return false;
-    size_t limit = e - end > 400 ? end + 400 : e;
+    size_t limit = e - end > 240 ? end + 240 : e;
     for (size_t k = end; k + 2 < limit; k++) {
         int k2;
         long v2;
@@ -558,20 +559,20 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
  * it closes soon in the block: "(Ind.) said he", "[16: firma? 13:28]". */
 static void maybe_hold(sscan *sc, size_t i) {
     const char *s = sc->s;
-    if (i <= sc->content || i < sc->hold)
+    if (i <= sc->content || i < sc->hold || i < sc->unclosed)
         return;
     char open = s[i], close = open == '(' ? ')' : ']';
     int depth = 0;
-    size_t limit = sc->e - i > 600 ? i + 600 : sc->e;
-    for (size_t k = i; k < limit; k++) {
+    size_t limit = sc->e - i > 600 ? i + 600 : sc->e, k = i;
+    for (; k < limit && s[k] != '\n'; k++) {
         if (s[k] == open)
             depth++;
         else if (s[k] == close && --depth == 0) {
             sc->hold = k;
             return;
-        } else if (s[k] == '\n')
-            return;
+        }
     }
+    sc->unclosed = k; /* brackets opened before K do not close soon either */
 }
 
 /* A list item, a bullet or a dialogue turn starting at K mid-sentence. */
@@ -579,6 +580,11 @@ static bool item_starts(sscan *sc, size_t k, bool after_newline) {
     const char *s = sc->s;
     if (k <= sc->content || k < sc->hold)
         return false;
+    unsigned char b0 = (unsigned char)s[k], b1 = k + 1 < sc->e ? (unsigned char)s[k + 1] : 0;
+    bool maybe_marker = (b0 >= '0' && b0 <= '9') || b0 == '(' ||
+                        (((b0 | 32) >= 'a' && (b0 | 32) <= 'z') && (b1 == '.' || b1 == ')'));
+    if (b0 < 0x80 && !maybe_marker)
+        return false; /* the common case: a word */
     uint32_t c;
     seg_cp(s, k, sc->e, &c);
     if (seg_bullet(c))
@@ -614,8 +620,9 @@ static bool split_block(seg_state *st, size_t b, size_t e) {
     size_t i = sc.start;
     while (i < e) {
         unsigned char byte = (unsigned char)s[i];
-        if (byte < 0x80 && !interesting[byte]) {
-            i++;
+        if (byte < 0x80 ? !interesting[byte] : byte != 0xE2 && byte != 0xE3 && byte != 0xEF) {
+            /* sentence marks beyond ASCII (… ！ 。) all start with E2, E3 or EF */
+            i += seg_seq_len(byte);
             continue;
         }
         if (byte == ' ' || byte == '\t' || byte == '\n') {
@@ -718,8 +725,8 @@ static bool sentence_spans(seg_state *st, nr_sentence *sn, size_t *part, size_t 
         if (!push_narration(st, pos, a, mark))
             return false;
         bool cont = p[k].continues || p[k].start < sn->start;
-        bool rec = p[k].recovered && z >= p[k].end - (p[k].end - z);
-        if (!push_span(st, NR_SPAN_QUOTE, a, z, &p[k], cont, rec && p[k].end <= sn->end))
+        bool rec = p[k].recovered && p[k].end <= sn->end; /* on the last piece only */
+        if (!push_span(st, NR_SPAN_QUOTE, a, z, &p[k], cont, rec))
             return false;
         pos = z;
     }
