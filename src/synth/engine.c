@@ -215,13 +215,13 @@ static espeak_ng_STATUS select_voice_locked(const char *name) {
     return es;
 }
 
-nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice) {
+nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice, bool load) {
     nr_status st = nr_engine_start(ctx);
     if (st != NR_OK)
         return st;
     pthread_mutex_lock(&engine_lock);
     bool ok = voice_ok_locked(voice);
-    if (ok)
+    if (ok && load)
         select_voice_locked(voice);
     pthread_mutex_unlock(&engine_lock);
     if (!ok)

@@ -361,7 +361,7 @@ nr_status nr_render_doc_at(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio
     /* voices are checked here, once, rather than in every worker; the
        narrator's is loaded last so that workers start with it */
     for (size_t k = doc->speakers.len; k-- > 0 && st == NR_OK;)
-        st = nr_engine_prepare(ctx, NR_SPEAKER(doc, k).voice.espeak);
+        st = nr_engine_prepare(ctx, NR_SPEAKER(doc, k).voice.espeak, k == 0);
     if (st != NR_OK)
         return st;
     if (from >= nr_doc_sentence_count(doc))
