@@ -72,11 +72,11 @@ e_wall=$WALL e_cpu=$CPU
 e_audio=$(secs "$W/espeak.wav")
 echo "espeak-ng -v fr -f -w: ${e_wall} s wall, ${e_cpu} s CPU, $(div "$e_audio" "$e_wall")x real time"
 for jobs in "$cores" 1; do
-  measure "wav$jobs" "$NARRATE" --jobs "$jobs" "$W/article.txt" -o "$W/narrate$jobs.wav"
+  measure "wav$jobs" "$NARRATE" --jobs "$jobs" --loudness off "$W/article.txt" -o "$W/narrate$jobs.wav"
   audio=$(secs "$W/narrate$jobs.wav")
   ratio=$(div "$e_wall" "$WALL")
   bar=1.6; [ "$jobs" = 1 ] && bar=0.9
-  echo "narrate --jobs $jobs -o .wav: ${WALL} s wall, ${CPU} s CPU, $(div "$audio" "$WALL")x real time, peak RSS ${RSS_MB} MB"
+  echo "narrate --jobs $jobs --loudness off -o .wav: ${WALL} s wall, ${CPU} s CPU, $(div "$audio" "$WALL")x real time, peak RSS ${RSS_MB} MB"
   echo "  WAV export throughput / espeak-ng's on the same text: $ratio  [$(verdict "$ratio" '>=' $bar)]"
   eval "wav_wall_$jobs=$WALL"
 done
@@ -87,12 +87,16 @@ else
   echo "  WARNING: --jobs $cores and --jobs 1 differ"
 fi
 
+measure wavnorm "$NARRATE" "$W/article.txt" -o "$W/normalised.wav"
+echo "narrate -o .wav with the default loudness normalisation: ${WALL} s wall, ${CPU} s CPU, peak RSS ${RSS_MB} MB ($(div "$e_wall" "$WALL") of espeak-ng's throughput)"
+
 # ---- MP3 export: pipelined against synthesis followed by encoding ----------
-if measure mp3 "$NARRATE" "$W/article.txt" -o "$W/narrate.mp3"; then
+# (without loudness normalisation on both sides: synthesis + encoding only)
+if measure mp3 "$NARRATE" --loudness off "$W/article.txt" -o "$W/narrate.mp3"; then
   mp3_wall=$WALL
   enc=$("$BENCH_BIN/bench_speed_encode" "$W/narrate$cores.wav" "$W/encoded.mp3" 2>/dev/null || echo n/a)
   audio=$(secs "$W/narrate$cores.wav")
-  echo "narrate -o .mp3: ${mp3_wall} s wall, $(div "$audio" "$mp3_wall")x real time, peak RSS ${RSS_MB} MB"
+  echo "narrate --loudness off -o .mp3: ${mp3_wall} s wall, $(div "$audio" "$mp3_wall")x real time, peak RSS ${RSS_MB} MB"
   if [ "$enc" != n/a ]; then
     serial=$(awk -v a="$wav_wall" -v b="$enc" 'BEGIN{printf "%.2f", a+b}')
     ratio=$(div "$mp3_wall" "$serial")
