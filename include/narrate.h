@@ -83,6 +83,9 @@ NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
 NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
 /* Largest input accepted, in bytes (default 256 MiB). */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
+/* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
+ * (the default). The audio is the same whatever the number. */
+NR_API nr_status nr_set_jobs(nr_narrator *nr, int jobs);
 /* A generic setting by name, for options that need no function of their own
  * ("keep-lang" = "1", "emoji" = "name"|"drop", "code" = "read"|"skip").
  * Unknown names give NR_E_ARG. */
@@ -148,10 +151,76 @@ NR_API int nr_sample_rate(void);
 NR_API nr_status nr_render(nr_narrator *nr, const nr_document *doc, size_t from, nr_audio_fn fn,
                            void *user);
 
-/* Renders DOC into PATH; the format comes from the extension (.wav).
- * The file appears complete or not at all: it is written beside the target
- * under a temporary name and renamed at the end. */
+/* Renders DOC into PATH as a podcast-ready episode (docs/export.md): the
+ * format from the "format" option or the extension (.wav, .flac, .ogg,
+ * .opus, .mp3), loudness-normalised, with tags (an ID3v2 tag with chapters
+ * in MP3) and, beside it, transcripts (PATH's stem + .vtt, .srt,
+ * .words.json) and chapters (.chapters.json, .chapters.vtt).
+ * Every file appears complete or not at all: each is written beside its
+ * target under a temporary name and renamed at the end; a failure or an
+ * interruption leaves none of them. */
 NR_API nr_status nr_render_to_file(nr_narrator *nr, const nr_document *doc, const char *path);
+
+/* ---- export settings ---------------------------------------------------- */
+
+/* An export setting by name; NR_E_ARG (with a detail) for an unknown name
+ * or a bad value. NULL VALUE restores the default.
+ *   "format"       wav | flac | vorbis (ogg) | opus | mp3 (default: extension)
+ *   "sample-rate"  Hz (default 44100 for MP3 and Vorbis, 48000 for Opus,
+ *                  the engine's 22050 for WAV and FLAC)
+ *   "bitrate"      kbit/s for MP3 (constant bitrate, default 64) and Opus (48)
+ *   "quality"      0..10 for Vorbis (default 4) and MP3 (variable bitrate)
+ *   "loudness"     integrated target in LUFS, -70..-5 (default -16), or "off"
+ *   "true-peak"    ceiling in dBTP, -9..0 (default -1)
+ *   "transcripts"  "1" (default) or "0": the .vtt, .srt and .words.json files
+ *   "chapters"     "1" (default) or "0": the .chapters.json and .chapters.vtt files
+ *   "title", "author", "show", "date" (YYYY-MM-DD), "language", "source":
+ *                  metadata; title and author default to the article's title
+ *                  and byline, the date to today (or SOURCE_DATE_EPOCH). */
+NR_API nr_status nr_set_export_option(nr_narrator *nr, const char *name, const char *value);
+
+/* Progress of an export, FRACTION in [0, 1], called from the exporting
+ * thread at most a few times a second. */
+typedef void (*nr_progress_fn)(void *user, double fraction);
+/* Sets (or with NULL, clears) the progress callback of exports. */
+NR_API void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user);
+
+/* ---- batches ------------------------------------------------------------ */
+
+/* A batch: many articles, one episode each in an output folder (see
+ * docs/export.md). Each article is exported in its own process (up to
+ * "jobs" at a time), with NR's settings; an episode whose input and
+ * settings have not changed since it was made (by content hash, kept in
+ * its NAME.episode.json) is skipped. */
+typedef struct nr_batch nr_batch;
+
+/* A batch of NR into the folder OUT_DIR (which must exist). */
+NR_API nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out);
+NR_API void nr_batch_free(nr_batch *b);
+/* Adds an article, or every article under a folder (.txt, .md,
+ * .markdown, .html, .htm; hidden files skipped), in sorted order. */
+NR_API nr_status nr_batch_add(nr_batch *b, const char *path);
+/* Batch settings: "jobs" (1..64; default the narrator's nr_set_jobs, else
+ * 1: articles at a time, each synthesised by one process), "shard" ("K/N": this run makes the
+ * episodes whose name hashes to K of N, 1 <= K <= N), "force" ("1": remake
+ * up-to-date episodes), "feed" (a path: write an RSS 2.0 feed of every
+ * episode in the folder), "base-url" (where the folder is published; needed
+ * by "feed"), "feed-title", "feed-description", "feed-author", "feed-image",
+ * "feed-category", "feed-link". */
+NR_API nr_status nr_batch_set(nr_batch *b, const char *name, const char *value);
+
+typedef enum nr_batch_outcome { NR_BATCH_MADE, NR_BATCH_SKIPPED, NR_BATCH_FAILED } nr_batch_outcome;
+/* Told about each article of this shard as it finishes: its input, its
+ * episode's audio file, the outcome and, for a failure, the status and the
+ * message. DONE and TOTAL count the articles of this shard. */
+typedef void (*nr_batch_report_fn)(void *user, const char *input, const char *output,
+                                   nr_batch_outcome outcome, nr_status st, const char *detail,
+                                   size_t done, size_t total);
+/* Makes the episodes, then the feed if asked. Returns NR_OK when every
+ * article succeeded, else the status of the first failure (the others are
+ * still made); NR_E_ABORTED when interrupted (nr_interrupt on the batch's
+ * narrator), after stopping its workers: no partial file is left. */
+NR_API nr_status nr_batch_run(nr_batch *b, nr_batch_report_fn fn, void *user);
 
 /* Plays DOC from sentence FROM on the default output device (or DEVICE),
  * synthesising ahead in a thread. Blocks until done. NR_E_DEVICE when no

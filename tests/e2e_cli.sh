@@ -34,9 +34,10 @@ grep -v '"name"' "$WORK/plan.json" >"$WORK/p0"
 check "'-' reads standard input" cmp -s "$WORK/p0" "$WORK/p1"
 check "a pipe is read as the article" cmp -s "$WORK/p0" "$WORK/p2"
 
-# Live playback through ALSA's file plugin plays exactly what the export writes.
+# Live playback through ALSA's file plugin plays exactly what the export writes
+# (exports are loudness-normalised by default; --loudness off keeps the raw level).
 alsa_capture_home "$WORK/home" "$WORK/live.raw"
-"$NARRATE" "$ART/fr-afp-blinken.txt" -o "$WORK/file.wav"
+"$NARRATE" "$ART/fr-afp-blinken.txt" -o "$WORK/file.wav" --loudness off
 HOME="$WORK/home" "$NARRATE" "$ART/fr-afp-blinken.txt" 2>"$WORK/live.err"
 sox "$WORK/file.wav" -t raw -e signed -b 16 "$WORK/file.raw"
 check "live playback equals the export, sample for sample ($(stat -c %s "$WORK/live.raw" 2>/dev/null) bytes)" \

@@ -16,6 +16,7 @@
 #include "core/ctx.h"
 #include "core/doc.h"
 #include "speakers/attribute.h"
+#include "speakers/lexicon.h"
 #include "util/buf.h"
 
 typedef struct want {
@@ -167,6 +168,44 @@ static const tcase cases[] = {
      "Title\n\nCarver coach Phil Brandt said his team “gave them everything.” \"I'm proud of "
      "them,\" Brandt said.",
      {{"gave them everything", "Phil Brandt", 1, M}, {"I'm proud", "Phil Brandt", 0, M}}},
+    {"fr the one spoken to is not the speaker",
+     "fr",
+     "Titre\n\n« Nous tiendrons », a déclaré à l'AFP Jean Dupont, maire de la ville.",
+     {{"Nous tiendrons", "Jean Dupont", 0, M}}},
+    {"fr a body named by a role noun",
+     "fr",
+     "Titre\n\nLa SNCF a annoncé des annulations.|« Le trafic reprendra lundi », a précisé "
+     "l'entreprise.",
+     {{"Le trafic reprendra", "SNCF", 0, U}}},
+    {"fr an indefinite description is someone new",
+     "fr",
+     "Titre\n\nMarc Dupont a quitté la réunion.|Un porte-parole du syndicat a indiqué : « La "
+     "grève continue. »",
+     {{"La grève continue.", "porte-parole", 0, M}}},
+    {"en titles before a name are not the name",
+     "en",
+     "Title\n\nForeign Minister Sergei Lavrov said: \"We are ready.\"",
+     {{"We are ready.", "Sergei Lavrov", 0, M}}},
+    {"en he refers to the subject just before, gender unknown",
+     "en",
+     "Title\n\nPresident Joe Biden spoke first.|Asked about a cut, Ade Okonkwo declined to "
+     "commit.|\"I'm not going to give a date,\" he said.",
+     {{"I'm not going", "Ade Okonkwo", 0, M}}},
+    {"en a lone given name is a person",
+     "en",
+     "Title\n\n\"We deserve better,\" sighs Karim, a fan for twenty years.",
+     {{"We deserve better", "Karim", 0, M}}},
+    {"fr the whole clause after selon X is the speaker's",
+     "fr",
+     "Titre\n\nPour l'ancien ambassadeur Michel Duclos, « le président a voulu créer une "
+     "ambiguïté ».|Selon elle, les cultures dépendent de ces molécules, « sans alternative ».",
+     {{"le président a voulu", "Michel Duclos", 0, M},
+      {"sans alternative", "Michel Duclos", 1, M}}},
+    {"fr a body and its role noun, a person named after adjectives",
+     "fr",
+     "Titre\n\nAu Kremlin, le porte-parole Dmitri Peskov a jugé l'idée « inévitable ».|La "
+     "Première ministre italienne Giorgia Meloni n'est « pas favorable ».",
+     {{"inévitable", "Dmitri Peskov", 1, M}, {"pas favorable", "Giorgia Meloni", 1, F}}},
 };
 
 /* ---- building a document ----------------------------------------------- */
@@ -365,6 +404,49 @@ static void check_ids(nr_ctx *ctx) {
     nr_doc_free(doc);
 }
 
+/* Every word list is read from voices/<lang>/: one known entry each. */
+static void check_lexicon(nr_ctx *ctx) {
+    static const struct {
+        const char *lang;
+        nr_lx_list list;
+        const char *form;
+        unsigned tag; /* bits that must be set */
+    } lists[] = {
+        {"fr", NR_LX_VERBS, "déclaré", 0},
+        {"fr", NR_LX_TITLES, "Mme", NR_LX_FEMALE},
+        {"fr", NR_LX_ROLES, "élue", NR_LX_FEMALE},
+        {"fr", NR_LX_PRONOUNS, "ce dernier", NR_LX_LAST},
+        {"fr", NR_LX_DETERMINERS, "la", NR_LX_FEMALE},
+        {"fr", NR_LX_SOURCES, "selon", 0},
+        {"fr", NR_LX_ORGS, "Conseil", 0},
+        {"fr", NR_LX_FUNCTION, "dans", 0},
+        {"fr", NR_LX_NAMES, "Hélène", NR_LX_FEMALE},
+        {"fr", NR_LX_IMPERSONAL, "faut", 0},
+        {"fr", NR_LX_CONNECTORS, "de", 0},
+        {"fr", NR_LX_ADDRESSEE, "à", 0},
+        {"en", NR_LX_VERBS, "said", 0},
+        {"en", NR_LX_TITLES, "Mrs.", NR_LX_FEMALE},
+        {"en", NR_LX_ROLES, "spokeswoman", NR_LX_FEMALE},
+        {"en", NR_LX_ROLES, "company", NR_LX_ORG},
+        {"en", NR_LX_PRONOUNS, "she", NR_LX_FEMALE},
+        {"en", NR_LX_DETERMINERS, "a", NR_LX_INDEF},
+        {"en", NR_LX_SOURCES, "according to", 0},
+        {"en", NR_LX_CONNECTORS, "of", NR_LX_ORG},
+        {"en", NR_LX_NAMES, "Mark", NR_LX_MALE},
+        {"en", NR_LX_ADDRESSEE, "to", 0},
+        {"en-GB", NR_LX_VERBS, "said", 0},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const nr_lexicon *lx = nr_lexicon_get(ctx, lists[i].lang);
+        unsigned tag =
+            lx ? nr_lexicon_find(lx, lists[i].list, lists[i].form, strlen(lists[i].form)) : 0;
+        CHECK((tag & NR_LX_PRESENT) && (tag & lists[i].tag) == lists[i].tag,
+              "%s list %d: %s has tag %u", lists[i].lang, lists[i].list, lists[i].form, tag);
+    }
+    const nr_lexicon *lx = nr_lexicon_get(ctx, "xx");
+    CHECK(lx && !nr_lexicon_find(lx, NR_LX_VERBS, "said", 4), "a language without lists");
+}
+
 int main(void) {
     nr_ctx ctx;
     if (nr_ctx_init(&ctx) != NR_OK)
@@ -372,6 +454,7 @@ int main(void) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_case(&ctx, &cases[i]);
     check_ids(&ctx);
+    check_lexicon(&ctx);
     nr_ctx_fini(&ctx);
     return check_done("test_attribute");
 }

@@ -130,6 +130,24 @@ static const small_case small_cases[] = {
      "Titre\n\nLe ministre arrive au sommet de Bruxelles, le 3 mars\nAFP / Jean DupontLe ministre "
      "arrive au sommet de Bruxelles, le 3 mars\n\nLe texte commence ici avec une phrase.\n",
      "text", "Titre", "tcp", "repeated caption", "jean dupont"},
+    {"unseen English furniture",
+     "Home\nNews\nSport\n\nCouncil approves new cycle lanes after long debate\n\nBy Sam "
+     "Hart\nBusiness reporter\n\n3 hours ago\n\nImage source, Getty Images\n"
+     "Image caption, Cyclists in the city centre on Monday\n\nThe council voted on Monday to build "
+     "12 miles of protected cycle lanes, after a debate that lasted most of the day.\n\n"
+     "Related Topics\n\nCycling\nTransport\n\nCopyright 2024 Example News. All rights "
+     "reserved.\n\nFollow us on Twitter for more updates\n",
+     "text", "Council approves new cycle lanes after long debate", "tbp", "copyright notice",
+     "getty images"},
+    {"unseen French furniture",
+     "Menu\n\nLa mairie ferme la piscine municipale pour travaux\n\nPar Jeanne Martin\nLe 4 avril "
+     "2024 à 10h12\n\nÉcouter cet article\n\n"
+     "La piscine municipale fermera ses portes le 1er mai pour dix-huit mois de travaux, a annoncé "
+     "la mairie lundi.\n\n"
+     "À lire aussi : Les piscines face à la crise de l'énergie\n\nCrédit photo : Jean "
+     "Dupont\n\nRetrouvez-nous sur Facebook\n\n© 2024 Le Journal. Tous droits réservés.\n",
+     "text", "La mairie ferme la piscine municipale pour travaux", "tbp", "audio player",
+     "retrouvez-nous"},
     {"sub-heading",
      "Title line\n\nFirst paragraph of the article ends here.\n\nA sub-heading\n\nSecond paragraph "
      "of the article ends here.\n",
@@ -165,6 +183,25 @@ static const small_case small_cases[] = {
      "# A Title\n\nSome *emphasis* and a [link](http://x.org) here.\n\n## Part two\n\n- item "
      "one\n- item two\n\n> quoted text\n\n```\ncode();\n```\n",
      "markdown", "A Title", "tphllqp", "code block", "code()"},
+    {"markdown front matter",
+     "---\ntitle: \"Front Title\"\nauthor: A. Person\n---\n\n# Front Title\n\nBody text here, read "
+     "once.\n",
+     "markdown", "Front Title", "tp", "front matter", "author"},
+    {"html without <article>: the densest block",
+     "<html><body><div class='menu'><a href='/'>Home</a> <a href='/a'>About</a></div>"
+     "<div id='x'><h1>Page Head</h1><div class='txt'><p>A first paragraph, long enough, with "
+     "commas, and words to score as the text of the page.</p>"
+     "<p>A second paragraph, also long enough, with commas, and words to score as the text of the "
+     "page.</p></div></div>"
+     "<div class='sidebar'><p>Popular now: something else entirely</p></div><div style='display: "
+     "none'>Hidden words</div></body></html>",
+     "html", "Page Head", "tpp", "navigation", "hidden words"},
+    {"html caption with its credit in the text",
+     "<html><body><article><h1>Head</h1><figure><img src='x.jpg'><figcaption>A dog runs on the "
+     "beach, May 1, 2024. (AP Photo/Some One)</figcaption></figure>"
+     "<p>The body of the article is here, with enough words to be read as a "
+     "paragraph.</p></article></body></html>",
+     "html", "Head", "tcp", "photo credit", "some one"},
     {"markdown recognised without a name",
      "# Heading\n\nText with a [link](https://example.com) and **bold** words.\n\n## "
      "Second\n\nMore text.\n",

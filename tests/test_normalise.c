@@ -14,7 +14,8 @@
  * not just that our text matches a string.
  *
  * Also checked: nr_normalise over a document fills span->spoken only where
- * the text changes; the user lexicon from $XDG_CONFIG_HOME. */
+ * the text changes; the user lexicon from $XDG_CONFIG_HOME; random mixtures
+ * of forms give valid UTF-8 with no control characters and no "[[". */
 #include <espeak-ng/speak_lib.h>
 #include <locale.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "../src/core/ctx.h"
 #include "../src/core/doc.h"
 #include "../src/speech/normalise.h"
+#include "../src/util/utf8.h"
 
 static int failures, checks;
 
@@ -240,15 +242,115 @@ static void check_user_lexicon(void) {
     rmdir(dir);
 }
 
+/* Random mixtures of the forms the recognisers look for: the output of
+ * valid UTF-8 must be valid UTF-8, without control characters or "[[". */
+static void check_random(void) {
+    static const char *const toks[] = {"1",
+                                       "12",
+                                       "2024",
+                                       "0",
+                                       " ",
+                                       ".",
+                                       ",",
+                                       "/",
+                                       "-",
+                                       "\xE2\x80\x93",
+                                       ":",
+                                       "h",
+                                       "e",
+                                       "er",
+                                       "s",
+                                       "'",
+                                       "\xE2\x80\x99",
+                                       "\xE2\x82\xAC",
+                                       "$",
+                                       "M",
+                                       "M\xE2\x82\xAC",
+                                       "%",
+                                       "\xC2\xB0"
+                                       "C",
+                                       "km/h",
+                                       "@",
+                                       "#",
+                                       "+",
+                                       "=",
+                                       "&",
+                                       "[[",
+                                       "]]",
+                                       "XIX",
+                                       "IV",
+                                       "Louis",
+                                       "M.",
+                                       "St.",
+                                       "No.",
+                                       "i.e.",
+                                       "AFP",
+                                       "OTAN",
+                                       "NGOs",
+                                       "www.",
+                                       "https://",
+                                       "a.b",
+                                       "x@y.fr",
+                                       "\xF0\x9F\x98\x80",
+                                       "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7",
+                                       "\xE2\x80\x8D",
+                                       "\xEF\xB8\x8F",
+                                       "Blinken",
+                                       "av. J.-C.",
+                                       "a.m.",
+                                       "\x01",
+                                       "\xC3\xA9",
+                                       "L'",
+                                       "(",
+                                       "+33",
+                                       "\xC2\xA0",
+                                       "\xC2\xAB",
+                                       "1 000",
+                                       "3,5",
+                                       "4.5",
+                                       "bn",
+                                       "McX",
+                                       "Wash"};
+    size_t nt = sizeof toks / sizeof toks[0];
+    uint32_t seed = 12345;
+    nr_ctx ctx;
+    nr_ctx_init(&ctx);
+    ctx.keep_lang = true;
+    ctx.emoji = NR_EMOJI_NAME;
+    char in[512];
+    int bad = 0;
+    for (int i = 0; i < 4000; i++) {
+        size_t n = 0;
+        int k = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 14;
+        for (int j = 0; j < k; j++) {
+            const char *t = toks[((seed = seed * 1103515245u + 12345u) >> 16) % nt];
+            size_t tl = strlen(t);
+            memcpy(in + n, t, tl);
+            n += tl;
+        }
+        const char *lang = (i & 1) ? "fr" : "en";
+        char *out = nr_normalise_text(&ctx, lang, in, n);
+        checks++;
+        if (!out || !nr_utf8_valid(out, strlen(out)) || strstr(out, "[[") || strchr(out, 1)) {
+            if (bad++ < 5)
+                printf("FAIL random %s: \"%.*s\" -> \"%s\"\n", lang, (int)n, in,
+                       out ? out : "(null)");
+            failures++;
+        }
+        free(out);
+    }
+    nr_ctx_fini(&ctx);
+}
+
 int main(void) {
     setlocale(LC_ALL, "");
     const char *td = getenv("TESTDATA");
     char path[1024];
     nr_ctx ctx;
     nr_ctx_init(&ctx);
-    static const char *const langs[] = {"fr", "en", "en-gb"};
-    int min_rows[] = {150, 150, 0};
-    for (int i = 0; i < 3; i++) {
+    static const char *const langs[] = {"fr", "en", "en-gb", "de", "es", "it"};
+    int min_rows[] = {150, 150, 0, 0, 0, 0};
+    for (int i = 0; i < 6; i++) {
         snprintf(path, sizeof path, "%s/normalise/%s.tsv", td ? td : "data", langs[i]);
         FILE *probe = fopen(path, "r");
         if (!probe && !min_rows[i])
@@ -280,6 +382,7 @@ int main(void) {
     nr_ctx_fini(&ctx);
     check_document();
     check_user_lexicon();
+    check_random();
     printf("test_normalise: %d checks, %d failures\n", checks, failures);
     return failures ? 1 : 0;
 }

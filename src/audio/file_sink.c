@@ -1,8 +1,6 @@
 #include "file_sink.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,23 +9,112 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
+
+static const nr_format formats[NR_FMT_COUNT] = {
+    {NR_FMT_WAV, "wav", ".wav", "audio/wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 0, false},
+    {NR_FMT_FLAC, "flac", ".flac", "audio/flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 0, false},
+    {NR_FMT_VORBIS, "vorbis", ".ogg", "audio/ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS, 44100, true},
+    {NR_FMT_OPUS, "opus", ".opus", "audio/ogg", SF_FORMAT_OGG | SF_FORMAT_OPUS, 48000, true},
+    {NR_FMT_MP3, "mp3", ".mp3", "audio/mpeg", SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III, 44100,
+     true},
+};
+
+const nr_format *nr_format_find(const char *name) {
+    if (!name)
+        return NULL;
+    if (*name == '.')
+        name++;
+    for (int i = 0; i < NR_FMT_COUNT; i++)
+        if (!strcasecmp(name, formats[i].name) || !strcasecmp(name, formats[i].ext + 1))
+            return &formats[i];
+    if (!strcasecmp(name, "oga"))
+        return &formats[NR_FMT_VORBIS];
+    return NULL;
+}
+
+const nr_format *nr_format_for_path(const char *path) {
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash)) /* no extension, or a device: WAV */
+        return &formats[NR_FMT_WAV];
+    return nr_format_find(dot);
+}
+
+const char *nr_format_rate_problem(const nr_format *fmt, int rate) {
+    static const int opus[] = {8000, 12000, 16000, 24000, 48000, 0};
+    static const int mp3[] = {8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 0};
+    const int *ok = fmt->id == NR_FMT_OPUS ? opus : fmt->id == NR_FMT_MP3 ? mp3 : NULL;
+    if (!ok)
+        return rate >= 8000 && rate <= 192000 ? NULL : "8000..192000";
+    for (; *ok; ok++)
+        if (*ok == rate)
+            return NULL;
+    return fmt->id == NR_FMT_OPUS ? "8000, 12000, 16000, 24000 or 48000"
+                                  : "8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100 "
+                                    "or 48000";
+}
+
+/* The encoder's view of the file: it starts after the ID3 tag. */
+typedef struct vfile {
+    int fd;
+    sf_count_t base;
+    int err; /* errno of the first failed write */
+} vfile;
+
 struct nr_file_sink {
     nr_ctx *ctx;
     SNDFILE *sf;
-    char *path;
-    char tmp[4096];
-    int slot;
-    bool direct; /* the target is a device or pipe: written in place */
+    nr_out *out;
+    vfile vf;
 };
 
-/* Temporary names of the open sinks, for nr_file_sink_cleanup_all. */
-enum { MAX_SINKS = 16 };
-static char *volatile open_tmp[MAX_SINKS];
+static sf_count_t v_len(void *u) {
+    vfile *v = u;
+    struct stat st;
+    return fstat(v->fd, &st) == 0 ? st.st_size - v->base : -1;
+}
+
+static sf_count_t v_seek(sf_count_t off, int whence, void *u) {
+    vfile *v = u;
+    off_t r = lseek(v->fd, whence == SEEK_SET ? off + v->base : off, whence);
+    return r < 0 ? -1 : r - v->base;
+}
+
+static sf_count_t v_read(void *p, sf_count_t n, void *u) {
+    vfile *v = u;
+    ssize_t r = read(v->fd, p, (size_t)n);
+    return r < 0 ? 0 : r;
+}
+
+static sf_count_t v_write(const void *p, sf_count_t n, void *u) {
+    vfile *v = u;
+    const char *c = p;
+    sf_count_t done = 0;
+    while (done < n) {
+        ssize_t w = write(v->fd, c + done, (size_t)(n - done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (!v->err)
+                v->err = w < 0 ? errno : ENOSPC;
+            break;
+        }
+        done += w;
+    }
+    return done;
+}
+
+static sf_count_t v_tell(void *u) {
+    vfile *v = u;
+    off_t r = lseek(v->fd, 0, SEEK_CUR);
+    return r < 0 ? -1 : r - v->base;
+}
 
 /* libsndfile says "System error : No space left on device."; users get
  * "PATH: cannot write: No space left on device". */
-static nr_status sf_fail(nr_ctx *ctx, const char *path, SNDFILE *sf, nr_status st) {
-    const char *msg = sf_strerror(sf);
+static nr_status sf_fail(nr_ctx *ctx, const char *path, SNDFILE *sf, int err, nr_status st) {
+    const char *msg = err ? strerror(err) : sf_strerror(sf);
     const char *colon = strstr(msg, " : ");
     char clean[200];
     snprintf(clean, sizeof clean, "%s", colon ? colon + 3 : msg);
@@ -37,113 +124,148 @@ static nr_status sf_fail(nr_ctx *ctx, const char *path, SNDFILE *sf, nr_status s
     return nr_fail(ctx, st, "%s: cannot write: %s", path, clean);
 }
 
-static int format_for(const char *path) {
-    const char *dot = strrchr(path, '.');
-    const char *slash = strrchr(path, '/');
-    if (!dot || (slash && dot < slash)) /* no extension, or a device: WAV */
-        return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-    if (!strcasecmp(dot, ".wav"))
-        return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-    return 0;
+static void set_tags(SNDFILE *sf, const nr_tags *t) {
+    if (!t)
+        return;
+    const struct {
+        int id;
+        const char *v;
+    } map[] = {{SF_STR_TITLE, t->title},     {SF_STR_ARTIST, t->author},
+               {SF_STR_ALBUM, t->show},      {SF_STR_DATE, t->date},
+               {SF_STR_COMMENT, t->comment}, {SF_STR_SOFTWARE, "narrate " NR_VERSION}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (map[i].v && *map[i].v)
+            sf_set_string(sf, map[i].id, map[i].v);
 }
 
-nr_status nr_file_sink_open(nr_ctx *ctx, const char *path, int rate, nr_file_sink **out) {
+/* Bitrate and quality through libsndfile's one knob, the compression level
+ * in [0, 1], whose meaning each codec defines (mpeg_l3_encode.c,
+ * ogg_opus.c, ogg_vorbis.c in libsndfile 1.2). */
+static void set_quality(SNDFILE *sf, const nr_format *fmt, const nr_encode_opts *eo) {
+    double level = -1;
+    if (fmt->id == NR_FMT_MP3) {
+        int mode =
+            eo->quality >= 0 && !eo->bitrate ? SF_BITRATE_MODE_VARIABLE : SF_BITRATE_MODE_CONSTANT;
+        sf_command(sf, SFC_SET_BITRATE_MODE, &mode, sizeof mode);
+        if (mode == SF_BITRATE_MODE_VARIABLE)
+            level = 1.0 - eo->quality / 10.0;
+        else
+            level = (320.0 - (eo->bitrate ? eo->bitrate : 64)) / (320.0 - 32.0);
+    } else if (fmt->id == NR_FMT_OPUS) {
+        level = 1.0 - ((eo->bitrate ? eo->bitrate : 48) * 1000.0 - 6000.0) / 250000.0;
+    } else if (fmt->id == NR_FMT_VORBIS) {
+        level = 1.0 - (eo->quality >= 0 ? eo->quality : 4) / 10.0;
+    } else if (fmt->id == NR_FMT_FLAC) {
+        level = 0.5;
+    }
+    if (level >= 0) {
+        level = level < 0 ? 0 : level > 1 ? 1 : level;
+        sf_command(sf, SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
+    }
+}
+
+nr_status nr_file_sink_open_ex(nr_ctx *ctx, const char *path, const nr_format *fmt, int rate,
+                               const nr_encode_opts *eo, nr_file_sink **out) {
+    static const nr_encode_opts none = {.quality = -1};
     *out = NULL;
-    int format = format_for(path);
-    if (!format) {
-        const char *dot = strrchr(path, '.');
-        return nr_fail(ctx, NR_E_FORMAT, "%s: cannot write %s files (use .wav)", path, dot);
-    }
+    if (!eo)
+        eo = &none;
+    const char *why = nr_format_rate_problem(fmt, rate);
+    if (why)
+        return nr_fail(ctx, NR_E_ARG, "%s: %s cannot be written at %d Hz (use %s)", path, fmt->name,
+                       rate, why);
     nr_file_sink *s = calloc(1, sizeof *s);
-    if (!s || !(s->path = strdup(path))) {
-        free(s);
+    if (!s)
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    }
     s->ctx = ctx;
-    /* A device or pipe (/dev/full, a FIFO) cannot be replaced by a rename:
-       write to it in place. */
-    struct stat st_target;
-    s->direct = stat(path, &st_target) == 0 && !S_ISREG(st_target.st_mode);
-    if (s->direct && S_ISDIR(st_target.st_mode)) {
-        free(s->path);
-        free(s);
-        return nr_fail(ctx, NR_E_IO, "%s: is a directory", path);
-    }
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    snprintf(s->tmp, sizeof s->tmp, "%s/.%s.narrate-XXXXXX", dirname(dir), base);
-    int fd = s->direct ? open(path, O_WRONLY | O_CLOEXEC) : mkstemp(s->tmp);
-    if (fd < 0) {
-        nr_status st =
-            nr_fail(ctx, NR_E_IO, "%s: cannot create the file: %s", path, strerror(errno));
-        free(s->path);
+    nr_status st = nr_out_open(ctx, path, &s->out);
+    if (st != NR_OK) {
         free(s);
         return st;
     }
-    if (!s->direct) { /* mkstemp makes 0600; a finished file gets the usual mode */
-        mode_t um = umask(0);
-        umask(um);
-        fchmod(fd, 0666 & ~um);
-    }
-    SF_INFO info = {.samplerate = rate, .channels = 1, .format = format};
-    s->sf = sf_open_fd(fd, SFM_WRITE, &info, 1);
-    if (!s->sf) {
-        nr_status st = sf_fail(ctx, path, NULL, s->direct ? NR_E_IO : NR_E_FORMAT);
-        close(fd);
-        if (!s->direct)
-            unlink(s->tmp);
-        free(s->path);
+    if (fmt->id == NR_FMT_MP3 && eo->id3_len)
+        st = nr_out_write(ctx, s->out, eo->id3, eo->id3_len);
+    s->vf = (vfile){.fd = s->out->fd, .base = fmt->id == NR_FMT_MP3 ? (sf_count_t)eo->id3_len : 0};
+    SF_VIRTUAL_IO vio = {v_len, v_seek, v_read, v_write, v_tell};
+    SF_INFO info = {.samplerate = rate, .channels = 1, .format = fmt->sf_format};
+    if (st == NR_OK && !(s->sf = sf_open_virtual(&vio, SFM_WRITE, &info, &s->vf)))
+        st = sf_fail(ctx, path, NULL, s->vf.err, s->out->direct ? NR_E_IO : NR_E_FORMAT);
+    if (st != NR_OK) {
+        nr_out_discard(s->out);
         free(s);
         return st;
     }
-    s->slot = -1;
-    for (int i = 0; i < MAX_SINKS && !s->direct; i++)
-        if (!open_tmp[i]) {
-            open_tmp[i] = s->tmp;
-            s->slot = i;
-            break;
-        }
+    if (fmt->id != NR_FMT_MP3)
+        set_tags(s->sf, eo->tags);
+    set_quality(s->sf, fmt, eo);
     *out = s;
     return NR_OK;
 }
 
-static nr_status write_error(nr_file_sink *s) { return sf_fail(s->ctx, s->path, s->sf, NR_E_IO); }
+nr_status nr_file_sink_open(nr_ctx *ctx, const char *path, int rate, nr_file_sink **out) {
+    const nr_format *fmt = nr_format_for_path(path);
+    if (!fmt) {
+        *out = NULL;
+        return nr_fail(ctx, NR_E_FORMAT,
+                       "%s: cannot write %s files (use .wav, .flac, .ogg, .opus or .mp3)", path,
+                       strrchr(path, '.'));
+    }
+    return nr_file_sink_open_ex(ctx, path, fmt, rate, NULL, out);
+}
+
+static nr_status write_error(nr_file_sink *s) {
+    return sf_fail(s->ctx, s->out->path, s->sf, s->vf.err, NR_E_IO);
+}
 
 nr_status nr_file_sink_write(nr_file_sink *s, const int16_t *pcm, size_t n) {
     if (n == 0)
         return NR_OK;
-    if (sf_write_short(s->sf, pcm, (sf_count_t)n) != (sf_count_t)n)
+    if (sf_write_short(s->sf, pcm, (sf_count_t)n) != (sf_count_t)n || s->vf.err)
         return write_error(s);
     return NR_OK;
+}
+
+nr_status nr_file_sink_write_float(nr_file_sink *s, const float *pcm, size_t n) {
+    if (n == 0)
+        return NR_OK;
+    if (sf_write_float(s->sf, pcm, (sf_count_t)n) != (sf_count_t)n || s->vf.err)
+        return write_error(s);
+    return NR_OK;
+}
+
+nr_status nr_file_sink_finish(nr_file_sink *s) {
+    if (!s->sf)
+        return NR_OK;
+    nr_status st = NR_OK;
+    sf_write_sync(s->sf);
+    if (sf_error(s->sf) != SF_ERR_NO_ERROR || s->vf.err)
+        st = write_error(s);
+    if (sf_close(s->sf) != 0 && st == NR_OK)
+        st = nr_fail(s->ctx, NR_E_IO, "%s: cannot finish the file", s->out->path);
+    s->sf = NULL;
+    if (st == NR_OK && s->vf.err)
+        st = sf_fail(s->ctx, s->out->path, NULL, s->vf.err, NR_E_IO);
+    return st;
+}
+
+const char *nr_file_sink_temp_path(const nr_file_sink *s) {
+    return s->out->direct ? NULL : s->out->tmp;
 }
 
 nr_status nr_file_sink_close(nr_file_sink *s, bool commit) {
     if (!s)
         return NR_OK;
     nr_status st = NR_OK;
-    if (commit) {
-        sf_write_sync(s->sf);
-        if (sf_error(s->sf) != SF_ERR_NO_ERROR)
-            st = write_error(s);
-    }
-    if (sf_close(s->sf) != 0 && commit && st == NR_OK)
-        st = nr_fail(s->ctx, NR_E_IO, "%s: cannot finish the file", s->path);
-    if (!s->direct && commit && st == NR_OK && rename(s->tmp, s->path) != 0)
-        st = nr_fail(s->ctx, NR_E_IO, "%s: cannot create the file: %s", s->path, strerror(errno));
-    if (!s->direct && (!commit || st != NR_OK))
-        unlink(s->tmp);
-    if (s->slot >= 0)
-        open_tmp[s->slot] = NULL;
-    free(s->path);
+    if (commit)
+        st = nr_file_sink_finish(s);
+    else if (s->sf)
+        sf_close(s->sf);
+    if (commit && st == NR_OK)
+        st = nr_out_commit(s->ctx, s->out);
+    else
+        nr_out_discard(s->out);
     free(s);
     return st;
 }
 
-void nr_file_sink_cleanup_all(void) {
-    for (int i = 0; i < MAX_SINKS; i++) {
-        char *p = open_tmp[i];
-        if (p)
-            unlink(p);
-    }
-}
+void nr_file_sink_cleanup_all(void) { nr_out_cleanup_all(); }

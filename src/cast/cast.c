@@ -276,6 +276,8 @@ static bool same_voice(const nr_voice *a, const nr_voice *b) {
  * the size of the pools. */
 static void make_distinct(nr_doc *doc, size_t i) {
     nr_voice *v = &NR_SPEAKER(doc, i).voice;
+    if (i > 256)
+        return; /* past what the pools and pitches can keep apart anyway */
     for (int tries = 0; tries < 24; tries++) {
         bool clash = false;
         for (size_t k = 0; k < i && !clash; k++)

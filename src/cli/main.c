@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "export_opts.h"
 #include "listen.h"
 #include "narrate.h"
 
@@ -33,7 +34,7 @@ static const char usage_text[] =
     "ARTICLE is a text, HTML or Markdown file; '-' or a pipe reads standard input.\n"
     "With no ARTICLE, narrate reads its built-in sample article.\n"
     "\n"
-    "  -o, --output FILE     write the narration to FILE (.wav) instead of playing it\n"
+    "  -o, --output FILE     write the narration to FILE (.wav, .flac, .ogg, .opus, .mp3)\n"
     "      --plan            print the narration plan as JSON (narrate-plan/1)\n"
     "  -v, --voice NAME      eSpeak NG voice for the narrator, e.g. fr+m3\n"
     "  -l, --lang CODE       language of the article, e.g. fr, en-us (default: detected)\n"
@@ -44,6 +45,7 @@ static const char usage_text[] =
     "      --keep-lang       never switch to another language's pronunciation\n"
     "      --emoji MODE      drop (default) or name emoji\n"
     "      --max-input BYTES largest input accepted (default 268435456)\n"
+    "  -j, --jobs N          synthesise with N processes, 1..64 (default: one per core)\n"
     "      --device NAME     play on the output device NAME\n"
     "      --list-devices    list audio output devices\n"
     "      --resume          continue where the last run on this article stopped\n"
@@ -126,7 +128,10 @@ static bool parse_int(const char *s, long lo, long hi, int *out) {
 
 typedef struct options {
     const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *input;
+    char **inputs; /* every ARTICLE given (a batch takes several) */
+    int n_inputs;
     int rate, pitch;
+    int jobs; /* 0 = default */
     size_t max_input;
     bool plan, quiet, list_voices, list_devices, keep_lang;
     nr_listen_opts listen; /* live playback: --resume, --from, --from-text, display */
@@ -147,7 +152,8 @@ enum {
     OPT_FROM,
     OPT_FROM_TEXT,
     OPT_NO_DISPLAY,
-    OPT_PLAIN
+    OPT_PLAIN,
+    OPT_JOBS = 'j'
 };
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -180,6 +186,7 @@ static int parse_options(int argc, char **argv, options *o) {
                                           {"keep-lang", no_argument, 0, OPT_KEEP_LANG},
                                           {"emoji", required_argument, 0, OPT_EMOJI},
                                           {"max-input", required_argument, 0, OPT_MAX_INPUT},
+                                          {"jobs", required_argument, 0, OPT_JOBS},
                                           {"resume", no_argument, 0, OPT_RESUME},
                                           {"from", required_argument, 0, OPT_FROM},
                                           {"from-text", required_argument, 0, OPT_FROM_TEXT},
@@ -188,7 +195,7 @@ static int parse_options(int argc, char **argv, options *o) {
                                           {0, 0, 0, 0}};
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qhj:", longs, NULL)) != -1) {
         switch (c) {
         case 'o':
             o->output = optarg;
@@ -231,6 +238,7 @@ static int parse_options(int argc, char **argv, options *o) {
             break;
         case 'h':
             fputs(usage_text, stdout);
+            fputs(nr_cli_export_help, stdout);
             return EXIT_OK;
         case OPT_VERSION:
             printf("narrate %s\n", NR_VERSION);
@@ -252,6 +260,10 @@ static int parse_options(int argc, char **argv, options *o) {
             o->max_input = (size_t)v;
             break;
         }
+        case OPT_JOBS:
+            if (!parse_int(optarg, 1, 64, &o->jobs))
+                return usage_error("--jobs: '%s' is not a number of processes (1..64)", optarg);
+            break;
         case OPT_RESUME:
             o->listen.resume = true;
             break;
@@ -278,7 +290,9 @@ static int parse_options(int argc, char **argv, options *o) {
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind + 1 < argc)
+    o->inputs = argv + optind;
+    o->n_inputs = argc - optind;
+    if (optind + 1 < argc && !nr_cli_batch_wanted())
         return usage_error("one article at a time; got '%s' and '%s'", argv[optind],
                            argv[optind + 1]);
     o->input = optind < argc ? argv[optind] : NULL;
@@ -305,6 +319,8 @@ static nr_status apply_settings(nr_narrator *nr, const options *o) {
         st = nr_set_option(nr, "emoji", o->emoji);
     if (o->max_input && st == NR_OK)
         st = nr_set_max_input(nr, o->max_input);
+    if (o->jobs && st == NR_OK)
+        st = nr_set_jobs(nr, o->jobs);
     return st;
 }
 
@@ -370,8 +386,14 @@ static int listen_live(const options *o) {
 
 static int run(const options *o) {
     nr_status st = apply_settings(narrator, o);
+    if (st == NR_OK)
+        st = nr_cli_export_apply(narrator, o->quiet);
     if (st != NR_OK)
         return fail(NULL, st, false);
+    if (nr_cli_batch_wanted())
+        return (st = nr_cli_batch_run(narrator, o->inputs, o->n_inputs, o->quiet))
+                   ? fail(NULL, st, true)
+                   : EXIT_OK;
     if (o->list_voices)
         return (st = nr_list_voices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
     if (o->list_devices)
@@ -399,7 +421,9 @@ static int run(const options *o) {
 
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
-    int code = parse_options(argc, argv, &o);
+    int code = nr_cli_export_parse(&argc, argv);
+    if (code < 0)
+        code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
     if (nr_narrator_new(&narrator) != NR_OK) {

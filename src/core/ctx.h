@@ -30,6 +30,7 @@ typedef struct nr_ctx {
     nr_emoji_mode emoji;
     bool read_code;       /* read code blocks instead of announcing them */
     char cast_file[1024]; /* "" = none */
+    int jobs;             /* synthesis worker processes; 0 = one per processor */
     nr_rule_cache *rules;
 } nr_ctx;
 

@@ -1,12 +1,14 @@
 /* narrator.c: the public API (narrate.h) over the pipeline stages. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../audio/export.h"
 #include "../audio/file_sink.h"
 #include "../audio/live.h"
 #include "../cast/cast.h"
@@ -50,6 +52,7 @@ nr_status nr_narrator_new(nr_narrator **out) {
         free(nr);
         return st;
     }
+    nr_export_opts_init(&nr->export);
     *out = nr;
     return NR_OK;
 }
@@ -58,6 +61,7 @@ void nr_narrator_free(nr_narrator *nr) {
     if (!nr)
         return;
     nr_ctx_fini(&nr->ctx);
+    nr_export_opts_fini(&nr->export);
     free(nr);
 }
 
@@ -148,8 +152,12 @@ nr_status nr_set_cast_file(nr_narrator *nr, const char *path) {
         nr->ctx.cast_file[0] = '\0';
         return NR_OK;
     }
-    if (access(path, R_OK) != 0)
+    struct stat st;
+    if (access(path, R_OK) != 0 || stat(path, &st) != 0)
         return nr_fail(&nr->ctx, NR_E_ARG, "--cast: %s: %s", path, strerror(errno));
+    /* a FIFO or a device (/dev/zero) would block or never end the parse */
+    if (!S_ISREG(st.st_mode) || st.st_size > (1 << 20))
+        return nr_fail(&nr->ctx, NR_E_ARG, "--cast: %s: not a regular file of at most 1 MiB", path);
     snprintf(nr->ctx.cast_file, sizeof nr->ctx.cast_file, "%s", path);
     return NR_OK;
 }
@@ -159,6 +167,14 @@ nr_status nr_set_max_input(nr_narrator *nr, size_t bytes) {
     if (bytes == 0)
         return nr_fail(&nr->ctx, NR_E_ARG, "--max-input: must be more than 0 bytes");
     nr->ctx.max_input = bytes;
+    return NR_OK;
+}
+
+nr_status nr_set_jobs(nr_narrator *nr, int jobs) {
+    begin(nr);
+    if (jobs < 0 || jobs > 64)
+        return nr_fail(&nr->ctx, NR_E_ARG, "--jobs: %d is outside 1..64", jobs);
+    nr->ctx.jobs = jobs;
     return NR_OK;
 }
 
@@ -280,6 +296,24 @@ nr_status nr_read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len
     return NR_OK;
 }
 
+/* A named pipe opened before its writer reads as empty: wait up to 10 s for
+ * the first bytes (or the writer's end), stopping early on nr_interrupt. */
+static nr_status wait_for_writer(nr_narrator *nr, int fd) {
+    enum { WAIT_MS = 10000, STEP_MS = 100 };
+    for (int waited = 0; waited < WAIT_MS && !nr->stop; waited += STEP_MS) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int r = poll(&p, 1, STEP_MS);
+        if (r > 0)
+            return NR_OK;
+        if (r < 0 && errno != EINTR)
+            return nr_fail(&nr->ctx, NR_E_IO, "%s", strerror(errno));
+    }
+    if (nr->stop)
+        return nr_fail(&nr->ctx, NR_E_ABORTED, "interrupted");
+    return nr_fail(&nr->ctx, NR_E_INPUT, "nothing was written to the pipe within %d s",
+                   WAIT_MS / 1000);
+}
+
 nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len) {
     begin(nr);
     *bytes = NULL;
@@ -294,6 +328,13 @@ nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t 
         if (!std_in)
             close(fd);
         return nr_fail(&nr->ctx, NR_E_INPUT, "is a directory");
+    }
+    if (!std_in && S_ISFIFO(st.st_mode)) { /* a named pipe: wait for a writer, within bounds */
+        nr_status w = wait_for_writer(nr, fd);
+        if (w != NR_OK) {
+            close(fd);
+            return w;
+        }
     }
     if (!std_in) /* opened non-blocking so a FIFO without writer cannot hang open() */
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -363,32 +404,45 @@ nr_status nr_render(nr_narrator *nr, const nr_document *d, size_t from, nr_audio
     return nr_render_doc(&nr->ctx, d->doc, from, fn, user, &nr->stop);
 }
 
-typedef struct file_job {
-    nr_file_sink *sink;
-    nr_status status;
-} file_job;
-
-static int to_file(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
-    (void)ev, (void)n_ev;
-    file_job *j = user;
-    j->status = nr_file_sink_write(j->sink, pcm, n);
-    return j->status != NR_OK;
+nr_status nr_render_to_file(nr_narrator *nr, const nr_document *d, const char *path) {
+    return nr_export_document(nr, d, path, NULL);
 }
 
-nr_status nr_render_to_file(nr_narrator *nr, const nr_document *d, const char *path) {
+nr_status nr_export_document(nr_narrator *nr, const nr_document *d, const char *path,
+                             nr_export_result *res) {
     begin(nr);
-    nr_status st = nr_engine_start(&nr->ctx);
-    if (st != NR_OK)
-        return st;
-    file_job job = {NULL, NR_OK};
-    st = nr_file_sink_open(&nr->ctx, path, nr_engine_sample_rate(), &job.sink);
-    if (st != NR_OK)
-        return st;
-    st = nr_render_doc(&nr->ctx, d->doc, 0, to_file, &job, &nr->stop);
-    if (job.status != NR_OK)
-        st = job.status;
-    nr_status closed = nr_file_sink_close(job.sink, st == NR_OK);
-    return st != NR_OK ? st : closed;
+    return nr_export(&nr->ctx, d->doc, path, &nr->export, &nr->stop, res);
+}
+
+const nr_doc *nr_document_doc(const nr_document *d) { return d->doc; }
+
+nr_ctx *nr_narrator_ctx(nr_narrator *nr) { return &nr->ctx; }
+bool nr_narrator_stopping(const nr_narrator *nr) { return nr->stop != 0; }
+const nr_export_opts *nr_narrator_export_opts(const nr_narrator *nr) { return &nr->export; }
+
+void nr_settings_fingerprint(const nr_narrator *nr, nr_buf *b) {
+    const nr_ctx *c = &nr->ctx;
+    const nr_export_opts *o = &nr->export;
+    nr_buf_printf(b, "narrate %s\nlang=%s\nvoice=%s\nrate=%d\npitch=%d\nkeep-lang=%d\n", NR_VERSION,
+                  c->lang, c->voice, c->rate, c->pitch, c->keep_lang);
+    nr_buf_printf(b, "emoji=%d\ncode=%d\ncast=%s\n", (int)c->emoji, c->read_code, c->cast_file);
+    nr_buf_printf(b, "format=%s\nsample-rate=%d\nbitrate=%d\nquality=%g\n",
+                  o->format ? o->format->name : "", o->rate, o->bitrate, o->quality);
+    nr_buf_printf(b, "loudness=%g/%d\ntrue-peak=%g\ntranscripts=%d\nchapters=%d\n", o->loudness,
+                  o->normalise, o->true_peak, o->transcripts, o->chapters);
+    const char *meta[] = {o->title, o->author, o->show, o->date, o->lang, o->source};
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        nr_buf_printf(b, "meta%zu=%s\n", i, meta[i] ? meta[i] : "");
+}
+
+nr_status nr_set_export_option(nr_narrator *nr, const char *name, const char *value) {
+    begin(nr);
+    return nr_export_opts_set(&nr->ctx, &nr->export, name, value);
+}
+
+void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user) {
+    nr->export.progress = fn;
+    nr->export.progress_user = user;
 }
 
 nr_status nr_play(nr_narrator *nr, const nr_document *d, size_t from, const char *device) {

@@ -6,12 +6,14 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "../audio/export.h"
 #include "ctx.h"
 #include "doc.h"
 
 struct nr_narrator {
     nr_ctx ctx;
     volatile sig_atomic_t stop;
+    nr_export_opts export; /* see nr_set_export_option */
 };
 
 typedef struct nr_sent_ref {

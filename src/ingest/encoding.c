@@ -110,13 +110,15 @@ static bool convert(const char *from, const char *s, size_t n, nr_buf *out, size
     return true;
 }
 
-nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out, const char **encoding,
-                           size_t *replaced) {
+nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out, const char **data,
+                           size_t *data_len, const char **encoding, size_t *replaced) {
     *replaced = 0;
     const char *from = NULL;
+    size_t good = 0, bad = 0;
     if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
         s += 3, n -= 3;
         from = "UTF-8";
+        utf8_census(s, n, &good, &bad);
     } else if (n >= 2 && !memcmp(s, "\xFF\xFE", 2)) {
         s += 2, n -= 2;
         from = "UTF-16LE";
@@ -127,7 +129,6 @@ nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out, co
         from = utf16_guess(s, n);
     }
     if (!from) {
-        size_t good, bad;
         utf8_census(s, n, &good, &bad);
         if (bad == 0 || (good > 0 && good >= bad))
             from = "UTF-8";
@@ -138,16 +139,19 @@ nr_status nr_ingest_decode(nr_ctx *ctx, const char *s, size_t n, nr_buf *out, co
     }
     *encoding = from;
     if (!strcmp(from, "UTF-8")) {
-        /* invalid sequences are replaced later, where controls are cleaned */
-        size_t good, bad;
-        utf8_census(s, n, &good, &bad);
+        /* passed through; invalid sequences are replaced where controls are */
         *replaced = bad;
-        nr_buf_add(out, s, n);
-    } else if (!convert(from, s, n, out, replaced)) {
+        *data = s;
+        *data_len = n;
+        return NR_OK;
+    }
+    if (!convert(from, s, n, out, replaced)) {
         *encoding = "WINDOWS-1252";
         convert("WINDOWS-1252", s, n, out, replaced);
     }
     if (!nr_buf_ok(out))
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    *data = out->data ? out->data : "";
+    *data_len = out->len;
     return NR_OK;
 }

@@ -13,10 +13,13 @@
 #include "../core/ctx.h"
 #include "../util/buf.h"
 
-/* Appends the UTF-8 form of BYTES to OUT. *ENCODING is a static name
- * ("UTF-8", "UTF-16LE", "WINDOWS-1252", ...); *REPLACED counts the
- * invalid sequences replaced. NR_E_NOMEM is the only failure. */
+/* The UTF-8 form of BYTES: *DATA and *DATA_LEN are BYTES itself (past a
+ * BOM) when it is UTF-8 already, else the conversion appended to OUT.
+ * *ENCODING is a static name ("UTF-8", "UTF-16LE", "WINDOWS-1252", ...);
+ * *REPLACED counts the invalid sequences (replaced by U+FFFD, later for
+ * UTF-8). NR_E_NOMEM is the only failure. */
 nr_status nr_ingest_decode(nr_ctx *ctx, const char *bytes, size_t len, nr_buf *out,
-                           const char **encoding, size_t *replaced);
+                           const char **data, size_t *data_len, const char **encoding,
+                           size_t *replaced);
 
 #endif

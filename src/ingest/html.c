@@ -22,11 +22,16 @@ typedef struct measure {
     size_t text;  /* bytes of text below */
     size_t link;  /* of which inside links */
     size_t ptext; /* of which inside paragraphs */
+    size_t own;   /* of which in its own text, inline elements included */
     size_t links; /* number of links */
+    bool keep;    /* holds the headline: never skipped */
     double score; /* reader-mode score */
 } measure;
 
-typedef struct page {
+typedef struct page page;
+static size_t article_text(const page *p);
+
+struct page {
     nr_ctx *ctx;
     nr_build b;
     measure *m; /* by element, through node->_private */
@@ -39,7 +44,10 @@ typedef struct page {
     size_t code_blocks;
     bool title_done;
     bool byline_done;
-} page;
+    size_t art_text; /* text bytes in the article element */
+};
+
+static size_t article_text(const page *p) { return p->art_text; }
 
 bool nr_html_entity(const char *s, size_t n, nr_buf *out) {
     if (n < 3 || s[0] != '&' || s[n - 1] != ';')
@@ -142,6 +150,8 @@ static bool any_word(const char *v, const char *const *words) {
     return false;
 }
 
+static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
+
 /* Why a reader skips element N, or NULL. Class and id words say what a
  * block is for; they are ignored on an element that holds most of the
  * article's paragraphs (a "comments-enabled" wrapper). */
@@ -179,13 +189,24 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
         if (!strcasecmp((const char *)n->name, tags[i][0]))
             return tags[i][1];
     char v[512], c[256], id[256];
+    const measure *m = M(p, n);
+    /* the article, its ancestors and its headline are never chrome */
+    if ((m && m->keep) || is_heading(n))
+        return NULL;
     if (attr(n, "hidden", v, sizeof v))
         return "hidden text";
     if (attr(n, "aria-hidden", v, sizeof v) && !strcmp(v, "true"))
         return "hidden text";
-    if (attr(n, "style", v, sizeof v) &&
-        (strstr(v, "display:none") || strstr(v, "display: none") || strstr(v, "visibility:hidden")))
-        return "hidden text";
+    if (attr(n, "style", v, sizeof v)) {
+        /* the style without spaces: "display: none" is "display:none" */
+        size_t k = 0;
+        for (size_t i = 0; v[i]; i++)
+            if (v[i] != ' ')
+                v[k++] = v[i];
+        v[k] = 0;
+        if (strstr(v, "display:none") || strstr(v, "visibility:hidden"))
+            return "hidden text";
+    }
     if (attr(n, "role", v, sizeof v)) {
         if (!strcmp(v, "navigation") || !strcmp(v, "menubar") || !strcmp(v, "menu"))
             return "navigation";
@@ -201,12 +222,12 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     attr(n, "class", c, sizeof c);
     attr(n, "id", id, sizeof id);
     snprintf(v, sizeof v, "%s %s", c, id);
-    const measure *m = M(p, n);
-    if (m && article_ptext && m->ptext * 2 > article_ptext)
+    bool holds_most =
+        m && article_ptext && (m->ptext * 2 > article_ptext || m->text > article_text(p) / 2);
+    if (holds_most && !any_word(v, comment))
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
                                         "toolbar", "print",   NULL};
-    static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
     static const char *const related[] = {
         "related",   "recommended", "recommendation", "read-more", "readmore", "more-stories",
         "most-read", "mostread",    "popular",        "trending",  "outbrain", "taboola",
@@ -345,9 +366,11 @@ static void measure_leave(page *p, xmlNode *n) {
         m->link = m->text;
         m->links++;
     }
-    if (is(n, "p") || is(n, "pre") || is(n, "blockquote"))
+    /* a <div> holding its text directly, lines cut by <br>, is a paragraph */
+    bool para = is(n, "p") || ((is(n, "div") || is(n, "section") || is(n, "td")) && m->own >= 100);
+    if (para || is(n, "pre") || is(n, "blockquote"))
         m->ptext = m->text;
-    if (is(n, "p") && m->text > 25) {
+    if (para && m->text > 25) {
         /* reader-mode score: length, commas, paid to parent and grandparent */
         double s = 1.0 + (double)(m->text / 100 > 3 ? 3 : m->text / 100);
         measure *pm = n->parent ? M(p, n->parent) : NULL;
@@ -383,8 +406,17 @@ static bool measure_all(page *p, xmlNode *root) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             measure *pm = n->parent ? M(p, n->parent) : NULL;
             if (pm && n->content) {
+                size_t t = 0;
                 for (const xmlChar *c = n->content; *c; c++)
-                    pm->text += *c > ' ';
+                    t += *c > ' ';
+                pm->text += t;
+                /* its block: the nearest ancestor that is not inline (bounded) */
+                xmlNode *blk = n->parent;
+                for (int up = 0; up < 8 && blk && blk->parent && inline_tag(blk); up++)
+                    blk = blk->parent;
+                measure *bm = blk ? M(p, blk) : NULL;
+                if (bm)
+                    bm->own += t;
             }
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *t = (const char *)n->name;
@@ -396,6 +428,16 @@ static bool measure_all(page *p, xmlNode *root) {
     return true;
 }
 
+/* Appends a text node's content: in HTML a newline is white space, and
+ * only <br> breaks a line. */
+static void add_text(nr_buf *b, const char *s) {
+    size_t start = b->len;
+    nr_buf_adds(b, s);
+    for (size_t i = start; i < b->len; i++)
+        if (b->data[i] == '\n' || b->data[i] == '\r' || b->data[i] == '\t')
+            b->data[i] = ' ';
+}
+
 /* The text below N, folded, into OUT. */
 static void text_of(page *p, xmlNode *n, nr_buf *out) {
     nr_buf raw;
@@ -403,7 +445,7 @@ static void text_of(page *p, xmlNode *n, nr_buf *out) {
     for (xmlNode *x = n; x;) {
         bool descend = true;
         if (x->type == XML_TEXT_NODE && x->content)
-            nr_buf_adds(&raw, (const char *)x->content);
+            add_text(&raw, (const char *)x->content);
         else if (x->type == XML_ELEMENT_NODE && x != n)
             descend = !is(x, "script") && !is(x, "style") && !is(x, "noscript");
         if ((x->type == XML_ELEMENT_NODE && !inline_tag(x)) ||
@@ -503,6 +545,21 @@ static xmlNode *find_article(page *p, xmlNode *body) {
         return best;
     if (main_el && M(p, main_el)->ptext >= 200)
         return main_el;
+    /* an article cut in sections (steps, pages) scores in each: climb while
+     * the parent holds clearly more paragraph text, and little of it links */
+    xmlNode *from = scored;
+    for (int up = 0; scored && up < 6 && scored->parent && scored->parent != body; up++) {
+        measure *cm = M(p, scored), *pm = M(p, scored->parent);
+        if (!cm || !pm || pm->link * 2 > pm->text)
+            break;
+        bool wrapper = pm->ptext * 20 <= cm->ptext * 21;
+        if (!wrapper && pm->ptext * 4 < cm->ptext * 5)
+            break;
+        scored = scored->parent;
+    }
+    /* wrappers only: stay where the score was */
+    if (scored && from && M(p, scored)->ptext * 20 <= M(p, from)->ptext * 21)
+        scored = from;
     return scored ? scored : body;
 }
 
@@ -597,6 +654,9 @@ static bool walk_enter_block(walk *w, xmlNode *n) {
     }
     const char *drop;
     nr_block_kind hk = hinted_kind(n, k == NR_BLOCK_KIND_COUNT ? NR_BLOCK_PARAGRAPH : k, &drop);
+    const measure *m = M(w->p, n);
+    if (drop && m && (m->keep || m->text > 400))
+        drop = NULL; /* a wrapper named "meta" or "credit" that holds more */
     if (drop) {
         nr_buf t;
         nr_buf_init(&t);
@@ -656,7 +716,7 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
         bool descend = true;
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             if (n->content)
-                nr_buf_adds(&w.cur, (const char *)n->content);
+                add_text(&w.cur, (const char *)n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *why = n != root ? junk_reason(p, n, article_ptext) : NULL;
             const char *skip = why ? NULL : n != root ? skipped_block(&w, n) : NULL;
@@ -696,6 +756,9 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
             const char *idrop = NULL;
             if (!block_tag(n))
                 hinted_kind(n, NR_BLOCK_PARAGRAPH, &idrop);
+            const measure *im = M(p, n);
+            if (idrop && im && (im->keep || im->text > 400))
+                idrop = NULL;
             if (idrop && strcmp(idrop, "publication date") && !is(n, "a")) {
                 nr_buf t;
                 nr_buf_init(&t);
@@ -758,37 +821,80 @@ static void drop_outside(page *p, xmlNode *body, xmlNode *art) {
     nr_buf_free(&rest);
 }
 
-/* The headline: the first <h1> of the page outside its chrome, else
- * og:title, else <title> without the site's name. */
-static char *find_title(page *p, xmlNode *body, xmlNode *article, const char *og,
-                        const char *title_tag) {
+/* The first heading of level LEVEL below the roots, outside the chrome,
+ * whose text is WANT (any text when WANT is NULL). */
+static char *find_heading(page *p, xmlNode *body, xmlNode *article, const char *tag,
+                          const char *want, xmlNode **found) {
+    *found = NULL;
     xmlNode *roots[2] = {article, body};
     for (int r = 0; r < 2; r++) {
         for (xmlNode *n = roots[r]; n;) {
             bool descend = true;
             if (n->type == XML_ELEMENT_NODE && n != roots[r]) {
-                const char *why = junk_reason(p, n, 0);
-                if (why)
+                if (junk_reason(p, n, 0))
                     descend = false;
-                else if (is(n, "h1")) {
+                else if (is(n, tag)) {
                     nr_buf b;
                     nr_buf_init(&b);
                     text_of(p, n, &b);
-                    if (b.len)
+                    if (b.len && (!want || !strcasecmp(b.data, want))) {
+                        *found = n;
                         return nr_buf_take(&b, NULL);
+                    }
                     nr_buf_free(&b);
                 }
             }
             n = next_node(p, roots[r], n, descend, NULL);
         }
     }
+    return NULL;
+}
+
+static size_t count_words(const char *s) {
+    size_t n = 0;
+    for (bool in = false; *s; s++) {
+        bool sp = *s == ' ' || *s == '\n';
+        n += !sp && !in;
+        in = !sp;
+    }
+    return n;
+}
+
+/* The headline: the first <h1> of the page outside its chrome, unless it
+ * is a site or section name (a few words, or og:site_name) while the
+ * page's own title says more; then the heading that bears that title, or
+ * the title itself (og:title, else <title> without the site's name). */
+static char *find_title(page *p, xmlNode *body, xmlNode *article, const char *og,
+                        const char *title_tag, xmlNode **h1) {
+    char *meta = NULL;
     if (og && og[0]) {
         nr_buf b;
         nr_buf_init(&b);
         nr_build_fold(&b, og, strlen(og));
-        return nr_buf_take(&b, NULL);
+        meta = nr_buf_take(&b, NULL);
+    } else if (title_tag) {
+        meta = clean_title(title_tag, p->site);
     }
-    return title_tag ? clean_title(title_tag, p->site) : NULL;
+    char *t = find_heading(p, body, article, "h1", NULL, h1);
+    bool weak = t && (count_words(t) <= 3 || (p->site && !strcasecmp(t, p->site)));
+    if (t && !(weak && meta && count_words(meta) >= 5 && strcasecmp(t, meta))) {
+        free(meta);
+        return t;
+    }
+    if (!meta) {
+        return t;
+    }
+    free(t);
+    static const char *const tags[] = {"h1", "h2"};
+    for (int i = 0; i < 2; i++) {
+        char *h = find_heading(p, body, article, tags[i], meta, h1);
+        if (h) {
+            free(meta);
+            return h;
+        }
+    }
+    *h1 = NULL;
+    return meta;
 }
 
 nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
@@ -823,7 +929,14 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
                 break;
             }
         xmlNode *art = find_article(&p, body);
-        p.title = find_title(&p, body, art, og, title_tag);
+        for (xmlNode *x = art; x; x = x->parent)
+            if (x->type == XML_ELEMENT_NODE && M(&p, x))
+                M(&p, x)->keep = true;
+        xmlNode *h1;
+        p.title = find_title(&p, body, art, og, title_tag, &h1);
+        for (xmlNode *x = h1; x; x = x->parent)
+            if (x->type == XML_ELEMENT_NODE && M(&p, x))
+                M(&p, x)->keep = true;
         /* a headline outside the article comes first */
         bool inside = false;
         if (p.title) {
@@ -841,6 +954,7 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
             }
         }
         measure *am = M(&p, art);
+        p.art_text = am ? am->text : 0;
         walk_article(&p, art, am ? am->ptext : 0);
         if (art != body)
             drop_outside(&p, body, art);

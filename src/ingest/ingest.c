@@ -18,6 +18,15 @@ static bool clean_utf8(const char *s, size_t n, nr_buf *out) {
     nr_buf_reserve(out, n);
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        /* a run of plain printable ASCII is copied at once */
+        size_t run = i;
+        while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7F)
+            run++;
+        if (run - i > 1 || (run > i && run == n)) {
+            nr_buf_add(out, s + i, run - i);
+            i = run;
+            continue;
+        }
         if (c < 0x80) {
             if (c == '\r') {
                 nr_buf_addc(out, '\n');
@@ -75,7 +84,7 @@ static bool contains(const char *s, size_t n, const char *needle) {
     return false;
 }
 
-nr_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
+nr_input_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
     size_t look = n < 8192 ? n : 8192;
     size_t i = 0;
     while (i < look && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r'))
@@ -151,7 +160,7 @@ const char *nr_ingest_code_notice(nr_ctx *ctx, const char *lang) {
 
 /* Reads the markup formats; a document with code blocks is read again when
  * its language turns out to differ from the one its notices were in. */
-static nr_status read_markup(nr_ctx *ctx, nr_format f, const char *s, size_t n, const char *name,
+static nr_status read_markup(nr_ctx *ctx, nr_input_format f, const char *s, size_t n, const char *name,
                              nr_doc **out) {
     char lang[16];
     snprintf(lang, sizeof lang, "%s", ctx->lang[0] ? ctx->lang : "en");
@@ -187,20 +196,22 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
     nr_buf_init(&clean);
     const char *encoding;
     size_t replaced;
-    nr_status st = nr_ingest_decode(ctx, bytes, len, &utf8, &encoding, &replaced);
+    const char *u8;
+    size_t u8_len;
+    nr_status st = nr_ingest_decode(ctx, bytes, len, &utf8, &u8, &u8_len, &encoding, &replaced);
     if (st != NR_OK)
         goto done;
     if (strncmp(encoding, "UTF-16", 6) && looks_binary(bytes, len)) {
         st = nr_fail(ctx, NR_E_INPUT, "the input is binary, not text");
         goto done;
     }
-    if (!clean_utf8(utf8.data ? utf8.data : "", utf8.len, &clean)) {
+    if (!clean_utf8(u8, u8_len, &clean)) {
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
         goto done;
     }
     nr_buf_free(&utf8);
     const char *text = clean.data ? clean.data : "";
-    nr_format f = nr_ingest_sniff(text, clean.len, name);
+    nr_input_format f = nr_ingest_sniff(text, clean.len, name);
     nr_doc *doc = NULL;
     if (f == NR_FORMAT_TEXT) {
         doc = nr_doc_new(text, clean.len, name);

@@ -33,9 +33,9 @@ nr_status nr_ingest_markdown(nr_ctx *ctx, const char *s, size_t n, const char *n
  * (voices/<lang>/ingest.ini, key "code-block"). */
 const char *nr_ingest_code_notice(nr_ctx *ctx, const char *lang);
 
-typedef enum nr_format { NR_FORMAT_TEXT, NR_FORMAT_HTML, NR_FORMAT_MARKDOWN } nr_format;
+typedef enum nr_input_format { NR_FORMAT_TEXT, NR_FORMAT_HTML, NR_FORMAT_MARKDOWN } nr_input_format;
 
 /* The format of N bytes of UTF-8 at S; NAME (may be NULL) breaks ties. */
-nr_format nr_ingest_sniff(const char *s, size_t n, const char *name);
+nr_input_format nr_ingest_sniff(const char *s, size_t n, const char *name);
 
 #endif

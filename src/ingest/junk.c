@@ -12,9 +12,15 @@
 #include "../util/buf.h"
 
 #define NR_JUNK_MAX_BYTES 400
+#define NR_FOLD_LIMIT 600
 
 typedef struct pattern {
     regex_t re;
+    char *src;       /* the pattern as written */
+    bool first[256]; /* the bytes a match can start with */
+    char *lit;       /* a literal every match contains, or NULL */
+    char **alts;     /* one of these literals is in every match, or NULL */
+    size_t n_alts;
     const char *reason;
     size_t max_words; /* 0 = any */
     bool caps, end, credit;
@@ -23,91 +29,127 @@ typedef struct pattern {
 struct nr_junk_rules {
     nr_vec pats;    /* pattern */
     nr_vec byline;  /* pattern */
+    nr_vec roles;   /* pattern: a writer's role on the line under a byline */
     nr_vec reasons; /* char *, owned */
 };
 
+/* A folded code point is at most this many bytes (decompositions of one
+ * code point are short; longer ones are cut). */
+#define NR_FOLD_MAX 24
+
+typedef struct folder {
+    char *s;
+    size_t *map;
+    size_t len, cap;
+    bool space;
+} folder;
+
+static void put(folder *f, const char *bytes, size_t n, size_t orig) {
+    if (f->space && f->len > 0 && f->len < f->cap) {
+        if (f->map)
+            f->map[f->len] = orig;
+        f->s[f->len++] = ' ';
+    }
+    f->space = false;
+    for (size_t k = 0; k < n && f->len < f->cap; k++) {
+        if (f->map)
+            f->map[f->len] = orig;
+        f->s[f->len++] = bytes[k];
+    }
+}
+
 /* Appends the folded form of CP, remembering that it came from ORIG. */
-static void fold_cp(nr_buf *b, nr_vec *map, int32_t cp, size_t orig, bool *space) {
-    utf8proc_int32_t out[16];
+static void fold_cp(folder *f, int32_t cp, size_t orig) {
+    if (cp < 0x80) {
+        char c = (char)cp;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            f->space = true;
+        else
+            put(f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, orig);
+        return;
+    }
+    utf8proc_int32_t out[8];
     int last = 0;
     utf8proc_ssize_t n =
-        utf8proc_decompose_char(cp, out, 16,
+        utf8proc_decompose_char(cp, out, 8,
                                 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT |
                                     UTF8PROC_LUMP | UTF8PROC_DECOMPOSE,
                                 &last);
-    if (n < 0 || n > 16) {
+    if (n < 0 || n > 8) {
         out[0] = cp;
         n = 1;
     }
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         int32_t c = out[i];
         const utf8proc_property_t *p = utf8proc_get_property(c);
-        bool sp = c == ' ' || c == '\t' || c == '\n' || p->category == UTF8PROC_CATEGORY_ZS;
-        if (sp) {
-            *space = true;
+        if (c == ' ' || c == '\t' || c == '\n' || p->category == UTF8PROC_CATEGORY_ZS) {
+            f->space = true;
             continue;
         }
         if (p->category == UTF8PROC_CATEGORY_CF || p->category == UTF8PROC_CATEGORY_MN)
             continue;
-        if (*space && b->len > 0) {
-            nr_buf_addc(b, ' ');
-            size_t *m = nr_vec_push(map);
-            if (m)
-                *m = orig;
-        }
-        *space = false;
         uint8_t enc[4];
         utf8proc_ssize_t l = utf8proc_encode_char(c, enc);
-        for (utf8proc_ssize_t k = 0; k < l; k++) {
-            nr_buf_addc(b, (char)enc[k]);
-            size_t *m = nr_vec_push(map);
-            if (m)
-                *m = orig;
-        }
+        put(f, (const char *)enc, (size_t)l, orig);
     }
 }
 
-bool nr_fold(const char *s, size_t n, nr_folded *out) {
+bool nr_fold(const char *s, size_t n, nr_folded *out) { return nr_fold_ex(s, n, out, true); }
+
+bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
     memset(out, 0, sizeof *out);
-    nr_buf b;
-    nr_buf_init(&b);
-    nr_vec map;
-    nr_vec_init(&map, sizeof(size_t));
-    bool space = false;
-    for (size_t i = 0; i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t l =
-            utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (l <= 0) {
-            cp = 0xFFFD;
-            l = 1;
+    size_t look = n > NR_FOLD_LIMIT ? 0 : n;
+    char scratch[NR_FOLD_LIMIT * 3 + NR_FOLD_MAX + 1];
+    folder f = {0};
+    f.cap = look * 3 + NR_FOLD_MAX;
+    f.s = scratch;
+    if (with_map && !(f.map = malloc((f.cap + 1) * sizeof *f.map)))
+        return false;
+    for (size_t i = 0; i < look;) {
+        unsigned char c = (unsigned char)s[i];
+        utf8proc_int32_t cp = c;
+        utf8proc_ssize_t l = 1;
+        if (c >= 0x80) {
+            l = utf8proc_iterate((const uint8_t *)s + i, (utf8proc_ssize_t)(look - i), &cp);
+            if (l <= 0) {
+                cp = 0xFFFD;
+                l = 1;
+            }
         }
-        if (utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LL)
+        if (c >= 'a' && c <= 'z')
             out->has_lower = true;
-        fold_cp(&b, &map, cp, i, &space);
+        else if (c >= 0x80 && utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LL)
+            out->has_lower = true;
+        fold_cp(&f, cp, i);
         i += (size_t)l;
     }
-    size_t *m = nr_vec_push(&map);
-    if (m)
-        *m = n;
-    if (!nr_buf_ok(&b) || map.len != b.len + 1) {
-        nr_buf_free(&b);
-        nr_vec_free(&map);
+    out->s = malloc(f.len + 1);
+    if (!out->s) {
+        free(f.map);
         return false;
     }
-    out->len = b.len;
-    out->s = nr_buf_take(&b, NULL);
-    if (!out->s) {
-        out->s = calloc(1, 1);
-        if (!out->s) {
-            nr_vec_free(&map);
-            return false;
+    memcpy(out->s, f.s, f.len);
+    out->s[f.len] = 0;
+    out->len = f.len;
+    if (f.map) {
+        f.map[f.len] = n;
+        size_t *m2 = realloc(f.map, (f.len + 1) * sizeof *f.map);
+        out->map = m2 ? m2 : f.map;
+    }
+    if (look) {
+        out->words = out->len ? 1 : 0;
+        for (size_t i = 0; i < out->len; i++)
+            out->words += out->s[i] == ' ';
+    } else {
+        /* too long to be anything but body text: only its size is kept */
+        out->has_lower = true;
+        bool in = false;
+        for (size_t i = 0; i < n; i++) {
+            bool sp = s[i] == ' ' || s[i] == '\n' || s[i] == '\t';
+            out->words += !sp && !in;
+            in = !sp;
         }
     }
-    out->map = map.data;
-    out->words = out->len ? 1 : 0;
-    for (size_t i = 0; i < out->len; i++)
-        out->words += out->s[i] == ' ';
     return true;
 }
 
@@ -123,10 +165,20 @@ static void rules_free(void *p) {
     nr_junk_rules *r = p;
     if (!r)
         return;
-    for (size_t i = 0; i < r->pats.len; i++)
-        regfree(&NR_VEC_AT(&r->pats, pattern, i).re);
+    for (size_t i = 0; i < r->pats.len; i++) {
+        pattern *q = &NR_VEC_AT(&r->pats, pattern, i);
+        regfree(&q->re);
+        free(q->src);
+        free(q->lit);
+        for (size_t k = 0; k < q->n_alts; k++)
+            free(q->alts[k]);
+        free(q->alts);
+    }
     for (size_t i = 0; i < r->byline.len; i++)
         regfree(&NR_VEC_AT(&r->byline, pattern, i).re);
+    for (size_t i = 0; i < r->roles.len; i++)
+        regfree(&NR_VEC_AT(&r->roles, pattern, i).re);
+    nr_vec_free(&r->roles);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
     nr_vec_free(&r->pats);
@@ -144,6 +196,243 @@ typedef struct loader {
     size_t max_words;
     bool ok;
 } loader;
+
+/* The bytes a match of the ERE element sequence S[0..N) can start with,
+ * into SET; returns true when the sequence can match the empty string.
+ * Anything this reading does not follow opens the set to every byte. */
+static bool first_seq(const char *s, size_t n, bool set[256]);
+
+/* The end of the element that starts at S[I] (a group, a bracket, an
+ * escape or one byte), quantifier excluded. */
+static size_t element_end(const char *s, size_t n, size_t i) {
+    if (s[i] == '\\')
+        return i + 2 <= n ? i + 2 : n;
+    if (s[i] == '[') {
+        size_t j = i + 1;
+        if (j < n && s[j] == '^')
+            j++;
+        if (j < n && s[j] == ']')
+            j++;
+        while (j < n && s[j] != ']')
+            j++;
+        return j < n ? j + 1 : n;
+    }
+    if (s[i] == '(') {
+        int depth = 0;
+        for (size_t j = i; j < n; j++) {
+            if (s[j] == '\\') {
+                j++;
+                continue;
+            }
+            if (s[j] == '[') {
+                j = element_end(s, n, j) - 1;
+                continue;
+            }
+            depth += s[j] == '(';
+            depth -= s[j] == ')';
+            if (depth == 0)
+                return j + 1;
+        }
+        return n;
+    }
+    return i + 1;
+}
+
+static void all_bytes(bool set[256]) {
+    for (int c = 0; c < 256; c++)
+        set[c] = true;
+}
+
+/* First bytes of one element; true when it can match empty. */
+static bool first_elem(const char *s, size_t i, size_t e, bool set[256]) {
+    char c = s[i];
+    if (c == '(') {
+        /* alternatives at depth 1 */
+        bool nullable = false;
+        size_t a = i + 1;
+        int depth = 0;
+        for (size_t j = i + 1; j < e; j++) {
+            if (s[j] == '\\') {
+                j++;
+                continue;
+            }
+            if (s[j] == '[') {
+                j = element_end(s, e, j) - 1;
+                continue;
+            }
+            if (s[j] == '(')
+                depth++;
+            else if (s[j] == ')' && depth > 0)
+                depth--;
+            else if ((s[j] == '|' && depth == 0) || (s[j] == ')' && depth == 0)) {
+                nullable |= first_seq(s + a, j - a, set);
+                a = j + 1;
+            }
+        }
+        return nullable;
+    }
+    if (c == '[') {
+        size_t j = i + 1;
+        if (j < e && s[j] == '^') {
+            all_bytes(set);
+            return false;
+        }
+        for (; j + 1 < e; j++) {
+            if (j + 2 < e - 1 && s[j + 1] == '-') {
+                for (int k = (unsigned char)s[j]; k <= (unsigned char)s[j + 2]; k++)
+                    set[k] = true;
+                j += 2;
+            } else if (s[j] == '[') {
+                all_bytes(set); /* a class like [:alpha:] */
+                return false;
+            } else {
+                set[(unsigned char)s[j]] = true;
+            }
+        }
+        return false;
+    }
+    if (c == '.') {
+        all_bytes(set);
+        return false;
+    }
+    if (c == '\\') {
+        char x = i + 1 < e ? s[i + 1] : 0;
+        if (x == 'b' || x == 'B' || x == '<' || x == '>' || x == '`' || x == '\'')
+            return true;
+        if (x == 'w' || x == 'W' || x == 's' || x == 'S' || !x)
+            all_bytes(set);
+        else
+            set[(unsigned char)x] = true;
+        return false;
+    }
+    if (c == '^' || c == '$')
+        return true;
+    set[(unsigned char)c] = true;
+    return false;
+}
+
+static bool first_seq(const char *s, size_t n, bool set[256]) {
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '|') { /* a top-level alternative: its own sequence */
+            return first_seq(s + i + 1, n - i - 1, set) || true;
+        }
+        size_t e = element_end(s, n, i);
+        bool nullable = first_elem(s, i, e, set);
+        if (e < n && (s[e] == '?' || s[e] == '*' || (s[e] == '{' && e + 1 < n && s[e + 1] == '0')))
+            nullable = true;
+        /* skip the quantifier */
+        if (e < n && (s[e] == '?' || s[e] == '*' || s[e] == '+'))
+            e++;
+        else if (e < n && s[e] == '{') {
+            while (e < n && s[e] != '}')
+                e++;
+            e += e < n;
+        }
+        if (!nullable) {
+            /* a later top-level '|' still adds its alternative */
+            int depth = 0;
+            for (size_t j = e; j < n; j++) {
+                if (s[j] == '\\') {
+                    j++;
+                    continue;
+                }
+                if (s[j] == '[') {
+                    j = element_end(s, n, j) - 1;
+                    continue;
+                }
+                depth += s[j] == '(';
+                depth -= s[j] == ')';
+                if (s[j] == '|' && depth == 0)
+                    return first_seq(s + j + 1, n - j - 1, set);
+            }
+            return false;
+        }
+        i = e;
+    }
+    return true;
+}
+
+/* The first-byte set of a whole pattern: every byte when it can be empty. */
+static void first_set(const char *s, size_t n, bool set[256]) {
+    memset(set, 0, 256);
+    if (first_seq(s, n, set))
+        all_bytes(set);
+}
+
+/* A byte that stands for itself in an ERE. */
+static bool plain(char c) { return !strchr(".[]()|*+?{}^$\\", c); }
+
+/* What a match must contain, for a cheap test before the regex: the
+ * longest run of literal bytes outside groups and not quantified, and the
+ * alternatives of the first unquantified group made only of literals. */
+static bool literals(const char *s, size_t n, pattern *p) {
+    size_t best_a = 0, best_n = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = element_end(s, n, i);
+        bool quantified = e < n && strchr("?*+{", s[e]);
+        if (s[i] == '(' && !quantified && !p->alts) {
+            /* literal-only alternatives? */
+            bool ok = true;
+            for (size_t j = i + 1; j + 1 < e && ok; j++)
+                ok = plain(s[j]) || s[j] == '|';
+            if (ok && e - i > 2) {
+                size_t count = 1;
+                for (size_t j = i + 1; j + 1 < e; j++)
+                    count += s[j] == '|';
+                p->alts = calloc(count, sizeof *p->alts);
+                if (!p->alts)
+                    return false;
+                size_t a = i + 1;
+                for (size_t j = i + 1; j < e; j++) {
+                    if (j == e - 1 || s[j] == '|') {
+                        if (!(p->alts[p->n_alts++] = strndup(s + a, j - a)))
+                            return false;
+                        a = j + 1;
+                    }
+                }
+            }
+        }
+        /* a run of plain literals, each unquantified */
+        size_t a = i, k = i;
+        while (k < n && plain(s[k]) && !(k + 1 < n && strchr("?*+{", s[k + 1])))
+            k++;
+        if (k - a > best_n)
+            best_a = a, best_n = k - a;
+        if (k > i) {
+            i = k;
+            continue;
+        }
+        i = e;
+        if (i < n && (s[i] == '?' || s[i] == '*' || s[i] == '+'))
+            i++;
+        else if (i < n && s[i] == '{') {
+            while (i < n && s[i] != '}')
+                i++;
+            i += i < n;
+        }
+    }
+    /* an alternation at the top level makes nothing required */
+    int depth = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (s[j] == '\\') {
+            j++;
+            continue;
+        }
+        depth += s[j] == '(';
+        depth -= s[j] == ')';
+        if (s[j] == '|' && depth == 0) {
+            for (size_t k = 0; k < p->n_alts; k++)
+                free(p->alts[k]);
+            free(p->alts);
+            p->alts = NULL;
+            p->n_alts = 0;
+            return true;
+        }
+    }
+    if (best_n && !(p->lit = strndup(s + best_a, best_n)))
+        return false;
+    return true;
+}
 
 /* Compiles one pattern line, anchored to the whole line or to its end. */
 static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
@@ -168,12 +457,19 @@ static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
         nr_fail(ld->ctx, NR_E_NOMEM, "out of memory");
         return false;
     }
-    int rc = regcomp(&p->re, src.data, REG_EXTENDED | REG_ICASE | (end ? 0 : REG_NOSUB));
+    int rc = regcomp(&p->re, src.data, REG_EXTENDED | (end ? 0 : REG_NOSUB));
     nr_buf_free(&src);
     if (rc != 0) {
         ld->into->len--;
         ld->ok = false;
         nr_fail(ld->ctx, NR_E_DATA, "voices/%s:%d: the pattern does not compile", ld->path, lineno);
+        return false;
+    }
+    p->src = strndup(line, len);
+    first_set(line, len, p->first);
+    if (!literals(line, len, p)) {
+        nr_fail(ld->ctx, NR_E_NOMEM, "out of memory");
+        ld->ok = false;
         return false;
     }
     p->reason = ld->reason ? ld->reason : "page furniture";
@@ -201,6 +497,13 @@ static bool load_line(void *user, const char *line, size_t len, int lineno) {
         ld->max_words = 0;
         return true;
     }
+    if (ld->into == &ld->r->byline && len > 5 && !memcmp(line, "role:", 5)) {
+        nr_vec *keep = ld->into;
+        ld->into = &ld->r->roles;
+        bool ok = add_pattern(ld, line + 5, len - 5, lineno);
+        ld->into = keep;
+        return ok;
+    }
     if (len > 10 && !memcmp(line, "max-words ", 10)) {
         ld->max_words = (size_t)strtoul(line + 10, NULL, 10);
         return true;
@@ -218,6 +521,7 @@ static void *rules_load(nr_ctx *ctx, const char *lang_unused) {
     }
     nr_vec_init(&r->pats, sizeof(pattern));
     nr_vec_init(&r->byline, sizeof(pattern));
+    nr_vec_init(&r->roles, sizeof(pattern));
     nr_vec_init(&r->reasons, sizeof(char *));
     bool ok = true;
     for (size_t i = 0; i < nr_embedded_count && ok; i++) {
@@ -253,10 +557,25 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
     *at = 0;
     if (!r || f->len == 0 || f->len > NR_JUNK_MAX_BYTES)
         return NR_JUNK_NONE;
+    char last = f->s[f->len - 1];
+    bool sentence_end =
+        last == '.' || last == '!' || last == '?' || last == '"' ||
+        (f->len >= 2 && (unsigned char)f->s[f->len - 2] == 0xC2 && (unsigned char)last == 0xBB);
     for (size_t i = 0; i < r->pats.len; i++) {
         const pattern *p = &NR_VEC_AT(&r->pats, pattern, i);
-        if ((p->max_words && f->words > p->max_words && !p->end) || (p->caps && f->has_lower))
+        if ((!p->end && !p->first[(unsigned char)f->s[0]]) ||
+            (p->max_words && f->words > p->max_words && !p->end) || (p->caps && f->has_lower) ||
+            (p->end && sentence_end) || (!p->end && !p->max_words && f->words > 40))
             continue;
+        if (p->lit && !strstr(f->s, p->lit))
+            continue;
+        if (p->alts) {
+            size_t k = 0;
+            while (k < p->n_alts && !strstr(f->s, p->alts[k]))
+                k++;
+            if (k == p->n_alts)
+                continue;
+        }
         regmatch_t m[1];
         if (regexec(&p->re, f->s, p->end ? 1 : 0, p->end ? m : NULL, 0) != 0)
             continue;
@@ -270,7 +589,7 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
         char before = f->s[s - 1];
         if ((before != ' ' && before != '.' && before != ')') || s < 12)
             continue;
-        *at = f->map[s];
+        *at = s;
         return NR_JUNK_CREDIT_END;
     }
     return NR_JUNK_NONE;
@@ -281,6 +600,15 @@ bool nr_junk_is_byline(const nr_junk_rules *r, const nr_folded *f) {
         return false;
     for (size_t i = 0; i < r->byline.len; i++)
         if (regexec(&NR_VEC_AT(&r->byline, pattern, i).re, f->s, 0, NULL, 0) == 0)
+            return true;
+    return false;
+}
+
+bool nr_junk_is_role(const nr_junk_rules *r, const nr_folded *f) {
+    if (!r || f->len == 0 || f->len > 120 || f->words > 8)
+        return false;
+    for (size_t i = 0; i < r->roles.len; i++)
+        if (regexec(&NR_VEC_AT(&r->roles, pattern, i).re, f->s, 0, NULL, 0) == 0)
             return true;
     return false;
 }

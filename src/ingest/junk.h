@@ -16,7 +16,8 @@
 /* A line folded for matching: lower case, no marks, compatibility forms and
  * typographic quotes and dashes lumped, runs of white space made one space,
  * trimmed. MAP[i] is the byte offset in the original of folded byte i (MAP
- * has LEN + 1 entries; the last is the original's length). */
+ * has LEN + 1 entries; the last is the original's length). Text over 600
+ * bytes is body text: it is not folded (LEN is 0), only its words counted. */
 typedef struct nr_folded {
     char *s;
     size_t len;
@@ -27,6 +28,8 @@ typedef struct nr_folded {
 
 /* Folds N bytes of valid UTF-8 at S. False on out-of-memory. */
 bool nr_fold(const char *s, size_t n, nr_folded *out);
+/* The same; without WITH_MAP, F->map is NULL (cheaper). */
+bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map);
 void nr_folded_free(nr_folded *f);
 
 typedef struct nr_junk_rules nr_junk_rules;
@@ -43,11 +46,15 @@ typedef enum nr_junk_kind {
 const nr_junk_rules *nr_junk_rules_get(nr_ctx *ctx);
 
 /* What the line F is; *REASON is the group's reason (borrowed from the
- * rules), *AT the byte offset in the original where an end credit starts. */
+ * rules), *AT the byte offset in F->s where an end credit starts. */
 nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const char **reason,
                            size_t *at);
 
 /* True when F looks like a byline ("By ...", "Par ...", an agency name). */
 bool nr_junk_is_byline(const nr_junk_rules *r, const nr_folded *f);
+
+/* True when F is a writer's role ("Business reporter"), as on the line
+ * under a byline (byline.txt lines marked "role:"). */
+bool nr_junk_is_role(const nr_junk_rules *r, const nr_folded *f);
 
 #endif

@@ -23,7 +23,9 @@ typedef struct lang_rules {
     size_t n_langs;
     word *words;
     size_t n_words;
-    void *textcat; /* NULL when libexttextcat's data is missing */
+    uint32_t *slots; /* open addressing: index + 1 into words, 0 = empty */
+    size_t n_slots;  /* a power of two */
+    void *textcat;   /* NULL when libexttextcat's data is missing */
     bool textcat_tried;
 } lang_rules;
 
@@ -34,6 +36,7 @@ static void rules_free(void *p) {
     for (size_t i = 0; i < r->n_words; i++)
         free((char *)r->words[i].w);
     free(r->words);
+    free(r->slots);
     if (r->textcat)
         textcat_Done(r->textcat);
     free(r);
@@ -49,6 +52,26 @@ static char *fold_word(const char *s, size_t n) {
         return NULL;
     }
     return (char *)out;
+}
+
+static uint32_t hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* The entry for folded word W, or NULL. */
+static const word *lookup(const lang_rules *r, const char *w) {
+    if (!r->n_slots)
+        return NULL;
+    for (size_t i = hash(w) & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
+        uint32_t k = r->slots[i];
+        if (!k)
+            return NULL;
+        if (!strcmp(r->words[k - 1].w, w))
+            return &r->words[k - 1];
+    }
 }
 
 static int word_cmp(const void *a, const void *b) {
@@ -121,8 +144,24 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
         nr_fail(ctx, NR_E_NOMEM, "out of memory");
         return NULL;
     }
-    return r; /* textcat's n-gram tables load on first use (tens of ms): most texts never need
-                 them, and a listener waits for the first sentence meanwhile */
+    r->n_slots = 64;
+    while (r->n_slots < r->n_words * 2)
+        r->n_slots *= 2;
+    r->slots = calloc(r->n_slots, sizeof *r->slots);
+    if (!r->slots) {
+        rules_free(r);
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < r->n_words; i++) {
+        size_t k = hash(r->words[i].w) & (r->n_slots - 1);
+        while (r->slots[k])
+            k = (k + 1) & (r->n_slots - 1);
+        r->slots[k] = (uint32_t)i + 1;
+    }
+    /* textcat's n-gram tables load on first use (tens of ms): most texts never need
+       them, and a listener waits for the first sentence meanwhile */
+    return r;
 }
 
 static lang_rules *rules_get(nr_ctx *ctx) {
@@ -131,7 +170,8 @@ static lang_rules *rules_get(nr_ctx *ctx) {
 
 /* libexttextcat's candidates as eSpeak codes ("en--utf8" -> "en"), best
  * first, into OUT (up to MAX); Scots is read as English. */
-static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16], size_t max) {
+static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16],
+                            size_t max) {
     if (!r->textcat && !r->textcat_tried) {
         r->textcat_tried = true;
         r->textcat =
@@ -169,9 +209,16 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
     size_t tl = 0;
     for (size_t i = 0; i <= n;) {
         uint32_t cp = ' ';
-        size_t l = i < n ? nr_utf8_decode(s + i, n - i, &cp) : 1;
-        utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
-        bool letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_MN;
+        size_t l = 1;
+        bool letter;
+        if (i < n && (unsigned char)s[i] < 0x80) {
+            cp = (unsigned char)s[i];
+            letter = (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+        } else {
+            l = i < n ? nr_utf8_decode(s + i, n - i, &cp) : 1;
+            utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+            letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_MN;
+        }
         if (letter && tl + l < sizeof tok) {
             memcpy(tok + tl, s + i, l);
             tl += l;
@@ -180,10 +227,21 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
             /* an elided word keeps its apostrophe: French "l'", "qu'" */
             if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok)
                 tok[tl++] = '\'';
-            char *f = fold_word(tok, tl);
-            if (f) {
-                word key = {f, 0};
-                word *w = bsearch(&key, r->words, r->n_words, sizeof *w, word_cmp);
+            /* ASCII words are folded here; others through utf8proc */
+            bool ascii = true;
+            for (size_t k = 0; k < tl && ascii; k++)
+                ascii = (unsigned char)tok[k] < 0x80;
+            char low[64];
+            char *f = NULL;
+            if (ascii) {
+                for (size_t k = 0; k < tl; k++)
+                    low[k] = (char)(tok[k] >= 'A' && tok[k] <= 'Z' ? tok[k] + 32 : tok[k]);
+                low[tl] = 0;
+            } else {
+                f = fold_word(tok, tl);
+            }
+            if (ascii || f) {
+                const word *w = lookup(r, ascii ? low : f);
                 for (size_t k = 0; w && k < r->n_langs; k++)
                     hits[k] += (w->langs >> k) & 1;
                 free(f);
@@ -257,7 +315,9 @@ nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
         if (b->end - b->start < 60)
             continue;
         nr_lang_guess p;
-        if (!nr_lang_detect(ctx, doc->text + b->start, b->end - b->start, &p))
+        /* a paragraph's first few hundred bytes say its language */
+        size_t len = b->end - b->start < 600 ? b->end - b->start : 600;
+        if (!nr_lang_detect(ctx, doc->text + b->start, len, &p))
             return NR_E_DATA;
         if (p.sure && p.words >= 10 && p.code[0] && strcmp(p.code, base) != 0)
             b->lang = nr_arena_strdup(doc->arena, p.code);

@@ -98,6 +98,70 @@ static long next_kept(const item *it, size_t n, size_t i) {
     return -1;
 }
 
+/* Folds X again, with the offsets back into the text. */
+static bool refold_map(nr_doc *doc, item *x) {
+    nr_folded g;
+    if (!nr_fold(doc->text + x->b.start, x->b.end - x->b.start, &g))
+        return false;
+    nr_folded_free(&x->f);
+    x->f = g;
+    return true;
+}
+
+/* True when B starts on the line right after A ends (no blank line): a
+ * credit under its caption. */
+static bool adjacent(const nr_doc *doc, const item *a, const item *b) {
+    size_t nl = 0;
+    for (size_t i = a->b.end; i < b->b.start && nl < 2; i++)
+        nl += doc->text[i] == '\n';
+    return nl == 1;
+}
+
+/* Runs of short lines that belong to a dropped line or stand before the
+ * headline: a menu ("Home / News / Sport") at the top, the entries of a
+ * "Related topics" list after it. */
+static bool menu_line(const item *x) {
+    uint32_t c = last_mark(&x->f);
+    return x->st == KEEP && x->f.len > 0 && x->f.words <= 3 && c != '.' && c != '!' && c != '?' &&
+           c != ':' && c != ',';
+}
+
+static bool drop_runs(nr_doc *doc, item *it, size_t n) {
+    /* a menu: two or more short lines at the very top, before a longer one */
+    /* lines of one group (no blank line between them) */
+    size_t run = 0, kept = 0;
+    while (run < n && (it[run].st == DROP || menu_line(&it[run])) &&
+           (run == 0 || adjacent(doc, &it[run - 1], &it[run])))
+        kept += it[run++].st == KEEP;
+    if (kept >= 2 && run < n)
+        for (size_t i = 0; i < run; i++) {
+            if (it[i].st == DROP)
+                continue;
+            it[i].st = DROP;
+            it[i].reason = "navigation";
+            if (!drop_text(doc, it[i].b.start, it[i].b.end, "navigation"))
+                return false;
+        }
+    /* the entries under a dropped "related" or "topics" line */
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (it[i].st != DROP || !it[i].reason || !strstr(it[i].reason, "related"))
+            continue;
+        size_t j = i + 1;
+        while (j < n && menu_line(&it[j]) && j - i <= 12)
+            j++;
+        if (j - i < 2)
+            continue;
+        for (size_t k = i + 1; k < j; k++) {
+            it[k].st = DROP;
+            it[k].reason = it[i].reason;
+            if (!drop_text(doc, it[k].b.start, it[k].b.end, it[i].reason))
+                return false;
+        }
+        i = j - 1;
+    }
+    return true;
+}
+
 /* Junk, credits and repeated captions, in one pass. */
 static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, bool structured) {
     for (size_t i = 0; i < n; i++) {
@@ -107,8 +171,10 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
         long p = prev_kept(it, i);
         /* a caption repeated, alone or glued to its credit */
         size_t prefix;
-        if (p >= 0 && it[p].f.words < 80 && ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 &&
-            x->f.words < 100) {
+        if (p >= 0 && it[p].f.words < 80 && (!structured || it[p].b.kind == NR_BLOCK_CAPTION) &&
+            ends_with(&x->f, &it[p].f, &prefix) && prefix <= 100 && x->f.words < 100) {
+            if (!refold_map(doc, x))
+                return false;
             size_t cut = x->b.start + x->f.map[prefix];
             if (prefix && !drop_text(doc, x->b.start, cut, "photo credit"))
                 return false;
@@ -126,25 +192,25 @@ static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, 
             x->st = DROP;
             x->reason = reason;
             if (k == NR_JUNK_CREDIT && p >= 0 && it[p].b.kind == NR_BLOCK_PARAGRAPH &&
-                prev_kept(it, (size_t)p) >= 0 && it[p].f.words < 80 && !structured)
+                prev_kept(it, (size_t)p) >= 0 && it[p].f.words < 80 && !structured &&
+                adjacent(doc, &it[p], x))
                 it[p].b.kind = NR_BLOCK_CAPTION;
             if (!drop_text(doc, x->b.start, x->b.end, reason))
                 return false;
             continue;
         }
         if (k == NR_JUNK_CREDIT_END) {
-            size_t cut = x->b.start + at;
+            if (!refold_map(doc, x))
+                return false;
+            size_t cut = x->b.start + x->f.map[at];
             if (!drop_text(doc, cut, x->b.end, reason))
                 return false;
             x->b.end = cut;
             while (x->b.end > x->b.start && (doc->text[x->b.end - 1] == ' '))
                 x->b.end--;
             x->b.kind = NR_BLOCK_CAPTION;
-            nr_folded g;
-            if (!nr_fold(doc->text + x->b.start, x->b.end - x->b.start, &g))
+            if (!refold_map(doc, x))
                 return false;
-            nr_folded_free(&x->f);
-            x->f = g;
         }
         for (long j = p; j >= 0 && j + 12 > (long)i; j--) {
             if (it[j].b.kind == NR_BLOCK_CAPTION && it[j].st == KEEP && it[j].f.len == x->f.len &&
@@ -182,6 +248,13 @@ static void find_byline(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n,
             continue;
         if (nr_junk_is_byline(r, &it[i].f)) {
             it[i].b.kind = NR_BLOCK_BYLINE;
+            /* the writer's role on the next line belongs to the byline */
+            long q = next_kept(it, n, (size_t)i);
+            if (q == i + 1 && adjacent(doc, &it[i], &it[q]) && nr_junk_is_role(r, &it[q].f)) {
+                it[i].b.end = it[q].b.end;
+                it[q].st = DROP;
+                it[q].reason = "byline";
+            }
             doc->byline = nr_arena_strndup(doc->arena, doc->text + it[i].b.start,
                                            it[i].b.end - it[i].b.start);
             break;
@@ -230,7 +303,8 @@ static bool push_item(nr_doc *doc, nr_vec *items, nr_block b, size_t a, size_t e
     x->b = b;
     x->b.start = a;
     x->b.end = e;
-    return nr_fold(doc->text + a, e - a, &x->f);
+    /* offsets are needed only for the block at hand (refold_map) */
+    return nr_fold_ex(doc->text + a, e - a, &x->f, false);
 }
 
 /* Items from the blocks. Lines that the plain-text reader joined (they
@@ -248,7 +322,7 @@ static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, n
             const char *e = memchr(doc->text + a, '\n', b.end - a);
             size_t end = e ? (size_t)(e - doc->text) : b.end;
             nr_folded f;
-            if (!nr_fold(doc->text + a, end - a, &f))
+            if (!nr_fold_ex(doc->text + a, end - a, &f, false))
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
             const char *why;
             size_t at;
@@ -278,10 +352,15 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
         return NR_E_DATA;
     nr_vec items;
     nr_vec_init(&items, sizeof(item));
+    /* one item per block, more when lines are taken apart */
+    items.data = malloc((doc->blocks.len + 8) * sizeof(item));
+    items.cap = items.data ? doc->blocks.len + 8 : 0;
     nr_status st = split_lines(ctx, doc, r, &items, structured);
     item *it = items.data;
     size_t n = items.len;
     if (st == NR_OK && !clean_pass(doc, r, it, n, structured))
+        st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    if (st == NR_OK && !structured && !drop_runs(doc, it, n))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK) {
         long title = -1;

@@ -5,6 +5,7 @@
  * are skipped; a code block is announced by one sentence and skipped
  * unless ctx->read_code. */
 #include <md4c.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "build.h"
@@ -22,6 +23,7 @@ typedef struct md_state {
     int img;   /* inside an image: its text is alt text */
     int level; /* heading level being read, 0 = none */
     bool have_title;
+    char *fm_title; /* the front matter's title, emitted first */
     const char *notice;
     size_t code_blocks;
 } md_state;
@@ -39,6 +41,17 @@ static void flush(md_state *m) {
         return;
     nr_block_kind k = NR_BLOCK_PARAGRAPH;
     int level = 0;
+    if (m->level == 1 && m->fm_title) {
+        nr_buf f;
+        nr_buf_init(&f);
+        nr_build_fold(&f, m->cur.data, m->cur.len);
+        bool same = f.data && !strcmp(f.data, m->fm_title);
+        nr_buf_free(&f);
+        if (same) { /* the headline again */
+            m->cur.len = 0;
+            return;
+        }
+    }
     if (m->level) {
         level = m->level;
         k = (m->level == 1 && !m->have_title) ? NR_BLOCK_TITLE : NR_BLOCK_HEADING;
@@ -139,6 +152,52 @@ static int text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *user) {
     return 0;
 }
 
+/* YAML front matter ("---" ... "---" at the very start, as static site
+ * generators write it) is metadata, not text: its title is the headline,
+ * its author the byline; the rest is dropped. Returns the bytes it spans. */
+static size_t front_matter(md_state *m, const char *s, size_t n, char **author) {
+    *author = NULL;
+    if (n < 4 || strncmp(s, "---", 3) || (s[3] != '\n' && s[3] != '\r'))
+        return 0;
+    size_t limit = n < 16384 ? n : 16384;
+    for (size_t a = 4; a < limit;) {
+        size_t e = a;
+        while (e < limit && s[e] != '\n')
+            e++;
+        size_t len = e - a;
+        while (len && s[a + len - 1] == '\r')
+            len--;
+        if ((len == 3 && (!strncmp(s + a, "---", 3) || !strncmp(s + a, "...", 3)))) {
+            nr_build_drop_text(&m->b, s + 4, a - 4, "front matter (metadata)");
+            return e < n ? e + 1 : n;
+        }
+        const char *keys[] = {"title:", "author:"};
+        for (int k = 0; k < 2; k++) {
+            size_t kl = strlen(keys[k]);
+            if (len > kl && !strncmp(s + a, keys[k], kl)) {
+                size_t v = a + kl, ve = a + len;
+                while (v < ve && (s[v] == ' ' || s[v] == '"' || s[v] == '\''))
+                    v++;
+                while (ve > v && (s[ve - 1] == ' ' || s[ve - 1] == '"' || s[ve - 1] == '\''))
+                    ve--;
+                char *val = ve > v ? strndup(s + v, ve - v) : NULL;
+                if (k == 0 && val && !m->fm_title)
+                    m->fm_title = val;
+                else if (k == 1 && val && !*author)
+                    *author = val;
+                else
+                    free(val);
+            }
+        }
+        a = e + 1;
+    }
+    free(m->fm_title);
+    m->fm_title = NULL;
+    free(*author);
+    *author = NULL;
+    return 0;
+}
+
 nr_status nr_ingest_markdown(nr_ctx *ctx, const char *s, size_t n, const char *name,
                              const char *code_lang, size_t *code_blocks, nr_doc **out) {
     *out = NULL;
@@ -156,13 +215,23 @@ nr_status nr_ingest_markdown(nr_ctx *ctx, const char *s, size_t n, const char *n
     p.enter_span = enter_span;
     p.leave_span = leave_span;
     p.text = text;
-    int rc = md_parse(s, (MD_SIZE)n, &p, &m);
+    char *author = NULL;
+    size_t skip = front_matter(&m, s, n, &author);
+    if (m.fm_title) {
+        nr_build_block(&m.b, NR_BLOCK_TITLE, 1, m.fm_title, strlen(m.fm_title));
+        m.have_title = true;
+    }
+    int rc = md_parse(s + skip, (MD_SIZE)(n - skip), &p, &m);
     flush(&m);
     nr_status st = NR_OK;
     if (rc != 0 || !nr_buf_ok(&m.cur) || !nr_buf_ok(&m.skipped))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     else if (!(*out = nr_build_finish(ctx, &m.b, name)))
         st = NR_E_NOMEM;
+    else if (author)
+        (*out)->byline = nr_arena_strdup((*out)->arena, author);
+    free(author);
+    free(m.fm_title);
     *code_blocks = m.code_blocks;
     nr_buf_free(&m.cur);
     nr_buf_free(&m.skipped);

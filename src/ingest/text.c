@@ -7,6 +7,7 @@
 #include "ingest.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 #include "../util/utf8.h"
 
@@ -49,15 +50,30 @@ static bool ends_sentence(const char *s, line ln) {
     return false;
 }
 
-/* Lines of one paragraph look hard-wrapped when all but the last are between
- * 40 and 100 characters and none but the last ends a sentence... or most do. */
+/* Lines of one paragraph look hard-wrapped when most of them but the last are
+ * between 55 and 100 characters long (text wrapped for a terminal or e-mail). */
 static bool hard_wrapped(const char *s, const line *ls, size_t n) {
     if (n < 2)
         return false;
+    if (n == 2) {
+        /* a long line broken before a word that cannot open a sentence */
+        size_t chars = nr_utf8_count(s + ls[0].start, ls[0].end - ls[0].start);
+        size_t chars2 = nr_utf8_count(s + ls[1].start, ls[1].end - ls[1].start);
+        uint32_t cp, last;
+        nr_utf8_decode(s + ls[1].start, ls[1].end - ls[1].start, &cp);
+        nr_utf8_decode_back(s, ls[0].end, &last);
+        bool upper = utf8proc_isupper((int32_t)cp);
+        /* before a capital only when the first line ends in a lower-case word
+         * and the second, no longer, ends the sentence (German nouns) */
+        if (upper && !(utf8proc_islower((int32_t)last) && chars2 <= chars && ends_sentence(s, ls[1])))
+            return false;
+        return chars >= 60 && chars <= 100 && cp != 0x2014 && cp != 0x2013 && cp != 0x2022 &&
+               cp != '-' && cp != 0xAB && cp != '"' && cp != 0x201C && !(cp >= '0' && cp <= '9');
+    }
     size_t wrapped = 0;
     for (size_t i = 0; i + 1 < n; i++) {
         size_t chars = nr_utf8_count(s + ls[i].start, ls[i].end - ls[i].start);
-        if (chars >= 40 && chars <= 100)
+        if (chars >= 55 && chars <= 100)
             wrapped++;
     }
     return wrapped * 4 >= (n - 1) * 3;
@@ -75,6 +91,32 @@ static nr_status add_block(nr_ctx *ctx, nr_doc *doc, line ln, bool first) {
     return NR_OK;
 }
 
+static bool starts_upper(const char *s, size_t i, size_t e) {
+    uint32_t cp;
+    nr_utf8_decode(s + i, e - i, &cp);
+    return (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || utf8proc_isupper((int32_t)cp) ||
+           cp == '"' || cp == 0xAB || cp == 0x201C;
+}
+
+/* Whether the sentence still open at the end of LN began with a capital:
+ * what follows its last ". " "! " "? ", else UPPER (the line before's answer). */
+static bool open_sentence_upper(const char *s, line ln, bool upper) {
+    for (size_t i = ln.start; i + 1 < ln.end; i++)
+        if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ')
+            upper = starts_upper(s, i + 2, ln.end);
+    return upper;
+}
+
+/* A line that starts in lower case goes on with the sentence of the line
+ * before, when that line does not end it and the sentence began with a
+ * capital: text copied from a PDF breaks lines mid-sentence, while a list
+ * of lower-case items ("features\ncontact manager") keeps one per line. */
+static bool continues_line(const char *s, line prev, line cur, bool upper) {
+    uint32_t cp;
+    nr_utf8_decode(s + cur.start, cur.end - cur.start, &cp);
+    return upper && !ends_sentence(s, prev) && utf8proc_islower((int32_t)cp);
+}
+
 static nr_status flush_paragraph(nr_ctx *ctx, nr_doc *doc, line *ls, size_t n) {
     if (n == 0)
         return NR_OK;
@@ -82,10 +124,16 @@ static nr_status flush_paragraph(nr_ctx *ctx, nr_doc *doc, line *ls, size_t n) {
         line all = {ls[0].start, ls[n - 1].end};
         return add_block(ctx, doc, all, doc->blocks.len == 0);
     }
-    for (size_t i = 0; i < n; i++) {
-        nr_status st = add_block(ctx, doc, ls[i], doc->blocks.len == 0);
+    const char *s = doc->text;
+    for (size_t i = 0; i < n;) {
+        bool upper = open_sentence_upper(s, ls[i], starts_upper(s, ls[i].start, ls[i].end));
+        size_t j = i + 1;
+        while (j < n && continues_line(s, ls[j - 1], ls[j], upper))
+            upper = open_sentence_upper(s, ls[j++], upper);
+        nr_status st = add_block(ctx, doc, (line){ls[i].start, ls[j - 1].end}, doc->blocks.len == 0);
         if (st != NR_OK)
             return st;
+        i = j;
     }
     return NR_OK;
 }

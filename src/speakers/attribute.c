@@ -179,6 +179,20 @@ static int mention_ent_at(const nr_sent *s, size_t v) {
     return -2;
 }
 
+/* True when the mention at token I is the one spoken to ("à l'AFP",
+ * "to reporters"): an addressee marker stands before it, maybe with a
+ * determiner between. */
+static bool addressee(const attr *a, const nr_sent *s, size_t i) {
+    for (size_t j = i, n = 0; j-- > 0 && n < 2; n++) {
+        const nr_tok *t = &s->toks[j];
+        if (t->kind != NR_TOK_WORD)
+            return false;
+        if (nr_lexicon_find(a->m.lx, NR_LX_ADDRESSEE, t->low, t->low_len))
+            return true;
+    }
+    return false;
+}
+
 /* The speaker named right after quote token Q: "», a déclaré X",
  * "," X said", "», estime-t-elle", "," said X". -1 when none. */
 static int after_clause(const attr *a, const nr_sent *s, size_t q) {
@@ -212,7 +226,8 @@ static int after_clause(const attr *a, const nr_sent *s, size_t q) {
             for (size_t j = v; j < mn->a; j++)
                 if (s->toks[j].kind == NR_TOK_QUOTE)
                     return -1;
-            return mn->ent;
+            if (!addressee(a, s, mn->a)) /* "a déclaré à l'AFP Jean Dupont" */
+                return mn->ent;
         }
     }
     return -1;
@@ -269,6 +284,19 @@ static bool ends_sentence(const nr_doc *doc, const nr_span *sp) {
     return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
 }
 
+/* True when quotation SP ends with punctuation of its own (", ! ? …"). */
+static bool ends_clause(const nr_doc *doc, const nr_span *sp) {
+    uint32_t cp = 0;
+    size_t e = sp->end;
+    while (e > sp->start) {
+        size_t l = nr_utf8_decode_back(doc->text, e, &cp);
+        if (!nr_is_space(cp))
+            break;
+        e -= l;
+    }
+    return cp == ',' || cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
 static size_t count_words(const nr_doc *doc, const nr_span *sp) {
     size_t n = 0;
     bool in = false;
@@ -282,6 +310,25 @@ static size_t count_words(const nr_doc *doc, const nr_span *sp) {
     return n;
 }
 
+/* "Selon X, « … »." : a quotation that is the whole clause after a source
+ * marker and its comma, up to the end of the sentence. */
+static bool sourced_clause(const nr_sent *s, size_t q) {
+    if (q == 0 || !punct_is(&s->toks[q - 1], ','))
+        return false;
+    for (size_t j = q + 1; j < s->n_toks; j++)
+        if (s->toks[j].kind != NR_TOK_PUNCT)
+            return false;
+    for (size_t k = 0; k < s->n_ms; k++) {
+        if (!s->ms[k].source || s->ms[k].a > 3)
+            continue;
+        size_t j = s->ms[k].b; /* the comma that ends "Selon X" opens the quotation */
+        while (j < q && !punct_is(&s->toks[j], ','))
+            j++;
+        return j == q - 1;
+    }
+    return false;
+}
+
 /* Whether the quotation at token Q is a clause of its own (read by its
  * speaker) rather than part of the narrator's clause. PREV: the previous
  * quotation of the sentence, if any. */
@@ -293,12 +340,17 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
         verb |= nr_is_speech_verb(&a->m, s, j);
     }
     if (words == 0 && (!prev || ends_sentence(a->doc, &s->se->spans[s->toks[prev->tok].span]))) {
+        /* « Voie pacifique » est... : a short quotation glued to the words
+         * after it, with no punctuation and no attribution, is a phrase */
         const nr_span *sp = &s->se->spans[s->toks[q].span];
         bool glued = q + 1 < s->n_toks && s->toks[q + 1].kind == NR_TOK_WORD &&
                      !nr_is_speech_verb(&a->m, s, q + 1) && mention_ent_at(s, q + 1) == -2;
-        return !(glued && count_words(a->doc, sp) <= 3);
+        return !(glued && count_words(a->doc, sp) <= 3 && !ends_clause(a->doc, sp) &&
+                 after_clause(a, s, q) < 0);
     }
     if (q > 0 && punct_is(&s->toks[q - 1], ':'))
+        return true;
+    if (!prev && sourced_clause(s, q))
         return true;
     if (q >= 2 && punct_is(&s->toks[q - 1], ',') && nr_is_speech_verb(&a->m, s, q - 2))
         return true;
@@ -307,24 +359,27 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
 }
 
 /* The entity an embedded quotation at token Q belongs to: the sentence's
- * attribution, else a "selon X", else the first mention before it, else
- * the first in the sentence. */
-static int embedded_speaker(const nr_sent *s, size_t q, int said) {
+ * attribution, else a "selon X", else the first person named before it,
+ * else the first body or place before it, else the first in the sentence. */
+static int embedded_speaker(const nr_mentions *m, const nr_sent *s, size_t q, int said) {
     if (said >= 0)
         return said;
     for (size_t k = 0; k < s->n_ms; k++)
         if (s->ms[k].source && s->ms[k].ent >= 0)
             return s->ms[k].ent;
-    int first = -1;
+    int first = -1, before = -1; /* "Au Kremlin, le porte-parole Dmitri Peskov a jugé" */
     for (size_t k = 0; k < s->n_ms; k++) {
-        if (s->ms[k].ent < 0)
+        int e = s->ms[k].ent;
+        if (e < 0)
             continue;
-        if (s->ms[k].a < q)
-            return s->ms[k].ent;
+        if (s->ms[k].a < q && NR_ENT(m, (size_t)e).human)
+            return e;
+        if (s->ms[k].a < q && before < 0)
+            before = e;
         if (first < 0)
-            first = s->ms[k].ent;
+            first = e;
     }
-    return first;
+    return before >= 0 ? before : first;
 }
 
 /* True when a mark opens the quotation right before byte START: a span
@@ -398,7 +453,7 @@ static bool read_sentence(attr *a, size_t si) {
         if (qi->preset)
             continue;
         if (!qi->standalone)
-            qi->direct = embedded_speaker(s, qi->tok, said);
+            qi->direct = embedded_speaker(&a->m, s, qi->tok, said);
         else if (qi->direct < 0 && said >= 0 && !qi->cont)
             qi->direct = said;
     }

@@ -23,13 +23,12 @@ struct nr_lexicon {
 static const char *const lx_files[NR_LX_COUNT] = {
     "speech-verbs", "person-titles",  "role-nouns",      "pronouns",
     "determiners",  "source-markers", "org-words",       "function-words",
-    "given-names",  "impersonal",     "name-connectors",
+    "given-names",  "impersonal",     "name-connectors", "addressee-markers",
 };
 
 /* Lists whose every word is an entry, with no tags. */
 static bool lx_word_list(nr_lx_list l) {
-    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL ||
-           l == NR_LX_CONNECTORS;
+    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL || l == NR_LX_ADDRESSEE;
 }
 
 static uint64_t lx_hash(const char *s, size_t n) {
@@ -102,6 +101,10 @@ static unsigned lx_tag_word(const char *w, size_t n) {
         return NR_LX_LAST;
     if (n == 6 && !memcmp(w, "plural", 6))
         return NR_LX_PLURAL;
+    if (n == 3 && !memcmp(w, "org", 3))
+        return NR_LX_ORG;
+    if (n == 5 && !memcmp(w, "indef", 5))
+        return NR_LX_INDEF;
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* lexicon.h: the word lists attribution reads, per language, from
  * voices/<lang>/ (speech-verbs, person-titles, role-nouns, pronouns,
  * determiners, source-markers, org-words, function-words, given-names, impersonal,
- * name-connectors).
+ * name-connectors, addressee-markers).
  *
  * Each list maps a form to a small tag: a gender and flags. Forms of
  * person-titles, org-words and given-names are matched as written; the
@@ -16,11 +16,14 @@
 #include "../core/ctx.h"
 
 enum {
-    NR_LX_MALE = 1,    /* the form shows a man */
-    NR_LX_FEMALE = 2,  /* the form shows a woman */
-    NR_LX_LAST = 4,    /* "ce dernier", "the latter": the last person named */
-    NR_LX_PLURAL = 8,  /* "MM.", "Mmes": several people */
-    NR_LX_PRESENT = 16 /* the entry exists (a tag of 0 would be ambiguous) */
+    NR_LX_MALE = 1,     /* the form shows a man */
+    NR_LX_FEMALE = 2,   /* the form shows a woman */
+    NR_LX_LAST = 4,     /* "ce dernier", "the latter": the last person named */
+    NR_LX_PLURAL = 8,   /* "MM.", "Mmes": several people */
+    NR_LX_PRESENT = 16, /* the entry exists (a tag of 0 would be ambiguous) */
+    NR_LX_ORG = 32,     /* role noun of a body ("le ministère"); connector only
+                           inside a body's name ("of", "and") */
+    NR_LX_INDEF = 64    /* an indefinite determiner: a new referent ("a spokesman") */
 };
 
 typedef enum nr_lx_list {
@@ -35,6 +38,7 @@ typedef enum nr_lx_list {
     NR_LX_NAMES,
     NR_LX_IMPERSONAL,
     NR_LX_CONNECTORS,
+    NR_LX_ADDRESSEE,
     NR_LX_COUNT
 } nr_lx_list;
 

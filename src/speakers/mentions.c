@@ -52,8 +52,7 @@ bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
         return false;
     size_t v;
     if (suffix_pronoun(m, t, &v))
-        return v > 0 && (v == 1 || nr_lexicon_find(m->lx, NR_LX_VERBS, t->low, v) ||
-                         !memcmp(t->low, "a", v));
+        return v > 0; /* any verb with its subject after it: "lâche-t-il" */
     for (size_t k = 0; k < s->n_ms; k++)
         if (i >= s->ms[k].a && i < s->ms[k].b)
             return false;
@@ -171,8 +170,11 @@ static nr_mention *emit(chunker *c, nr_mkind k, size_t a, size_t b) {
 /* A capitalised word that can be part of a name. */
 static bool name_word(const chunker *c, size_t i) {
     const nr_tok *t = &c->s->toks[i];
-    return t->kind == NR_TOK_WORD && t->cap && !lx_low(c->m, NR_LX_FUNCTION, t) &&
-           !lx_low(c->m, NR_LX_PRONOUNS, t) && !lx_low(c->m, NR_LX_DETERMINERS, t);
+    if (t->kind != NR_TOK_WORD || !t->cap || lx_low(c->m, NR_LX_FUNCTION, t) ||
+        lx_low(c->m, NR_LX_PRONOUNS, t) || lx_low(c->m, NR_LX_DETERMINERS, t))
+        return false;
+    /* "Biden Says He Will Run": a verb in a headline is not a name, "Edward Said" is */
+    return !lx_low(c->m, NR_LX_VERBS, t) || lx_text(c->m, NR_LX_NAMES, t);
 }
 
 static bool first_word(const nr_sent *s, size_t i) {
@@ -219,65 +221,103 @@ static size_t role_end(const chunker *c, size_t i) {
 
 /* A name at I: titles, then capitalised words (joined by connectors).
  * Returns the end, or I when there is none; fills MN's name fields. */
-static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
+/* A title at J ("M.", "Chief", "Sen.") or an abbreviation in capitals
+ * ("U.S.") that only qualifies the name after it. */
+static unsigned title_at(const chunker *c, size_t j) {
+    const nr_tok *t = &c->s->toks[j];
+    unsigned tt = lx_text(c->m, NR_LX_TITLES, t);
+    if (tt)
+        return tt;
+    bool dotted = t->allcaps && memchr(t->low, '.', t->low_len);
+    return dotted && j + 1 < c->s->n_toks && c->s->toks[j + 1].cap ? NR_LX_PRESENT : 0;
+}
+
+/* The capitalised words from I: titles, name words and connectors between
+ * them. Sets *LAST to the last title among them (-1 = none). */
+static size_t cap_run(const chunker *c, size_t i, size_t *last) {
     const nr_sent *s = c->s;
-    size_t j = i, na = (size_t)-1;
-    nr_gender g = NR_GENDER_UNKNOWN;
-    bool titled = false, plural = false;
+    size_t j = i;
+    *last = (size_t)-1;
     while (j < s->n_toks && s->toks[j].kind == NR_TOK_WORD) {
-        const nr_tok *t = &s->toks[j];
-        unsigned tt = na == (size_t)-1 ? lx_text(c->m, NR_LX_TITLES, t) : 0;
-        bool dotted = t->allcaps && memchr(t->low, '.', t->low_len);
-        if (tt || (na == (size_t)-1 && dotted && j + 1 < s->n_toks && s->toks[j + 1].cap)) {
-            if (tt) {
-                titled = true;
-                if (lx_low(c->m, NR_LX_ROLES, t))
-                    mn->role = t->low; /* "Judge Howell" is "the judge" */
-                plural |= (tt & NR_LX_PLURAL) != 0;
-                if (tag_gender(tt) != NR_GENDER_UNKNOWN)
-                    g = tag_gender(tt);
-            }
-            j++;
+        if (title_at(c, j)) {
+            *last = j++;
             continue;
         }
         if (name_word(c, j)) {
-            if (na == (size_t)-1)
-                na = j;
+            if (j > i && s->toks[j - 1].allcaps && !s->toks[j].allcaps && !title_at(c, j - 1))
+                break; /* "l'AFP Jean Dupont": an acronym stands alone */
             j++;
             continue;
         }
-        if (na != (size_t)-1 && lx_low(c->m, NR_LX_CONNECTORS, t) && j + 1 < s->n_toks &&
-            name_word(c, j + 1)) {
+        if (j > i && lx_low(c->m, NR_LX_CONNECTORS, &s->toks[j]) && j + 1 < s->n_toks &&
+            (name_word(c, j + 1) || title_at(c, j + 1))) {
             j++;
             continue;
         }
         break;
     }
-    if (na == (size_t)-1)
-        return i;
-    while (j > na && lx_low(c->m, NR_LX_CONNECTORS, &s->toks[j - 1]))
+    while (j > i && lx_low(c->m, NR_LX_CONNECTORS, &s->toks[j - 1]))
         j--;
-    bool org = false, shout = false, conn = false;
+    return j;
+}
+
+/* The gender and role that the titles in [i, e) show. */
+static nr_gender titles_show(const chunker *c, size_t i, size_t e, nr_mention *mn, bool *plural) {
+    nr_gender g = NR_GENDER_UNKNOWN;
+    for (size_t k = i; k < e; k++) {
+        const nr_tok *t = &c->s->toks[k];
+        unsigned tt = lx_text(c->m, NR_LX_TITLES, t);
+        if (!tt)
+            continue;
+        if (lx_low(c->m, NR_LX_ROLES, t))
+            mn->role = t->low; /* "Judge Howell" is "the judge" */
+        *plural |= (tt & NR_LX_PLURAL) != 0;
+        if (tag_gender(tt) != NR_GENDER_UNKNOWN)
+            g = tag_gender(tt);
+    }
+    return g;
+}
+
+/* A name at I: titles, then capitalised words (joined by connectors); the
+ * name proper is what follows the last title ("Foreign Minister Sergei
+ * Lavrov", "Secretary of State Antony Blinken"). Returns the end, or I when
+ * there is none; fills MN's name fields. */
+static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
+    const nr_sent *s = c->s;
+    size_t last, j = cap_run(c, i, &last), na = i;
+    bool titled = false, plural = false;
+    nr_gender g = NR_GENDER_UNKNOWN;
+    if (last != (size_t)-1) {
+        size_t k = last + 1;
+        while (k < j && !name_word(c, k))
+            k++;
+        if (k < j) { /* a name after the titles */
+            titled = true;
+            g = titles_show(c, i, k, mn, &plural);
+            na = k;
+        } else if (!name_word(c, i)) {
+            return j > i ? j : i; /* titles alone */
+        }
+    }
+    if (j <= na || !name_word(c, na))
+        return i;
+    size_t cut = na; /* "Brennan and Smith": two names, keep the first */
+    while (cut < j && !(lx_low(c->m, NR_LX_CONNECTORS, &s->toks[cut]) & NR_LX_ORG))
+        cut++;
+    bool org = false, shout = true;
     for (size_t k = na; k < j; k++) {
         org |= lx_text(c->m, NR_LX_ORGS, &s->toks[k]) != 0;
-        shout |= s->toks[k].allcaps;
-        conn |= !s->toks[k].cap;
+        shout &= s->toks[k].allcaps;
     }
-    if (conn && !org) { /* "Brennan and Smith": two names, keep the first */
-        size_t k = na;
-        while (k < j && s->toks[k].cap)
-            k++;
-        j = k;
-    }
+    if (!org)
+        j = cut;
     size_t n = j - na;
-    if (shout && n > 1 && !org)
-        return j; /* a shouted credit or label, not a name */
-    if (plural)
-        return j;
+    if ((shout && n > 1 && !org) || plural)
+        return j; /* a shouted credit or label; "MM. Vasseur et Oudinot" */
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
-    unsigned name_tag = n > 1 ? lx_text(c->m, NR_LX_NAMES, gn) : 0;
-    if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
+    unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
+    if (!name_tag && n > 1) {                           /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
             name_tag = nr_lexicon_find(c->m->lx, NR_LX_NAMES, c->m->doc->text + gn->start,
@@ -334,11 +374,11 @@ static size_t role_mention(chunker *c, size_t i, bool *ok) {
     const nr_sent *s = c->s;
     unsigned det = lx_low(c->m, NR_LX_DETERMINERS, &s->toks[i]);
     size_t r = i + 1;
-    while (r < s->n_toks && r < i + 3 && !role_at(c, r) && s->toks[r].kind == NR_TOK_WORD &&
+    while (r < s->n_toks && r < i + 2 && !role_at(c, r) && s->toks[r].kind == NR_TOK_WORD &&
            !s->toks[r].cap && !lx_low(c->m, NR_LX_FUNCTION, &s->toks[r]) &&
            !lx_low(c->m, NR_LX_VERBS, &s->toks[r]))
         r++; /* "son homologue", "the former spokeswoman" */
-    if (!det || r >= s->n_toks || !role_at(c, r))
+    if (!det || r >= s->n_toks || !role_at(c, r) || s->toks[r].cap)
         return i;
     unsigned rt = role_at(c, r);
     size_t e = role_end(c, r);
@@ -366,9 +406,11 @@ static size_t role_mention(chunker *c, size_t i, bool *ok) {
     nr_mention *mn = emit(c, NR_M_ROLE, i, e);
     if (!mn)
         return *ok = false, e;
-    mn->gender = g;
+    mn->org = (rt & NR_LX_ORG) != 0;
+    mn->gender = mn->org ? NR_GENDER_UNKNOWN : g;
     mn->role = s->toks[r].low;
-    mn->human = true;
+    mn->human = !mn->org;
+    mn->indef = (det & NR_LX_INDEF) != 0;
     return e;
 }
 
@@ -444,14 +486,28 @@ static size_t source_marker(chunker *c, size_t i) {
     return i;
 }
 
+/* Past up to two lower-case words after a role noun at I-1 that may be its
+ * adjectives ("ministre italienne"), to where a name may start. */
+static size_t adjectives(const chunker *c, size_t i) {
+    size_t j = i;
+    while (j < c->s->n_toks && j < i + 2 && c->s->toks[j].kind == NR_TOK_WORD &&
+           !c->s->toks[j].cap && !lx_low(c->m, NR_LX_FUNCTION, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_VERBS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_CONNECTORS, &c->s->toks[j]) &&
+           !lx_low(c->m, NR_LX_PRONOUNS, &c->s->toks[j]))
+        j++;
+    return j < c->s->n_toks && c->s->toks[j].cap ? j : i;
+}
+
 /* "Carver coach Phil Brandt": a name, a role noun and a name; the first
  * only qualifies the role. */
 static bool qualifier(const chunker *c, size_t end) {
     const nr_sent *s = c->s;
     if (end + 1 >= s->n_toks || !role_at(c, end) || s->toks[end].cap)
         return false;
-    return s->toks[end + 1].kind == NR_TOK_WORD &&
-           (s->toks[end + 1].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[end + 1]));
+    size_t n = adjectives(c, end + 1);
+    return s->toks[n].kind == NR_TOK_WORD &&
+           (s->toks[n].cap || lx_text(c->m, NR_LX_TITLES, &s->toks[n]));
 }
 
 static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
@@ -470,9 +526,9 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
         if (j == i)
             j = pronoun_mention(&c, i, &ok);
         if (j == i)
-            j = role_mention(&c, i, &ok);
-        if (j == i)
             j = apposed_role(&c, i);
+        if (j == i)
+            j = role_mention(&c, i, &ok);
         if (j == i && (t->cap || lx_text(m, NR_LX_TITLES, t))) {
             nr_mention tmp = {0};
             size_t e = name_at(&c, i, &tmp);
@@ -482,6 +538,15 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 } else {
                     ok = push_name(&c, i, e, &tmp, 0, NULL);
                     j = e;
+                    if (ok && e < s->n_toks && (role_at(&c, e) & NR_LX_ORG) && !s->toks[e].cap) {
+                        nr_mention *mn = &NR_VEC_AT(out, nr_mention, out->len - 1);
+                        mn->b = mn->nb = ++j; /* "the Scottish government" is one body */
+                        mn->tb = s->toks[e].end;
+                        mn->org = true;
+                        mn->human = false;
+                        mn->gender = NR_GENDER_UNKNOWN;
+                        e = j;
+                    }
                     if (e < s->n_toks && role_at(&c, e) && !s->toks[e].cap) {
                         NR_VEC_AT(out, nr_mention, out->len - 1).role = s->toks[e].low;
                         j = role_end(&c, e); /* "A Department ... spokesperson" */
@@ -491,11 +556,12 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
                 j = e;
             }
         }
-        if (j == i && role_at(&c, i) && !t->cap && i + 1 < s->n_toks && s->toks[i + 1].cap) {
-            nr_mention tmp = {0}; /* "coach Phil Brandt" */
-            size_t e = name_at(&c, i + 1, &tmp);
-            if (e > i + 1 && tmp.nb > tmp.na && !tmp.org) {
-                ok = push_name(&c, i + 1, e, &tmp, 0, t->low);
+        if (j == i && role_at(&c, i) && !t->cap) {
+            size_t n0 = adjectives(&c, i + 1); /* "coach Phil Brandt", "ministre italienne G. M." */
+            nr_mention tmp = {0};
+            size_t e = n0 < s->n_toks && s->toks[n0].cap ? name_at(&c, n0, &tmp) : n0;
+            if (e > n0 && tmp.nb > tmp.na && !tmp.org) {
+                ok = push_name(&c, n0, e, &tmp, 0, t->low);
                 j = e;
             }
         }
@@ -505,6 +571,14 @@ static bool chunk(nr_mentions *m, nr_sent *s, nr_vec *out) {
 }
 
 /* ---- resolution -------------------------------------------------------- */
+
+/* Where searches over entities start: the last NR_ENT_WINDOW created, so a
+ * document naming thousands of people stays linear; an article names far
+ * fewer. */
+enum { NR_ENT_WINDOW = 2048 };
+static size_t ents_from(const nr_mentions *m) {
+    return m->ents.len > NR_ENT_WINDOW ? m->ents.len - NR_ENT_WINDOW : 0;
+}
 
 static bool fits(const nr_entity *e, nr_gender g, bool exact) {
     if (!e->human || e->org)
@@ -542,7 +616,9 @@ static int search_back(const nr_mentions *m, size_t s, size_t k, nr_gender g, bo
 static int resolve_pronoun(nr_mentions *m, size_t s, size_t k) {
     const nr_mention *mn = &m->sents[s].ms[k];
     bool last = mn->kind == NR_M_LAST;
-    int e = search_back(m, s, k, mn->gender, true, 6, last);
+    int e = last ? -1 : search_back(m, s, k, mn->gender, false, 1, false);
+    if (e < 0)
+        e = search_back(m, s, k, mn->gender, true, 6, last);
     if (e < 0)
         e = search_back(m, s, k, mn->gender, false, 6, last);
     if (e < 0)
@@ -561,12 +637,40 @@ static int previous_subject(const nr_mentions *m, size_t s, nr_gender g) {
     return -1;
 }
 
+/* "l'entreprise", "the ministry": the body last holding that role, else
+ * the body named in the last three sentences, else a new one. */
+static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
+    int best = -1;
+    for (size_t i = ents_from(m); i < m->ents.len; i++) { /* the body that held the role */
+        const nr_entity *e = &NR_ENT(m, i);
+        if (!e->human && has_role(e, mn->role) &&
+            (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
+            best = (int)i;
+    }
+    for (size_t i = ents_from(m); i < m->ents.len && best < 0; i++) { /* the body just named */
+        const nr_entity *e = &NR_ENT(m, i);
+        if (e->org && e->name && e->last_sent + 3 >= (int)s)
+            best = (int)i;
+    }
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
+        const nr_entity *e = &NR_ENT(m, i);
+        if (best >= 0 && e->org && e->name && !has_role(&NR_ENT(m, (size_t)best), mn->role) &&
+            e->last_sent + 3 >= (int)s && e->last_sent > NR_ENT(m, (size_t)best).last_sent)
+            best = (int)i;
+    }
+    return best;
+}
+
 static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     const nr_mention *mn = &m->sents[s].ms[k];
+    if (mn->indef)
+        return -1; /* "un porte-parole", "a spokesman": someone new */
+    if (mn->org)
+        return resolve_body(m, s, mn);
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
-        if (has_role(e, mn->role) && fits(e, mn->gender, false) &&
+        if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
             (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
             best = (int)i;
     }
@@ -601,7 +705,7 @@ static int resolve_name(nr_mentions *m, const nr_sent *s, const nr_mention *mn) 
             return -2;
     }
     int best = -1, best_q = 0;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         int q = name_match(&NR_ENT(m, i), w, n);
         if (q > best_q ||
             (q && q == best_q && NR_ENT(m, i).last_sent > NR_ENT(m, (size_t)best).last_sent)) {
@@ -618,7 +722,7 @@ static bool learn(nr_mentions *m, nr_sent *s, nr_mention *mn, int e, int ordinal
     mn->ent = e;
     if (mn->kind == NR_M_NAME)
         set_name(m, en, s, mn);
-    en->org |= mn->org && mn->kind == NR_M_NAME;
+    en->org |= mn->org;
     en->human = (en->human || mn->human) && !en->org;
     if (en->org)
         en->gender = NR_GENDER_UNKNOWN;
@@ -684,7 +788,7 @@ int nr_mentions_protagonist(const nr_mentions *m) {
     if (m->title_ent >= 0)
         return m->title_ent;
     int best = -1;
-    for (size_t i = 0; i < m->ents.len; i++) {
+    for (size_t i = ents_from(m); i < m->ents.len; i++) {
         const nr_entity *e = &NR_ENT(m, i);
         if (e->human && !e->org &&
             (best < 0 || e->n_mentions > NR_ENT(m, (size_t)best).n_mentions ||

@@ -30,6 +30,7 @@ typedef struct nr_mention {
     bool source;      /* introduced by "selon", "according to" */
     bool weak;        /* a lone capitalised word that may just start the sentence */
     bool human, org;
+    bool indef;    /* "un porte-parole": someone not met before */
     size_t na, nb; /* NR_M_NAME: tokens of the name proper, title excluded */
 } nr_mention;
 

@@ -214,7 +214,6 @@ bool nr_sp_fraction(const nr_speech_rules *r, uint64_t num, uint64_t den, nr_buf
     char key[32];
     snprintf(key, sizeof key, "frac-%llu", (unsigned long long)den);
     const nr_sp_entry *e = nr_sp_get(&r->numbers, key, strlen(key));
-    size_t mark = out->len;
     if (num == 1 && nr_sp_val(&r->numbers, "frac-one"))
         nr_buf_adds(out, nr_sp_val(&r->numbers, "frac-one"));
     else
@@ -228,6 +227,5 @@ bool nr_sp_fraction(const nr_speech_rules *r, uint64_t num, uint64_t den, nr_buf
     nr_sp_ordinal(r, den, false, out);
     if (num > 1)
         last_word_rule(r, "plural", out, w);
-    (void)mark;
     return true;
 }

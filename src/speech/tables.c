@@ -3,9 +3,12 @@
  * must not silence the narrator. */
 #include "tables.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "../util/buf.h"
@@ -137,6 +140,8 @@ static nr_sp_when parse_when(const char *s, size_t n) {
         return NR_WHEN_AFTER_NAME;
     if (n == 13 && !memcmp(s, "before-number", 13))
         return NR_WHEN_BEFORE_NUMBER;
+    if (n == 12 && !memcmp(s, "after-number", 12))
+        return NR_WHEN_AFTER_NUMBER;
     return NR_WHEN_ALWAYS;
 }
 
@@ -233,9 +238,16 @@ static bool load_user_lexicon(nr_speech_rules *r, const char *tag) {
         snprintf(path, sizeof path, "%s/.config/narrate/lexicon-%s.txt", home, tag);
     else
         return true;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    /* only a regular file: a FIFO would block the open, a device never end */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
         return true;
+    FILE *fp = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "rb") : NULL;
+    if (!fp) {
+        close(fd);
+        return true;
+    }
     nr_buf b;
     nr_buf_init(&b);
     char chunk[4096];
@@ -292,6 +304,22 @@ static void index_numbers(nr_speech_rules *r) {
     }
 }
 
+/* Fills F from the keys of respelling table T. */
+static void index_respell(const nr_sp_table *t, nr_sp_filter *f) {
+    for (size_t b = 0; b < NR_SP_BUCKETS; b++)
+        for (const nr_sp_entry *e = t->bucket[b]; e; e = e->next) {
+            const unsigned char *k = (const unsigned char *)e->key;
+            if (k[0] == '=')
+                f->whole = true;
+            else if (k[0] == '^' && e->klen > 1)
+                f->start[k[1]] = true;
+            else if (k[e->klen - 1] == '$' && e->klen > 1)
+                f->end[k[e->klen - 2]] = true;
+            else
+                f->any[k[0]] = true;
+        }
+}
+
 void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
     nr_speech_rules *r = calloc(1, sizeof *r);
     if (!r || !(r->arena = nr_arena_new())) {
@@ -313,6 +341,7 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
               load_file(ctx, r, &r->symbols, "symbols.txt", false) &&
               load_file(ctx, r, &r->emoji, "emoji.txt", false) &&
               load_file(ctx, r, &r->keeplang, "keep-lang.txt", false) &&
+              load_file(ctx, r, &r->respell, "respell.txt", false) &&
               /* the user's entries first: among equal keys the first added wins */
               (!strcmp(r->base, r->lang) || load_user_lexicon(r, r->lang)) &&
               load_user_lexicon(r, r->base) && load_file(ctx, r, &r->lexicon, "lexicon.txt", true);
@@ -322,6 +351,11 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
         return NULL;
     }
     index_numbers(r);
+    for (size_t b = 0; b < NR_SP_BUCKETS; b++)
+        for (const nr_sp_entry *e = r->currency.bucket[b]; e; e = e->next)
+            r->currency_first[(unsigned char)e->key[0]] = true;
+    index_respell(&r->keeplang, &r->keeplang_f);
+    index_respell(&r->respell, &r->respell_f);
     return r;
 }
 

@@ -21,6 +21,7 @@ typedef enum nr_sp_when {
     NR_WHEN_BEFORE_NAME,   /* the next word starts with a capital */
     NR_WHEN_AFTER_NAME,    /* the previous word starts with a capital, the next does not */
     NR_WHEN_BEFORE_NUMBER, /* the next token is a number */
+    NR_WHEN_AFTER_NUMBER,  /* a number comes just before ("le 12 sept.") */
 } nr_sp_when;
 
 typedef struct nr_sp_entry {
@@ -43,6 +44,13 @@ typedef struct nr_sp_table {
     size_t count;
 } nr_sp_table;
 
+/* Quick refusals for a respelling table: which bytes can start an
+ * anywhere key, follow "^", or end a "$" key; whether "=Word" keys exist. */
+typedef struct nr_sp_filter {
+    bool any[256], start[256], end[256];
+    bool whole;
+} nr_sp_filter;
+
 /* Everything normalisation knows about one language. */
 typedef struct nr_speech_rules {
     nr_arena *arena;
@@ -57,11 +65,14 @@ typedef struct nr_speech_rules {
     nr_sp_table symbols;    /* exact: & § @ # + = ... -> words */
     nr_sp_table emoji;      /* exact: emoji (without U+FE0F) -> name */
     nr_sp_table keeplang;   /* exact: foreign-looking word ending -> native respelling */
+    nr_sp_table respell;    /* exact: the same, always applied */
+    nr_sp_filter keeplang_f, respell_f;
     /* from numbers.txt, for the number speller */
     const char *units_w[20], *tens_w[10], *hundred, *thousand, *million[2], *billion[2];
     const char *month[13];
-    bool dmy;          /* dates read day first (12/03 = 12 March) */
-    bool has_numwords; /* the language has a number speller */
+    bool dmy;                 /* dates read day first (12/03 = 12 March) */
+    bool has_numwords;        /* the language has a number speller */
+    bool currency_first[256]; /* bytes that start a currency key: a quick no */
 } nr_speech_rules;
 
 /* The loader and destructor handed to nr_ctx_rules(ctx, "speech", ...). */

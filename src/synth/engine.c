@@ -1,11 +1,13 @@
 #include "engine.h"
 
+#include <errno.h>
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../util/buf.h"
 #include "../util/utf8.h"
@@ -14,6 +16,9 @@ static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
 static int engine_state; /* 0 not started, 1 running, -1 failed */
 static char engine_error[256];
 static int engine_rate = 22050;
+/* The voice eSpeak has loaded: selecting a voice reloads its language's
+ * dictionary, so a run in the same voice as the last one skips that. */
+static char loaded_voice[64];
 
 /* The URI callback answers "not available" for every <audio src>, so eSpeak
  * never opens a file or runs a program because of text (ESPEAK_NOTES 2.6). */
@@ -95,6 +100,20 @@ nr_status nr_engine_start(nr_ctx *ctx) {
 
 int nr_engine_sample_rate(void) { return engine_rate; }
 
+int nr_engine_fork(void) {
+    pthread_mutex_lock(&engine_lock);
+    pid_t pid = fork();
+    if (pid == 0) { /* only this thread exists here: the lock is ours to reset */
+        pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+        engine_lock = fresh;
+        return 0;
+    }
+    int e = errno;
+    pthread_mutex_unlock(&engine_lock);
+    errno = e;
+    return (int)pid;
+}
+
 /* Validated voice names, so each is checked against eSpeak's lists once. */
 typedef struct known_voice {
     struct known_voice *next;
@@ -173,6 +192,28 @@ nr_status nr_engine_list_voices(nr_ctx *ctx, FILE *out) {
     return ferror(out) ? NR_E_IO : NR_OK;
 }
 
+static espeak_ng_STATUS select_voice_locked(const char *name) {
+    if (!strcmp(loaded_voice, name))
+        return ENS_OK;
+    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(name);
+    snprintf(loaded_voice, sizeof loaded_voice, "%s", es == ENS_OK ? name : "");
+    return es;
+}
+
+nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice) {
+    nr_status st = nr_engine_start(ctx);
+    if (st != NR_OK)
+        return st;
+    pthread_mutex_lock(&engine_lock);
+    bool ok = voice_ok_locked(voice);
+    if (ok)
+        select_voice_locked(voice);
+    pthread_mutex_unlock(&engine_lock);
+    if (!ok)
+        return nr_fail(ctx, NR_E_VOICE, "no such eSpeak NG voice: %s (see --list-voices)", voice);
+    return NR_OK;
+}
+
 static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 nr_status nr_engine_speak(nr_ctx *ctx, const nr_voice *v, float rate_factor, const char *text,
@@ -198,7 +239,7 @@ nr_status nr_engine_speak(nr_ctx *ctx, const nr_voice *v, float rate_factor, con
         return nr_fail(ctx, NR_E_VOICE, "no such eSpeak NG voice: %s (see --list-voices)",
                        v->espeak);
     }
-    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(v->espeak);
+    espeak_ng_STATUS es = select_voice_locked(v->espeak);
     if (es == ENS_OK) {
         int rate = (int)((float)v->rate * rate_factor + 0.5f);
         espeak_ng_SetParameter(espeakRATE, clamp(rate, 80, 900), 0);
@@ -242,31 +283,52 @@ static void emit(san *s, const char *p, size_t n, size_t from) {
     }
 }
 
+/* A letter or digit of a script eSpeak reads as words. Narrow on purpose:
+ * a letter missing here only makes the dotted-chain count below longer. */
+static bool word_char(uint32_t cp) {
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp <= 0x2AF && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x370 && cp <= 0x52F) || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
 char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
     san s;
     nr_buf_init(&s.out);
     nr_vec_init(&s.map, sizeof(size_t));
     s.want_map = map != NULL;
     size_t token = 0;  /* characters in the current token */
-    size_t dotted = 0; /* single letters followed by '.' in a row */
+    size_t dotted = 0; /* "a." units in a chain; eSpeak chains them across spaces */
     size_t apos_s = 0; /* "'s" suffixes in a row */
-    uint32_t prev = ' ', prev2 = ' ';
+    uint32_t prev = ' ';
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t l = nr_utf8_decode(text + i, len - i, &cp);
         bool space = nr_is_space(cp) || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
         if (space) {
             emit(&s, " ", 1, i);
-            token = dotted = apos_s = 0;
+            token = apos_s = 0;
+            cp = ' ';
         } else {
-            /* "a.b.c." : count letter-dot pairs; "s's's" : count 's. */
-            if (cp == '.' && prev != '.' && prev2 == '.')
+            /* eSpeak chains "a." units across spaces and punctuation ("a.b., c.d.",
+             * "a.,b."); only a word (two letters in a row) breaks the chain. */
+            bool unit = cp == '.' && prev != '.' && prev != ' ';
+            if (word_char(cp) && word_char(prev))
+                dotted = 0;
+            if (unit)
                 dotted++;
-            if (cp == 's' && prev == '\'')
+            if (cp == 's' && (prev == '\'' || prev == 0x2019))
                 apos_s++;
-            if (token >= 64 || dotted >= 16 || apos_s >= 8) {
+            if (unit && dotted > 16) { /* a chain of ~90 crashes 1.51: drop this dot */
                 emit(&s, " ", 1, i);
                 token = dotted = apos_s = 0;
+                cp = ' ';
+                prev = cp;
+                i += l;
+                continue;
+            }
+            if (token >= 64 || apos_s >= 8) {
+                emit(&s, " ", 1, i);
+                token = apos_s = 0;
             }
             if (cp == 0xFFFD)
                 emit(&s, " ", 1, i);
@@ -274,7 +336,6 @@ char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
                 emit(&s, text + i, l, i);
             token++;
         }
-        prev2 = prev;
         prev = cp;
         i += l;
     }

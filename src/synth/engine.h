@@ -31,10 +31,26 @@ typedef int (*nr_engine_pcm_fn)(void *user, const int16_t *pcm, size_t n,
 nr_status nr_engine_start(nr_ctx *ctx);
 int nr_engine_sample_rate(void);
 
+/* Forks a synthesis worker from the started engine: returns the child's pid
+ * in the parent, 0 in the child, -1 (errno set) on failure. eSpeak NG keeps
+ * state from one synthesis to the next (wave phase, flutter, echo), so the
+ * process that renders never synthesises itself: every worker starts from
+ * the engine as initialised, which makes the audio of a piece of text the
+ * same whatever was said before it, however many workers run, and whether
+ * it is played or exported. The engine lock is held across fork, so the
+ * child gets eSpeak's globals in a consistent state; the child must leave
+ * with _exit. */
+int nr_engine_fork(void);
+
 /* Says TEXT (NUL-terminated, sanitized) with voice V at RATE_FACTOR times its
  * rate. NR_E_VOICE for an unknown voice, NR_E_ABORTED when FN stopped it. */
 nr_status nr_engine_speak(nr_ctx *ctx, const nr_voice *v, float rate_factor, const char *text,
                           nr_engine_pcm_fn fn, void *user);
+
+/* Checks VOICE and loads it without synthesising, so that workers forked
+ * afterwards find it loaded (loading a voice reloads its dictionary).
+ * NR_E_VOICE for an unknown voice. */
+nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice);
 
 /* True when NAME ("fr", "fr+m3", "en-us+f2") is an installed voice and,
  * if it has one, an installed variant. */

@@ -6,6 +6,7 @@
 #include "../util/buf.h"
 #include "../util/utf8.h"
 #include "engine.h"
+#include "workers.h"
 
 enum { FADE = 66, /* 3 ms at 22050 Hz */ SILENCE_CHUNK = 1024 };
 
@@ -208,30 +209,107 @@ static int block_pause(const nr_doc *doc, const nr_block *blk, const nr_block *n
     return doc->pauses.paragraph;
 }
 
-nr_status nr_render_doc(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
-                        volatile sig_atomic_t *stop) {
-    nr_status st = nr_engine_start(ctx);
-    if (st != NR_OK)
-        return st;
-    stream s = {.ctx = ctx, .fn = fn, .user = user, .stop = stop};
+/* A worker's job: the sentences of one chunk, each followed by its pause. */
+static nr_status render_chunk(nr_ctx *ctx, const void *arg, const nr_chunk *c, nr_audio_fn fn,
+                              void *user) {
+    const nr_doc *doc = arg;
+    stream s = {.ctx = ctx, .fn = fn, .user = user};
     nr_vec_init(&s.events, sizeof(nr_event));
-    size_t index = 0;
-    for (size_t b = 0; b < doc->blocks.len && st == NR_OK; b++) {
+    nr_status st = NR_OK;
+    size_t b = c->block, i = c->first;
+    for (size_t k = 0; k < c->count && st == NR_OK; k++, i++) {
+        while (b < doc->blocks.len && i >= NR_BLOCK(doc, b).n_sents)
+            b++, i = 0; /* on to the next block that has sentences */
+        if (b >= doc->blocks.len)
+            break;
         const nr_block *blk = &NR_BLOCK(doc, b);
         const nr_block *next = b + 1 < doc->blocks.len ? &NR_BLOCK(doc, b + 1) : NULL;
         float rate = blk->kind == NR_BLOCK_TITLE ? doc->title_rate : 1.0f;
-        for (size_t i = 0; i < blk->n_sents && st == NR_OK; i++, index++) {
-            if (index < from)
-                continue;
-            st = speak_sentence(&s, doc, &blk->sents[i], index, rate);
-            bool last = i + 1 == blk->n_sents;
-            int ms = last ? (next ? block_pause(doc, blk, next) : 0) : doc->pauses.sentence;
-            if (st == NR_OK && ms > 0 && silence(&s, ms))
-                st = NR_E_ABORTED;
-        }
+        st = speak_sentence(&s, doc, &blk->sents[i], c->sentence + k, rate);
+        bool last = i + 1 == blk->n_sents;
+        int ms = last ? (next ? block_pause(doc, blk, next) : 0) : doc->pauses.sentence;
+        if (st == NR_OK && ms > 0 && silence(&s, ms))
+            st = NR_E_ABORTED;
     }
     nr_vec_free(&s.events);
-    if (st == NR_E_ABORTED && !ctx->err[0])
-        nr_fail(ctx, NR_E_ABORTED, "interrupted");
+    return st;
+}
+
+/* Chunk boundaries are a function of the document alone (plus FROM, where
+ * a render starts one): consecutive blocks are grouped until a chunk holds
+ * NR_CHUNK_BYTES of text, because starting a worker costs a fork and its
+ * page faults, and a block longer than NR_CHUNK_SENTENCES sentences is cut
+ * every NR_CHUNK_SENTENCES sentences. So a render from the first sentence of
+ * a chunk gives the samples a full render gives from there. */
+/* Whether sentence I of a block, INDEX in reading order, starts a chunk
+ * when the chunk so far holds BYTES. */
+static bool chunk_cut(size_t index, size_t i, size_t bytes) {
+    return index == 0 || (i % NR_CHUNK_SENTENCES == 0 && (i > 0 || bytes >= NR_CHUNK_BYTES));
+}
+
+static nr_status plan_chunks(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_vec *chunks) {
+    size_t index = 0, bytes = 0;
+    for (size_t b = 0; b < doc->blocks.len; b++) {
+        const nr_block *blk = &NR_BLOCK(doc, b);
+        for (size_t i = 0; i < blk->n_sents; i++, index++) {
+            bool cut = chunk_cut(index, i, bytes);
+            if (cut)
+                bytes = 0;
+            bytes += blk->sents[i].end - blk->sents[i].start;
+            if (index < from)
+                continue;
+            if (cut || index == from) {
+                nr_chunk *c = nr_vec_push(chunks);
+                if (!c)
+                    return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+                *c = (nr_chunk){.block = b, .first = i, .sentence = index};
+            }
+            NR_VEC_AT(chunks, nr_chunk, chunks->len - 1).count++;
+        }
+    }
+    return NR_OK;
+}
+
+size_t nr_render_chunk_start(const nr_doc *doc, size_t sentence) {
+    size_t index = 0, bytes = 0, start = 0;
+    for (size_t b = 0; b < doc->blocks.len; b++) {
+        const nr_block *blk = &NR_BLOCK(doc, b);
+        for (size_t i = 0; i < blk->n_sents; i++, index++) {
+            if (chunk_cut(index, i, bytes))
+                bytes = 0, start = index;
+            bytes += blk->sents[i].end - blk->sents[i].start;
+            if (index == sentence)
+                return start;
+        }
+    }
+    return start;
+}
+
+nr_status nr_render_doc(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
+                        volatile sig_atomic_t *stop) {
+    uint64_t sample = 0;
+    return nr_render_doc_at(ctx, doc, from, fn, user, stop, &sample);
+}
+
+nr_status nr_render_doc_at(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
+                           volatile sig_atomic_t *stop, uint64_t *sample) {
+    nr_status st = nr_engine_start(ctx);
+    if (st != NR_OK)
+        return st;
+    if (stop && *stop)
+        return nr_fail(ctx, NR_E_ABORTED, "interrupted");
+    /* voices are checked here, once, rather than in every worker; the
+       narrator's is loaded last so that workers start with it */
+    for (size_t k = doc->speakers.len; k-- > 0 && st == NR_OK;)
+        st = nr_engine_prepare(ctx, NR_SPEAKER(doc, k).voice.espeak);
+    if (st != NR_OK)
+        return st;
+    nr_vec chunks;
+    nr_vec_init(&chunks, sizeof(nr_chunk));
+    st = plan_chunks(ctx, doc, from, &chunks);
+    if (st == NR_OK)
+        st = nr_workers_run(ctx, ctx->jobs, chunks.data, chunks.len, render_chunk, doc, fn, user,
+                            stop, sample);
+    nr_vec_free(&chunks);
     return st;
 }

@@ -11,16 +11,36 @@
 #define NR_RENDER_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "../core/ctx.h"
 #include "../core/doc.h"
 #include "narrate.h"
 
+/* A chunk, the unit a worker process renders, groups whole blocks up to
+ * about NR_CHUNK_BYTES of text; a longer block is cut every
+ * NR_CHUNK_SENTENCES sentences. */
+#define NR_CHUNK_BYTES 2048
+#define NR_CHUNK_SENTENCES 24
+
 /* Renders from sentence FROM (0-based, reading order) to the end through FN.
  * STOP, when not NULL, is polled; setting it ends rendering with
- * NR_E_ABORTED. */
+ * NR_E_ABORTED. Synthesis runs in ctx->jobs worker processes (workers.h);
+ * FN is called in the calling thread, in order. Every block starts from
+ * the engine's initial state, so the samples of a block are the same in
+ * any render that includes it whole. */
 nr_status nr_render_doc(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
                         volatile sig_atomic_t *stop);
+
+/* The first sentence of the chunk that holds SENTENCE: rendering from it
+ * gives exactly the samples a full render gives from there (a player that
+ * seeks can start there). */
+size_t nr_render_chunk_start(const nr_doc *doc, size_t sentence);
+
+/* The same, for a stream made of several documents rendered one after the
+ * other: event samples count from *SAMPLE, which is advanced. */
+nr_status nr_render_doc_at(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
+                           volatile sig_atomic_t *stop, uint64_t *sample);
 
 /* Total number of sentences of DOC. */
 size_t nr_doc_sentence_count(const nr_doc *doc);

@@ -23,6 +23,11 @@ static inline size_t seg_cp(const char *s, size_t i, size_t e, uint32_t *cp) {
     return nr_utf8_decode(s + i, e - i, cp);
 }
 
+/* The length of the UTF-8 sequence a lead byte starts (1 for a stray byte). */
+static inline size_t seg_seq_len(unsigned char lead) {
+    return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF8 ? 4 : 1;
+}
+
 /* The code point before S+I (not before B). */
 static inline size_t seg_cp_back(const char *s, size_t b, size_t i, uint32_t *cp) {
     if (i <= b) {

@@ -32,7 +32,11 @@ typedef struct qscan {
     int part_id;
     bool part_cont;
     bool ok;
+    size_t ev_pos; /* next_single_event's cache */
+    bool ev_valid;
 } qscan;
+
+static size_t skip_spaces(const char *s, size_t i, size_t e);
 
 static bool push_mark(qscan *q, size_t start, size_t end) {
     seg_mark *m = nr_vec_push(&q->st->marks);
@@ -61,6 +65,37 @@ static void begin_part(qscan *q, size_t start, int id, bool cont) {
     q->part_cont = cont;
 }
 
+/* A quotation opening at I (its text at T) resumes the one that closed just
+ * before, across an attribution: "We are ready," he said, "and we will win."
+ * The first part ends with a comma, the narration between is a short clause
+ * ending with a comma, and the second part starts in lower case. */
+static bool resumes(const qscan *q, size_t i, size_t t) {
+    const seg_state *st = q->st;
+    const char *s = st->s;
+    if (!st->parts.len || !st->marks.len)
+        return false;
+    const seg_part *prev = &NR_VEC_AT(&st->parts, seg_part, st->parts.len - 1);
+    const seg_mark *close = &NR_VEC_AT(&st->marks, seg_mark, st->marks.len - 1);
+    if (close->start != prev->end || i - close->end > 80)
+        return false;
+    uint32_t c;
+    size_t a = prev->end, l;
+    while ((l = seg_cp_back(s, prev->start, a, &c)) && seg_space(c))
+        a -= l;
+    if (c != ',')
+        return false;
+    size_t z = i;
+    while ((l = seg_cp_back(s, close->end, z, &c)) && seg_space(c))
+        z -= l;
+    if (c != ',' || z <= close->end + 1)
+        return false;
+    for (size_t k = close->end; k < z; k++)
+        if (s[k] == '.' || s[k] == '!' || s[k] == '?' || s[k] == '\n' || s[k] == ';')
+            return false;
+    seg_cp(s, skip_spaces(s, t, q->e), q->e, &c);
+    return seg_lower(c);
+}
+
 /* Pushes an opening mark of KIND over [I, I+LEN); a top-level one starts a part. */
 static void open_mark(qscan *q, int kind, uint32_t close, size_t i, size_t len) {
     seg_state *st = q->st;
@@ -68,8 +103,12 @@ static void open_mark(qscan *q, int kind, uint32_t close, size_t i, size_t len) 
         return;
     st->stack[st->depth++] = (seg_open){.close = close, .kind = kind};
     if (st->depth == 1) {
+        bool again = resumes(q, i, i + len);
         push_mark(q, i, i + len);
-        begin_part(q, i + len, st->next_id++, false);
+        if (again)
+            begin_part(q, i + len, q->part_id, true);
+        else
+            begin_part(q, i + len, st->next_id++, false);
     }
 }
 
@@ -123,6 +162,31 @@ static bool inverted_verb(const char *s, size_t a, size_t z) {
     return false;
 }
 
+/* After an incise that names its speaker, the words at P may describe him
+ * or her up to the full stop (", estime Mme Durand, secrétaire générale de
+ * la CFDT."): they do when they open with a word of the language's
+ * [appositions] list. Sets *END past that full stop. */
+static bool apposition_end(const qscan *q, size_t p, size_t *end) {
+    const char *s = q->st->s;
+    size_t w = word_end(s, p, q->e);
+    if (w == p || !nr_wordset_has(&q->st->rules->appositions, s + p, w - p))
+        return false;
+    for (size_t i = w, words = 0; i < q->e && words < 25;) {
+        uint32_t c;
+        size_t l = seg_cp(s, i, q->e, &c);
+        if (c == '.') {
+            *end = i + l;
+            return true;
+        }
+        if (c == '\n' || c == '?' || c == '!' || c == ';' || c == 0xBB || c == 0x201D || c == '"' ||
+            c == 0x2026)
+            return false;
+        words += c == ' ';
+        i += l;
+    }
+    return false;
+}
+
 /* When the words at P open an incise (", a-t-elle expliqué," ", dit-il."
  * ", a annoncé le maire."), returns where the quotation resumes and sets
  * *INCISE_END to the end of the incise's own text; 0 otherwise. */
@@ -142,13 +206,18 @@ static size_t incise_at(const qscan *q, size_t p, size_t *incise_end) {
         return 0;
     /* the incise runs to a comma or a full stop, within a few words */
     size_t i = w1;
+    bool named = false;
     for (int words = 0; i < q->e && words < 10;) {
         uint32_t c;
         size_t l = seg_cp(s, i, q->e, &c);
+        if (c == ',' && named && apposition_end(q, skip_spaces(s, i + l, q->e), incise_end))
+            return skip_spaces(s, *incise_end, q->e);
         if (c == ',' || c == '.') {
             *incise_end = i + l;
             return skip_spaces(s, i + l, q->e);
         }
+        if (seg_upper(c) && i > w1 && s[i - 1] == ' ')
+            named = true;
         if (c == '\n' || c == '?' || c == '!' || c == ';' || c == ':' || c == 0xBB || c == 0x201D ||
             c == '"' || c == 0x2026)
             return 0;
@@ -188,13 +257,21 @@ static bool is_opening_side(uint32_t c) {
            c == '-' || c == 0xAB || c == 0x201C || c == '"' || c == ':' || c == '/';
 }
 
-/* A straight single quote at I opens a quotation when a closing one follows
- * in the block, at least two characters on (so rock 'n' roll is no quotation). */
-static bool single_opens(const qscan *q, size_t i) {
+/* The next event for straight single quotes at or after FROM: a quote that
+ * can close (s[pos] == '\'') or the end of a sentence (". T"); *POS is the
+ * block end when there is none. Events are found in increasing order and
+ * cached, so a block with many apostrophes is still read once. */
+static void next_single_event(qscan *q, size_t from) {
+    if (q->ev_pos >= from && q->ev_valid)
+        return;
     const char *s = q->st->s;
-    size_t limit = q->e - i > 2000 ? i + 2000 : q->e;
-    for (size_t j = i + 3; j < limit; j++) {
-        if (s[j] != '\'')
+    size_t j = from;
+    for (; j < q->e; j++) {
+        char c = s[j];
+        if ((c == '.' || c == '!' || c == '?') && j + 2 < q->e && s[j + 1] == ' ' &&
+            s[j + 2] >= 'A' && s[j + 2] <= 'Z')
+            break;
+        if (c != '\'')
             continue;
         uint32_t before, after;
         seg_cp_back(s, q->b, j, &before);
@@ -202,9 +279,18 @@ static bool single_opens(const qscan *q, size_t i) {
         if (seg_letter(before) && seg_letter(after))
             continue; /* don't, l'eau */
         if (!seg_space(before) && !seg_letter(after) && !seg_digit(after))
-            return true;
+            break;
     }
-    return false;
+    q->ev_pos = j;
+    q->ev_valid = true;
+}
+
+/* A straight single quote at I opens a quotation when a closing one follows
+ * in the same sentence, at least two characters on (so rock 'n' roll, the
+ * '90s and the Joneses' house make no quotation). */
+static bool single_opens(qscan *q, size_t i) {
+    next_single_event(q, i + 3);
+    return q->ev_pos < q->e && q->st->s[q->ev_pos] == '\'' && q->ev_pos - i <= 2000;
 }
 
 /* Handles the mark C at I; returns how far to advance past it. */
@@ -363,6 +449,8 @@ static void close_block(qscan *q, bool next_opens) {
     }
 }
 
+static const unsigned char marks[128] = {['"'] = 1, ['\''] = 1, [','] = 1, ['?'] = 1, ['!'] = 1};
+
 bool nr_seg_quotes(seg_state *st, size_t b, size_t e, bool next_opens, int turn) {
     qscan q = {.st = st, .b = b, .e = e, .ok = true};
     st->parts.len = st->marks.len = 0;
@@ -370,9 +458,9 @@ bool nr_seg_quotes(seg_state *st, size_t b, size_t e, bool next_opens, int turn)
     size_t i = open_block(&q, turn);
     while (i < e && q.ok) {
         unsigned char byte = (unsigned char)s[i];
-        if (byte < 0x80 && byte != '"' && byte != '\'' && byte != ',' && byte != '?' &&
-            byte != '!') {
-            i++;
+        if (byte < 0x80 ? !marks[byte] : byte != 0xC2 && byte != 0xE2) {
+            /* « » and U+2018..U+203A all start with C2 or E2 */
+            i += seg_seq_len(byte);
             continue;
         }
         uint32_t c;

@@ -130,6 +130,9 @@ nr_abbr_kind nr_seg_abbr(const nr_seg_rules *r, const char *word, size_t n) {
     int v = wordset_get(&r->abbr_exact, word, n);
     if (v)
         return (nr_abbr_kind)v;
+    uint32_t c;
+    if (nr_utf8_decode(word, n, &c) + 1 >= n)
+        return NR_ABBR_NONE; /* "m." is not "M." */
     char folded[256];
     size_t fl = nr_seg_fold(word, n, folded, sizeof folded);
     return (nr_abbr_kind)wordset_get(&r->abbr_folded, folded, fl);
@@ -223,6 +226,7 @@ static bool ini_line(void *user, const char *line, size_t len, int lineno) {
                    : SEC("incise_verbs")  ? &ld->r->incise_verbs
                    : SEC("incise_aux")    ? &ld->r->incise_aux
                    : SEC("ellipsis_keep") ? &ld->r->ellipsis_keep
+                   : SEC("appositions")   ? &ld->r->appositions
                                           : NULL;
         if (!ld->list && !SEC("sentence") && !SEC("quotes")) {
             nr_fail(ld->ctx, NR_E_DATA, "%s:%d: unknown section '%.*s'", ld->file, lineno, (int)n,
@@ -252,8 +256,8 @@ static void rules_free(void *p) {
     nr_seg_rules *r = p;
     if (!r)
         return;
-    nr_wordset *sets[] = {&r->abbr_exact,   &r->abbr_folded, &r->starters,     &r->continuations,
-                          &r->incise_verbs, &r->incise_aux,  &r->ellipsis_keep};
+    nr_wordset *sets[] = {&r->abbr_exact,   &r->abbr_folded, &r->starters,      &r->continuations,
+                          &r->incise_verbs, &r->incise_aux,  &r->ellipsis_keep, &r->appositions};
     for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
         wordset_free(sets[i]);
     free(r);
@@ -283,5 +287,9 @@ static void *rules_load(nr_ctx *ctx, const char *lang) {
 }
 
 const nr_seg_rules *nr_seg_rules_get(nr_ctx *ctx, const char *lang) {
-    return nr_ctx_rules(ctx, "segment", lang && lang[0] ? lang : "en", rules_load, rules_free);
+    /* a language without tables borrows the English ones: Mr., U.S., etc. */
+    size_t len;
+    if (!lang || !lang[0] || !nr_data_get_lang(ctx->data, lang, "segment.ini", &len))
+        lang = "en";
+    return nr_ctx_rules(ctx, "segment", lang, rules_load, rules_free);
 }

@@ -37,6 +37,7 @@ typedef struct nr_seg_rules {
     nr_wordset incise_verbs;  /* speech verbs of an incise: dit, déclaré */
     nr_wordset incise_aux;    /* auxiliaries before them: a, avait */
     nr_wordset ellipsis_keep; /* capitalised words that do not start a sentence after "...": I */
+    nr_wordset appositions;   /* words that open a description after an incise: secrétaire */
     bool starters_only;       /* after an abbreviation only a starter opens a sentence (de) */
     int ordinal_digits;       /* "12. Juni": numbers this short before '.' are ordinals; 0 = none */
     bool incises;             /* find incises inside quotation marks */

@@ -20,10 +20,11 @@ typedef struct sscan {
     seg_state *st;
     const char *s;
     size_t b, e;
-    size_t start;   /* the open sentence */
-    size_t content; /* its first word, past bullets, markers' brackets and marks */
-    size_t hold;    /* no sentence ends before this: inside a bracket */
-    int marker;     /* the list marker that opens the sentence: 0 none, 1 number, 2 letter */
+    size_t start;    /* the open sentence */
+    size_t content;  /* its first word, past bullets, markers' brackets and marks */
+    size_t hold;     /* no sentence ends before this: inside a bracket */
+    size_t unclosed; /* brackets opened before this found no closing one */
+    int marker;      /* the list marker that opens the sentence: 0 none, 1 number, 2 letter */
     long marker_val;
 } sscan;
 
@@ -98,6 +99,17 @@ static void begin_sentence(sscan *sc, size_t start) {
     sc->content = i;
 }
 
+/* True when [A, Z) has something to say: a letter, a digit, an ideograph. */
+static bool speakable(const char *s, size_t a, size_t z) {
+    for (size_t k = a; k < z;) {
+        uint32_t c;
+        k += seg_cp(s, k, z, &c);
+        if (seg_letter(c) || seg_digit(c) || c > 0x2FFF)
+            return true;
+    }
+    return false;
+}
+
 static bool push_sentence(seg_state *st, size_t a, size_t z) {
     const char *s = st->s;
     uint32_t c;
@@ -106,6 +118,8 @@ static bool push_sentence(seg_state *st, size_t a, size_t z) {
         z -= l;
     if (z <= a)
         return true;
+    if (!speakable(s, a, z))
+        return true; /* a rule of underscores or asterisks says nothing */
     nr_sentence *sn = nr_vec_push(&st->sents);
     if (!sn)
         return false;
@@ -120,20 +134,26 @@ static bool word_in(const char *s, size_t i, size_t e, const nr_wordset *set) {
     return w > i && nr_wordset_has(set, s + i, w - i);
 }
 
-/* A letter list marker at I whose successor follows soon: "a. here b. there". */
-static bool letter_list_at(const char *s, size_t i, size_t e) {
+/* A list marker at I that opens an inline enumeration: its successor
+ * follows soon ("a. here b. there", "1) The first 2) The second"). A number
+ * must be followed by a capital ("for 1. above", "between 1) and 2)"). */
+static bool inline_list_at(const char *s, size_t i, size_t e, int want_kind) {
     int kind;
     long v;
     size_t end;
-    if (!list_marker(s, i, e, &kind, &v, &end) || kind != 2 || s[i] == '(')
+    if (!list_marker(s, i, e, &kind, &v, &end) || s[i] == '(' || (want_kind && kind != want_kind))
         return false;
-    size_t limit = e - end > 400 ? end + 400 : e;
+    if (kind == 2 && s[i] >= 'A' && s[i] <= 'Z')
+        return false; /* "John A. Smith ... Jane B. Smith" are initials */
+    if (kind == 1 && !(end + 1 < e && s[end + 1] >= 'A' && s[end + 1] <= 'Z'))
+        return false;
+    size_t limit = e - end > 240 ? end + 240 : e;
     for (size_t k = end; k + 2 < limit; k++) {
         int k2;
         long v2;
         size_t end2;
-        if ((s[k] == ' ' || s[k] == '\n') && (s[k + 1] | 32) == v + 1 &&
-            list_marker(s, k + 1, e, &k2, &v2, &end2) && k2 == 2 && v2 == v + 1)
+        if ((s[k] == ' ' || s[k] == '\n') && list_marker(s, k + 1, e, &k2, &v2, &end2) &&
+            k2 == kind && v2 == v + 1)
             return true;
     }
     return false;
@@ -185,7 +205,7 @@ static size_t token_start(const sscan *sc, size_t i) {
     size_t t = i;
     uint32_t c;
     size_t l;
-    while ((l = seg_cp_back(s, sc->b, t, &c)) && !seg_space(c))
+    while ((l = seg_cp_back(s, sc->start, t, &c)) && !seg_space(c))
         t -= l;
     while ((l = seg_cp(s, t, i, &c)) && (seg_opener(c) || seg_dash(c) || seg_bullet(c)))
         t += l;
@@ -282,7 +302,8 @@ static bool period_ends(const sscan *sc, size_t i, size_t nx) {
     uint32_t next, before;
     seg_cp(s, nx, sc->e, &next);
     seg_cp_back(s, sc->b, i, &before);
-    bool plain = opens_sentence(s, nx, sc->e, 0) || seg_digit(next) || letter_list_at(s, nx, sc->e);
+    bool plain =
+        opens_sentence(s, nx, sc->e, 0) || seg_digit(next) || inline_list_at(s, nx, sc->e, 2);
     size_t t = token_start(sc, i);
     if (t >= i || seg_closer(before))
         return plain;
@@ -309,13 +330,15 @@ static bool period_ends(const sscan *sc, size_t i, size_t nx) {
             return false;
         kind = NR_ABBR_GENERAL;
     }
-    if (kind == NR_ABBR_GENERAL || dotted(s, t, i))
+    if (kind == NR_ABBR_GENERAL)
         return break_after_abbr(sc, nx);
     if (initials(s, t, i)) {
         if (at_start)
             return false; /* "A. His name is ...", "J. R. R. Tolkien" */
         return opens_sentence(s, nx, sc->e, 0) && word_in(s, nx, sc->e, &r->starters);
     }
+    if (dotted(s, t, i))
+        return break_after_abbr(sc, nx);
     if (seg_digit(next) && all_caps(s, t, i))
         return false; /* "SEC. 1262" */
     return plain;
@@ -339,7 +362,10 @@ static bool glued_end(const sscan *sc, size_t i, size_t next) {
         letters += (b | 32) >= 'a' && (b | 32) <= 'z';
         digits += b >= '0' && b <= '9';
     }
-    return letters >= 2 || digits >= 1;
+    for (size_t k = next; k < sc->e && !seg_space((unsigned char)s[k]); k++)
+        if (s[k] == '@' || s[k] == '/')
+            return false;
+    return letters >= 2 || digits >= 2;
 }
 
 /* Closing marks, brackets and footnote calls glued to a sentence end at J. */
@@ -403,6 +429,23 @@ static size_t closers_end(const sscan *sc, size_t j, bool plain_period, bool wor
     }
 }
 
+/* After a run of dots at J: " 12", " 16-17" then the end of the line: the
+ * dot leader of a table of contents. Returns the next line's start, or J. */
+static size_t leader_end(const char *s, size_t j, size_t e) {
+    size_t k = j;
+    while (k < e && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    size_t d = k;
+    while (k < e && ((s[k] >= '0' && s[k] <= '9') || s[k] == '-' || s[k] == 'i' || s[k] == 'v' ||
+                     s[k] == 'x'))
+        k++;
+    if (k == d || (k < e && s[k] != '\n' && s[k] != ' '))
+        return j;
+    while (k < e && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    return k >= e || s[k] == '\n' ? skip_sp(s, k, e) : j;
+}
+
 /* A spaced ellipsis ". . ." from J: returns its end, or J when there is none. */
 static size_t spaced_ellipsis(const char *s, size_t j, size_t e) {
     size_t k = j;
@@ -425,6 +468,8 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
     const nr_seg_rules *r = sc->st->rules;
     size_t e = sc->e;
     *cont = i + l;
+    if (i < sc->content)
+        return false; /* the period of a list marker: "a. The first item" */
     uint32_t before, after;
     seg_cp_back(s, sc->b, i, &before);
     seg_cp(s, i + l, e, &after);
@@ -442,8 +487,18 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
         ell |= t == 0x2026;
         wide |= t == 0xFF0E || t == 0x3002;
     }
+    if (dots >= 4 && leader_end(s, j, e) > j) {
+        /* "About Me........ 5": a table of contents' leader and page are not read */
+        size_t lead = i;
+        while (s[lead] != '.')
+            lead++;
+        *se = lead;
+        *nx = leader_end(s, j, e);
+        return true;
+    }
     if (dots >= 2)
         ell = true;
+
     if (dots == 1 && !qe && !ell) {
         size_t k = spaced_ellipsis(s, j, e);
         if (k > j) {
@@ -464,11 +519,15 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
             }
         }
     }
+    if (i == sc->content) {
+        *cont = j; /* ". . . The practice", "... and then" open the sentence */
+        return false;
+    }
     bool word_before = seg_letter(before) || before == ')';
     size_t k = closers_end(sc, j, dots == 1 && !qe && !ell, word_before);
     *cont = k;
-    if (i < sc->hold)
-        return false;
+    if (i < sc->hold && k <= sc->hold)
+        return false; /* inside a bracket, unless it closes here: "(at last.) Then" */
     size_t n = skip_sp(s, k, e);
     if (n >= e)
         return false;
@@ -483,7 +542,7 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
     }
     bool brk;
     if (qe)
-        brk = opens_sentence(s, n, e, 0);
+        brk = opens_sentence(s, n, e, 0) || inline_list_at(s, n, e, 0);
     else if (ell)
         brk = opens_sentence(s, n, e, 0) && !word_in(s, n, e, &r->ellipsis_keep) && before != '[' &&
               before != '(';
@@ -500,20 +559,20 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
  * it closes soon in the block: "(Ind.) said he", "[16: firma? 13:28]". */
 static void maybe_hold(sscan *sc, size_t i) {
     const char *s = sc->s;
-    if (i <= sc->content || i < sc->hold)
+    if (i <= sc->content || i < sc->hold || i < sc->unclosed)
         return;
     char open = s[i], close = open == '(' ? ')' : ']';
     int depth = 0;
-    size_t limit = sc->e - i > 600 ? i + 600 : sc->e;
-    for (size_t k = i; k < limit; k++) {
+    size_t limit = sc->e - i > 600 ? i + 600 : sc->e, k = i;
+    for (; k < limit && s[k] != '\n'; k++) {
         if (s[k] == open)
             depth++;
         else if (s[k] == close && --depth == 0) {
             sc->hold = k;
             return;
-        } else if (s[k] == '\n')
-            return;
+        }
     }
+    sc->unclosed = k; /* brackets opened before K do not close soon either */
 }
 
 /* A list item, a bullet or a dialogue turn starting at K mid-sentence. */
@@ -521,6 +580,11 @@ static bool item_starts(sscan *sc, size_t k, bool after_newline) {
     const char *s = sc->s;
     if (k <= sc->content || k < sc->hold)
         return false;
+    unsigned char b0 = (unsigned char)s[k], b1 = k + 1 < sc->e ? (unsigned char)s[k + 1] : 0;
+    bool maybe_marker = (b0 >= '0' && b0 <= '9') || b0 == '(' ||
+                        (((b0 | 32) >= 'a' && (b0 | 32) <= 'z') && (b1 == '.' || b1 == ')'));
+    if (b0 < 0x80 && !maybe_marker)
+        return false; /* the common case: a word */
     uint32_t c;
     seg_cp(s, k, sc->e, &c);
     if (seg_bullet(c))
@@ -530,6 +594,8 @@ static bool item_starts(sscan *sc, size_t k, bool after_newline) {
     int kind;
     long v;
     size_t end;
+    if (inline_list_at(s, k, sc->e, 0))
+        return true;
     if (!sc->marker || !list_marker(s, k, sc->e, &kind, &v, &end))
         return false;
     if (kind != sc->marker || v != sc->marker_val + 1)
@@ -554,12 +620,18 @@ static bool split_block(seg_state *st, size_t b, size_t e) {
     size_t i = sc.start;
     while (i < e) {
         unsigned char byte = (unsigned char)s[i];
-        if (byte < 0x80 && !interesting[byte]) {
-            i++;
+        if (byte < 0x80 ? !interesting[byte] : byte != 0xE2 && byte != 0xE3 && byte != 0xEF) {
+            /* sentence marks beyond ASCII (… ！ 。) all start with E2, E3 or EF */
+            i += seg_seq_len(byte);
             continue;
         }
         if (byte == ' ' || byte == '\t' || byte == '\n') {
             size_t k = skip_sp(s, i, e);
+            if (byte == '\n' && !speakable(s, sc.start, i)) {
+                begin_sentence(&sc, k); /* a line of underscores before the text */
+                i = k;
+                continue;
+            }
             if (k < e && item_starts(&sc, k, memchr(s + i, '\n', k - i) != NULL)) {
                 if (!push_sentence(st, sc.start, i))
                     return false;
@@ -653,8 +725,8 @@ static bool sentence_spans(seg_state *st, nr_sentence *sn, size_t *part, size_t 
         if (!push_narration(st, pos, a, mark))
             return false;
         bool cont = p[k].continues || p[k].start < sn->start;
-        bool rec = p[k].recovered && z >= p[k].end - (p[k].end - z);
-        if (!push_span(st, NR_SPAN_QUOTE, a, z, &p[k], cont, rec && p[k].end <= sn->end))
+        bool rec = p[k].recovered && p[k].end <= sn->end; /* on the last piece only */
+        if (!push_span(st, NR_SPAN_QUOTE, a, z, &p[k], cont, rec))
             return false;
         pos = z;
     }

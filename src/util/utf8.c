@@ -107,6 +107,8 @@ bool nr_is_space(uint32_t cp) {
     case 0x85:
     case 0xA0:
     case 0x1680:
+    case 0x180E: /* Mongolian vowel separator, a space before Unicode 6.3 */
+    case 0x200B: /* zero width space */
     case 0x2028:
     case 0x2029:
     case 0x202F:

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# bench_speed.sh: speed and memory of narrate against eSpeak NG, on French
+# news text built from the shared corpus (issue 10). Prints figures, each
+# with its bar; asserts nothing. Environment:
+#   NARRATE     the narrate command (set by `make bench`)
+#   SHARED      the shared folder (corpus)
+#   BENCH_BIN   where bench_speed_* programs are built
+#   BENCH_WORDS words of the article for the synthesis figures (100000)
+#   BENCH_BIG   1 to also export the 10 MB input (takes long), 0 otherwise
+set -u
+: "${NARRATE:?NARRATE must name the narrate binary}"
+: "${SHARED:=$(cd "$(dirname "$0")/../../shared" && pwd)}"
+: "${BENCH_BIN:=$(dirname "$NARRATE")/bench}"
+: "${BENCH_WORDS:=100000}"
+: "${BENCH_BIG:=0}"
+W=$(mktemp -d /tmp/narrate-bench.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cores=$(nproc)
+
+# ---- inputs: corpus articles repeated, paragraphs kept --------------------
+make_text() { # make_text OUT WORDS|BYTES N
+  python3 - "$SHARED/corpus/articles" "$@" <<'PY'
+import glob, sys
+src, out, unit, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+texts = [open(f, encoding='utf-8').read().strip() + "\n\n"
+         for f in sorted(glob.glob(src + '/fr-*.txt'))]
+with open(out, 'w', encoding='utf-8') as f:
+    done = 0
+    while done < n:
+        for t in texts:
+            f.write(t)
+            done += len(t.split()) if unit == 'words' else len(t.encode())
+            if done >= n:
+                break
+PY
+}
+make_text "$W/article.txt" words "$BENCH_WORDS"
+for mb in 1 10 100; do make_text "$W/in${mb}m.txt" bytes $((mb * 1000000)); done
+words=$(wc -w <"$W/article.txt")
+
+# measure NAME CMD...: runs CMD under /usr/bin/time; sets WALL CPU RSS_MB.
+measure() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$W/time" "$@" >"$W/$name.out" 2>"$W/$name.err"
+  local code=$?
+  read -r WALL u s rss <"$W/time" 2>/dev/null || { WALL=0 u=0 s=0 rss=0; }
+  CPU=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')
+  RSS_MB=$(awk -v k="$rss" 'BEGIN{printf "%.1f", k/1024}')
+  [ $code -eq 0 ] || echo "  ($name failed with status $code: $(head -c 200 "$W/$name.err"))"
+  return $code
+}
+secs() { soxi -D "$1" 2>/dev/null || echo 0; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "n/a" }'; }
+verdict() { # verdict VALUE OP BAR
+  awk -v v="$1" -v b="$3" -v op="$2" 'BEGIN{
+    if (v == "n/a") { print "n/a"; exit }
+    ok = (op == ">=") ? (v >= b) : (v <= b); print (ok ? "meets" : "MISSES") " bar " op " " b }'
+}
+
+echo "machine: $cores cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "input: $words words of French news ($(wc -c <"$W/article.txt") bytes), eSpeak NG $(espeak-ng --version | awk '{print $4; exit}')"
+
+# ---- text pipeline ---------------------------------------------------------
+measure plan10 "$NARRATE" "$W/in10m.txt" --plan
+mbs=$(div "$(stat -c %s "$W/in10m.txt" | awk '{print $1/1e6}')" "$WALL")
+echo "text pipeline (input to plan, 10 MB, narrate --plan): ${WALL} s, $mbs MB/s  [$(verdict "$mbs" '>=' 20)]"
+
+# ---- synthesis against eSpeak NG, same text, same run -----------------------
+measure espeak espeak-ng -v fr -f "$W/article.txt" -w "$W/espeak.wav"
+e_wall=$WALL e_cpu=$CPU
+e_audio=$(secs "$W/espeak.wav")
+echo "espeak-ng -v fr -f -w: ${e_wall} s wall, ${e_cpu} s CPU, $(div "$e_audio" "$e_wall")x real time"
+for jobs in "$cores" 1; do
+  measure "wav$jobs" "$NARRATE" --jobs "$jobs" "$W/article.txt" -o "$W/narrate$jobs.wav"
+  audio=$(secs "$W/narrate$jobs.wav")
+  ratio=$(div "$e_wall" "$WALL")
+  bar=1.6; [ "$jobs" = 1 ] && bar=0.9
+  echo "narrate --jobs $jobs -o .wav: ${WALL} s wall, ${CPU} s CPU, $(div "$audio" "$WALL")x real time, peak RSS ${RSS_MB} MB"
+  echo "  WAV export throughput / espeak-ng's on the same text: $ratio  [$(verdict "$ratio" '>=' $bar)]"
+  eval "wav_wall_$jobs=$WALL"
+done
+wav_wall=$(eval echo "\$wav_wall_$cores")
+if cmp -s "$W/narrate$cores.wav" "$W/narrate1.wav"; then
+  echo "  --jobs $cores and --jobs 1 wrote the same samples"
+else
+  echo "  WARNING: --jobs $cores and --jobs 1 differ"
+fi
+
+# ---- MP3 export: pipelined against synthesis followed by encoding ----------
+if measure mp3 "$NARRATE" "$W/article.txt" -o "$W/narrate.mp3"; then
+  mp3_wall=$WALL
+  enc=$("$BENCH_BIN/bench_speed_encode" "$W/narrate$cores.wav" "$W/encoded.mp3" 2>/dev/null || echo n/a)
+  audio=$(secs "$W/narrate$cores.wav")
+  echo "narrate -o .mp3: ${mp3_wall} s wall, $(div "$audio" "$mp3_wall")x real time, peak RSS ${RSS_MB} MB"
+  if [ "$enc" != n/a ]; then
+    serial=$(awk -v a="$wav_wall" -v b="$enc" 'BEGIN{printf "%.2f", a+b}')
+    ratio=$(div "$mp3_wall" "$serial")
+    echo "  against WAV export ${wav_wall} s + libsndfile MP3 encoding ${enc} s = ${serial} s: $ratio  [$(verdict "$ratio" '<=' 0.75)]"
+  else
+    echo "  (no MP3 encoding baseline: libsndfile cannot write MP3 here)"
+  fi
+else
+  echo "narrate -o .mp3: not available in this build"
+fi
+
+# ---- time to first audio -----------------------------------------------------
+for f in "$W/article.txt" "$SHARED/corpus/articles/fr-afp-blinken.txt"; do
+  if out=$("$BENCH_BIN/bench_speed_first_audio" "$f" 2>&1); then
+    read -r first analysis <<<"$out"
+    echo "time to first audio, $(basename "$f") ($(wc -w <"$f") words): $first ms (of which reading and analysis $analysis ms)"
+  else
+    echo "time to first audio: failed: $out"
+  fi
+done
+
+# ---- peak memory ---------------------------------------------------------------
+for mb in 1 10 100; do
+  measure "rss$mb" "$NARRATE" "$W/in${mb}m.txt" --plan
+  echo "peak RSS, ${mb} MB input, --plan: ${RSS_MB} MB in ${WALL} s ($(div $mb "$WALL") MB/s)  [$(verdict "$RSS_MB" '<=' 64)]"
+done
+sizes=1; [ "$BENCH_BIG" = 1 ] && sizes="1 10"
+for mb in $sizes; do
+  measure "exp$mb" "$NARRATE" "$W/in${mb}m.txt" -o /dev/null
+  echo "peak RSS, ${mb} MB input, WAV export: ${RSS_MB} MB in ${WALL} s  [$(verdict "$RSS_MB" '<=' 64)]"
+done

@@ -1,0 +1,285 @@
+#include "loudness.h"
+
+#include <ebur128.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nr_meter {
+    ebur128_state *st;
+    bool true_peak;
+    float buf[4096];
+};
+
+nr_meter *nr_meter_new(int rate, bool true_peak) {
+    nr_meter *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    int mode = EBUR128_MODE_I | (true_peak ? EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_SAMPLE_PEAK);
+    m->st = ebur128_init(1, (unsigned long)rate, mode);
+    m->true_peak = true_peak;
+    if (!m->st) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void nr_meter_free(nr_meter *m) {
+    if (!m)
+        return;
+    ebur128_destroy(&m->st);
+    free(m);
+}
+
+void nr_meter_add(nr_meter *m, const float *pcm, size_t n) {
+    if (n)
+        ebur128_add_frames_float(m->st, pcm, n);
+}
+
+void nr_meter_add_s16(nr_meter *m, const int16_t *pcm, size_t n) {
+    if (n)
+        ebur128_add_frames_short(m->st, pcm, n);
+}
+
+double nr_meter_lufs(nr_meter *m) {
+    double l = -HUGE_VAL;
+    if (ebur128_loudness_global(m->st, &l) != EBUR128_SUCCESS)
+        return -HUGE_VAL;
+    return l;
+}
+
+double nr_meter_peak_db(nr_meter *m) {
+    double p = 0;
+    int r = m->true_peak ? ebur128_true_peak(m->st, 0, &p) : ebur128_sample_peak(m->st, 0, &p);
+    return r == EBUR128_SUCCESS && p > 0 ? 20 * log10(p) : -HUGE_VAL;
+}
+
+nr_status nr_measure_file(nr_ctx *ctx, const char *path, double *lufs, double *peak_db) {
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (!sf)
+        return nr_fail(ctx, NR_E_IO, "%s: cannot read back: %s", path, sf_strerror(NULL));
+    nr_meter *m = info.channels == 1 ? nr_meter_new(info.samplerate, true) : NULL;
+    if (!m) {
+        sf_close(sf);
+        return nr_fail(ctx, NR_E_IO, "%s: cannot measure it", path);
+    }
+    sf_count_t n;
+    while ((n = sf_read_float(sf, m->buf, 4096)) > 0)
+        nr_meter_add(m, m->buf, (size_t)n);
+    *lufs = nr_meter_lufs(m);
+    *peak_db = nr_meter_peak_db(m);
+    nr_meter_free(m);
+    sf_close(sf);
+    return NR_OK;
+}
+
+/* ---- limiter ------------------------------------------------------------ */
+
+enum { TAPS = 16, HALF = TAPS / 2, PHASES = 3, RING = 1 << 13 };
+
+struct nr_limiter {
+    float ceiling;
+    size_t look;   /* look-ahead L in samples: hold and smoothing length */
+    float release; /* per-sample release coefficient */
+    float coef[PHASES][TAPS];
+    float coef_abs;    /* the largest sum of |taps|: bounds any interpolated value */
+    float x[2 * RING]; /* gained input, by absolute index, stored twice so that
+                          any window of TAPS samples is contiguous */
+    float hold_v[RING];
+    size_t hold_i[RING];
+    size_t hold_head, hold_tail; /* the monotonic queue for the sliding minimum */
+    float box[RING];
+    double box_sum;
+    float g;
+    size_t in; /* samples taken so far */
+};
+
+/* Hann-windowed sinc taps that interpolate at fractions 1/4, 2/4, 3/4
+ * between two samples: a true-peak detector in the manner of ITU-R BS.1770. */
+static void make_taps(nr_limiter *l) {
+    for (int p = 0; p < PHASES; p++) {
+        double f = (p + 1) / 4.0, sum = 0;
+        for (int k = 0; k < TAPS; k++) {
+            double d = (k - (HALF - 1)) - f; /* taps at m-7 .. m+8 */
+            double s = fabs(d) < 1e-9 ? 1.0 : sin(M_PI * d) / (M_PI * d);
+            double w = fabs(d) < HALF ? 0.5 * (1 + cos(M_PI * d / HALF)) : 0;
+            l->coef[p][k] = (float)(s * w);
+            sum += s * w;
+        }
+        double abs_sum = 0;
+        for (int k = 0; k < TAPS; k++) {
+            l->coef[p][k] = (float)(l->coef[p][k] / sum);
+            abs_sum += fabs(l->coef[p][k]);
+        }
+        if (abs_sum > l->coef_abs)
+            l->coef_abs = (float)abs_sum;
+    }
+}
+
+nr_limiter *nr_limiter_new(int rate, double ceiling_db) {
+    nr_limiter *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->ceiling = (float)pow(10, ceiling_db / 20);
+    l->look = (size_t)(rate * 0.005);
+    if (l->look < 4)
+        l->look = 4;
+    if (l->look > RING / 4)
+        l->look = RING / 4;
+    l->release = (float)(1 - exp(-1.0 / (rate * 0.08)));
+    l->g = 1;
+    l->box_sum = (double)l->look; /* before the start, no reduction */
+    make_taps(l);
+    return l;
+}
+
+void nr_limiter_free(nr_limiter *l) { free(l); }
+
+size_t nr_limiter_latency(const nr_limiter *l) { return HALF + l->look - 1; }
+
+/* The gain sample M needs: its own and its inter-sample peaks under the
+ * ceiling. Needs x[m-7 .. m+8]; the interpolation is skipped when the
+ * window is too quiet for any of it to reach the ceiling. */
+static float needed(const nr_limiter *l, size_t m) {
+    const float *w = &l->x[(m + RING - (HALF - 1)) & (RING - 1)];
+    float top = 0;
+    for (int k = 0; k < TAPS; k++) {
+        float a = w[k] < 0 ? -w[k] : w[k];
+        top = a > top ? a : top;
+    }
+    if (top * l->coef_abs <= l->ceiling)
+        return 1.0f;
+    float peak = fabsf(w[HALF - 1]);
+    for (int p = 0; p < PHASES; p++) {
+        float acc = 0;
+        for (int k = 0; k < TAPS; k++)
+            acc += l->coef[p][k] * w[k];
+        acc = acc < 0 ? -acc : acc;
+        peak = acc > peak ? acc : peak;
+    }
+    return peak > l->ceiling ? l->ceiling / peak : 1.0f;
+}
+
+/* One sample in; returns true with *OUT set once the pipeline is full. */
+static bool step(nr_limiter *l, float v, float *out) {
+    size_t i = l->in++;
+    l->x[i & (RING - 1)] = v;
+    l->x[(i & (RING - 1)) + RING] = v;
+    if (i < HALF)
+        return false;
+    size_t m = i - HALF; /* the sample whose surroundings are now known */
+    float need = needed(l, m);
+    /* sliding minimum of the needed gain over the last L samples */
+    while (l->hold_tail > l->hold_head && l->hold_v[(l->hold_tail - 1) & (RING - 1)] >= need)
+        l->hold_tail--;
+    l->hold_v[l->hold_tail & (RING - 1)] = need;
+    l->hold_i[l->hold_tail & (RING - 1)] = m;
+    l->hold_tail++;
+    while (l->hold_i[l->hold_head & (RING - 1)] + l->look <= m)
+        l->hold_head++;
+    float h = l->hold_v[l->hold_head & (RING - 1)];
+    /* moving average over L: reaches the minimum exactly when the peak
+       comes out of the delay line */
+    float old = m >= l->look ? l->box[(m - l->look) & (RING - 1)] : 1.0f;
+    l->box[m & (RING - 1)] = h;
+    l->box_sum += h - old;
+    if (m < l->look - 1) {
+        return false;
+    }
+    float b = (float)(l->box_sum / (double)l->look);
+    if (m % 65536 == 0) { /* keep the running sum exact */
+        double s = 0;
+        for (size_t k = 0; k < l->look; k++)
+            s += l->box[(m - k) & (RING - 1)];
+        l->box_sum = s;
+        b = (float)(s / (double)l->look);
+    }
+    l->g = b < l->g ? b : l->g + (b - l->g) * l->release;
+    if (l->g > b)
+        l->g = b;
+    *out = l->x[(m - (l->look - 1)) & (RING - 1)] * l->g;
+    return true;
+}
+
+size_t nr_limiter_process(nr_limiter *l, const float *in, size_t n, float gain, float *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += step(l, in[i] * gain, &out[k]);
+    return k;
+}
+
+size_t nr_limiter_flush(nr_limiter *l, float *out) {
+    size_t k = 0;
+    for (size_t i = 0; i < nr_limiter_latency(l); i++)
+        k += step(l, 0.0f, &out[k]);
+    return k;
+}
+
+/* ---- gain --------------------------------------------------------------- */
+
+/* Loudness of the source after GAIN_DB and the limiter. */
+static nr_status limited_lufs(nr_ctx *ctx, int rate, double gain_db, double ceiling_db,
+                              nr_pcm_reader read, nr_pcm_rewind rewind, void *user,
+                              volatile sig_atomic_t *stop, double *lufs) {
+    if (rewind(user) != 0)
+        return nr_fail(ctx, NR_E_IO, "cannot read the rendered audio back");
+    nr_meter *m = nr_meter_new(rate, false);
+    nr_limiter *l = nr_limiter_new(rate, ceiling_db);
+    int16_t raw[4096];
+    float f[4096], out[4096];
+    nr_status st = m && l ? NR_OK : nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    float gain = (float)pow(10, gain_db / 20);
+    for (long n; st == NR_OK && (n = read(user, raw, 4096)) != 0;) {
+        if (n < 0)
+            st = nr_fail(ctx, NR_E_IO, "cannot read the rendered audio back");
+        else if (stop && *stop)
+            st = nr_fail(ctx, NR_E_ABORTED, "interrupted");
+        for (long i = 0; st == NR_OK && i < n; i++)
+            f[i] = raw[i] / 32768.0f;
+        if (st == NR_OK)
+            nr_meter_add(m, out, nr_limiter_process(l, f, (size_t)n, gain, out));
+    }
+    if (st == NR_OK) {
+        float tail[RING];
+        nr_meter_add(m, tail, nr_limiter_flush(l, tail));
+        *lufs = nr_meter_lufs(m);
+    }
+    nr_meter_free(m);
+    nr_limiter_free(l);
+    return st;
+}
+
+nr_status nr_loudness_solve(nr_ctx *ctx, int rate, double raw_lufs, double target_lufs,
+                            double ceiling_db, nr_pcm_reader read, nr_pcm_rewind rewind, void *user,
+                            volatile sig_atomic_t *stop, double *gain_db) {
+    *gain_db = 0;
+    if (!isfinite(raw_lufs)) /* silence: nothing to normalise */
+        return NR_OK;
+    double g = target_lufs - raw_lufs, prev_g = 0, prev_l = 0, best = g, best_err = HUGE_VAL;
+    for (int k = 0; k < 8; k++) {
+        double l;
+        nr_status st = limited_lufs(ctx, rate, g, ceiling_db, read, rewind, user, stop, &l);
+        if (st != NR_OK)
+            return st;
+        double err = target_lufs - l;
+        if (fabs(err) < best_err)
+            best = g, best_err = fabs(err);
+        if (fabs(err) < 0.1 || !isfinite(l))
+            break;
+        double slope = 1.0; /* dB of loudness per dB of gain: below 1 once limiting */
+        if (k > 0 && fabs(g - prev_g) > 1e-6)
+            slope = (l - prev_l) / (g - prev_g);
+        if (!(slope > 0.1 && slope < 1.5))
+            slope = k > 0 ? 0.5 : 1.0;
+        prev_g = g, prev_l = l;
+        g += err / slope;
+        if (g > 40)
+            g = 40;
+    }
+    *gain_db = best;
+    return NR_OK;
+}

@@ -1,0 +1,406 @@
+/* workers.c: worker processes, the pipe protocol and in-order delivery.
+ *
+ * A worker writes records to its pipe:
+ *   audio: u32 n, u32 n_ev, n int16 samples, n_ev nr_event (n != END)
+ *   end:   u32 END, u32 status, u32 msg_len, u32 0, msg_len bytes padded to 8
+ * Every record has an even size, so samples stay aligned in the parent's
+ * buffer. A pipe that ends without an end record means the worker died. */
+#include "workers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define END_RECORD 0xFFFFFFFFu
+enum {
+    WBUF = 1 << 16,         /* a worker's write buffer */
+    READ_STEP = 1 << 16,    /* bytes read from a pipe at a time */
+    AHEAD_BYTES = 16 << 20, /* buffered audio of chunks not yet due, over all */
+    MAX_EVENTS = 4096,      /* events in one record, a sanity bound */
+};
+
+/* ---- the worker side ---------------------------------------------------- */
+
+/* Audio is gathered into records of up to PENDING samples, so the parent
+ * and its sink see a few large calls rather than many small ones. */
+enum { PENDING = 16384 };
+
+typedef struct writer {
+    int fd;
+    size_t len;
+    char buf[WBUF];
+    int16_t pcm[PENDING];
+    nr_event ev[MAX_EVENTS];
+    size_t n, n_ev;
+} writer;
+
+/* Writes all of P or leaves the process: the parent is gone or gave up. */
+static void write_all(int fd, const void *p, size_t n) {
+    const char *c = p;
+    while (n > 0) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(3);
+        c += w;
+        n -= (size_t)w;
+    }
+}
+
+static void flush(writer *w) {
+    write_all(w->fd, w->buf, w->len);
+    w->len = 0;
+}
+
+static void put(writer *w, const void *p, size_t n) {
+    if (w->len + n > WBUF)
+        flush(w);
+    if (n > WBUF) {
+        write_all(w->fd, p, n);
+        return;
+    }
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+/* The gathered audio and events as one record. */
+static void put_pending(writer *w) {
+    if (w->n == 0 && w->n_ev == 0)
+        return;
+    uint32_t head[2] = {(uint32_t)w->n, (uint32_t)w->n_ev};
+    put(w, head, sizeof head);
+    put(w, w->pcm, w->n * sizeof *w->pcm);
+    put(w, w->ev, w->n_ev * sizeof *w->ev);
+    w->n = w->n_ev = 0;
+}
+
+/* The nr_audio_fn a worker renders through. Event samples stay valid when
+ * calls are joined: they count from the chunk's start. */
+static int emit(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
+    writer *w = user;
+    if (n_ev > MAX_EVENTS)
+        n_ev = MAX_EVENTS; /* never happens: the renderer sends a few per call */
+    if (w->n + n > PENDING || w->n_ev + n_ev > MAX_EVENTS)
+        put_pending(w);
+    while (n > PENDING) { /* too large to gather: whole records, events with the first */
+        memcpy(w->pcm, pcm, PENDING * sizeof *pcm);
+        memcpy(w->ev, ev, n_ev * sizeof *ev);
+        w->n = PENDING, w->n_ev = n_ev;
+        put_pending(w);
+        pcm += PENDING, n -= PENDING, n_ev = 0;
+    }
+    if (n)
+        memcpy(w->pcm + w->n, pcm, n * sizeof *pcm);
+    if (n_ev)
+        memcpy(w->ev + w->n_ev, ev, n_ev * sizeof *ev);
+    w->n += n, w->n_ev += n_ev;
+    return 0;
+}
+
+static void put_end(writer *w, nr_status st, const char *msg) {
+    put_pending(w);
+    uint32_t len = (uint32_t)strnlen(msg, 1024);
+    uint32_t head[4] = {END_RECORD, (uint32_t)st, len, 0};
+    static const char pad[8];
+    put(w, head, sizeof head);
+    put(w, msg, len);
+    put(w, pad, (8 - len % 8) % 8);
+    flush(w);
+}
+
+/* The child: render one chunk into the pipe and leave without running any
+ * of the parent's exit handlers or flushing its stdio buffers. */
+static _Noreturn void worker_main(nr_ctx *ctx, int fd, pid_t parent, const nr_chunk *chunk,
+                                  nr_chunk_fn render, const void *arg) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(2);
+    static writer w;
+    w.fd = fd;
+    w.len = w.n = w.n_ev = 0;
+    ctx->err[0] = '\0';
+    nr_status st = render(ctx, arg, chunk, emit, &w);
+    put_end(&w, st, st == NR_OK ? "" : ctx->err);
+    _exit(0);
+}
+
+/* ---- the parent side ---------------------------------------------------- */
+
+typedef struct slot {
+    pid_t pid; /* 0 once reaped */
+    int fd;    /* -1 at end of pipe */
+    int wstatus;
+    char *buf;
+    size_t len, cap, pos;
+    bool ended;
+    nr_status status;
+    char *msg;
+} slot;
+
+typedef struct pool {
+    nr_ctx *ctx;
+    const nr_chunk *chunks;
+    size_t n, head, next; /* chunks [head, next) are in flight */
+    slot *slots;          /* chunk i lives in slots[i % n_slots] */
+    size_t n_slots;
+    int jobs, running;
+    nr_chunk_fn render;
+    const void *arg;
+    nr_audio_fn fn;
+    void *user;
+    uint64_t sample; /* samples delivered, from the stream's start */
+    uint64_t base;   /* where the head chunk started */
+    nr_event *ev;
+    bool aborted;
+} pool;
+
+int nr_workers_default_jobs(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static slot *slot_of(pool *p, size_t chunk) { return &p->slots[chunk % p->n_slots]; }
+
+static void reap(pool *p, slot *s, bool kill_it) {
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+        p->running--;
+    }
+    if (s->pid > 0) {
+        if (kill_it)
+            kill(s->pid, SIGKILL);
+        while (waitpid(s->pid, &s->wstatus, 0) < 0 && errno == EINTR)
+            ;
+        s->pid = 0;
+    }
+}
+
+static void clear(slot *s) {
+    free(s->buf);
+    free(s->msg);
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+}
+
+static nr_status spawn(pool *p) {
+    size_t i = p->next;
+    slot *s = slot_of(p, i);
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(errno));
+    pid_t parent = getpid();
+    pid_t pid = nr_engine_fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(e));
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        for (size_t k = p->head; k < p->next; k++)
+            if (slot_of(p, k)->fd >= 0)
+                close(slot_of(p, k)->fd);
+        worker_main(p->ctx, fds[1], parent, &p->chunks[i], p->render, p->arg);
+    }
+    close(fds[1]);
+    clear(s);
+    s->pid = pid;
+    s->fd = fds[0];
+    p->next++;
+    p->running++;
+    return NR_OK;
+}
+
+/* Reads what is waiting on S's pipe; at its end, reaps the worker. */
+static nr_status fill(pool *p, slot *s) {
+    if (s->cap - s->len < READ_STEP) {
+        if (s->pos > 0) { /* drop what was delivered before growing */
+            memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+            s->len -= s->pos;
+            s->pos = 0;
+        }
+        if (s->cap - s->len < READ_STEP) {
+            size_t cap = s->cap ? s->cap * 2 : 2 * READ_STEP;
+            char *b = realloc(s->buf, cap);
+            if (!b)
+                return nr_fail(p->ctx, NR_E_NOMEM, "out of memory");
+            s->buf = b;
+            s->cap = cap;
+        }
+    }
+    ssize_t r = read(s->fd, s->buf + s->len, s->cap - s->len);
+    if (r < 0 && (errno == EINTR || errno == EAGAIN))
+        return NR_OK;
+    if (r <= 0)
+        reap(p, s, false);
+    else
+        s->len += (size_t)r;
+    return NR_OK;
+}
+
+static size_t buffered_ahead(pool *p) {
+    size_t total = 0;
+    for (size_t k = p->head + 1; k < p->next; k++)
+        total += slot_of(p, k)->len - slot_of(p, k)->pos;
+    return total;
+}
+
+/* Delivers the complete records of the head chunk to the caller. */
+static nr_status deliver(pool *p, slot *s) {
+    while (!s->ended && s->len - s->pos >= 8) {
+        uint32_t h[4];
+        memcpy(h, s->buf + s->pos, 8);
+        if (h[0] == END_RECORD) {
+            if (s->len - s->pos < 16)
+                break;
+            memcpy(h, s->buf + s->pos, 16);
+            size_t need = 16 + h[2] + (8 - h[2] % 8) % 8;
+            if (s->len - s->pos < need)
+                break;
+            s->ended = true;
+            s->status = (nr_status)h[1];
+            s->msg = strndup(s->buf + s->pos + 16, h[2]);
+            s->pos += need;
+            break;
+        }
+        if (h[0] > PENDING || h[1] > MAX_EVENTS)
+            return nr_fail(p->ctx, NR_E_ENGINE, "a synthesis worker sent a malformed record");
+        size_t pcm_bytes = (size_t)h[0] * sizeof(int16_t);
+        size_t need = 8 + pcm_bytes + (size_t)h[1] * sizeof(nr_event);
+        if (s->len - s->pos < need)
+            break;
+        const int16_t *pcm = h[0] ? (const int16_t *)(void *)(s->buf + s->pos + 8) : NULL;
+        memcpy(p->ev, s->buf + s->pos + 8 + pcm_bytes, (size_t)h[1] * sizeof(nr_event));
+        for (uint32_t k = 0; k < h[1]; k++)
+            p->ev[k].sample += p->base;
+        s->pos += need;
+        if (p->fn(p->user, pcm, h[0], h[1] ? p->ev : NULL, h[1])) {
+            p->aborted = true;
+            return NR_E_ABORTED;
+        }
+        p->sample += h[0];
+    }
+    return NR_OK;
+}
+
+/* The head chunk is complete: check how its worker ended and move on. */
+static nr_status finish_head(pool *p, slot *s) {
+    const nr_chunk *c = &p->chunks[p->head];
+    if (!s->ended) {
+        int ws = s->wstatus;
+        if (WIFSIGNALED(ws))
+            return nr_fail(p->ctx, NR_E_ENGINE,
+                           "the speech engine crashed (signal %d) in sentences %zu..%zu",
+                           WTERMSIG(ws), c->sentence + 1, c->sentence + c->count);
+        return nr_fail(
+            p->ctx, NR_E_ENGINE, "the speech engine stopped (status %d) in sentences %zu..%zu",
+            WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, c->sentence + 1, c->sentence + c->count);
+    }
+    if (s->status != NR_OK) {
+        nr_fail(p->ctx, s->status, "%s", s->msg ? s->msg : "synthesis failed");
+        return s->status;
+    }
+    clear(s);
+    p->head++;
+    p->base = p->sample;
+    return NR_OK;
+}
+
+/* One round: start workers, wait for any pipe, read, deliver the head. */
+static nr_status step(pool *p) {
+    while (p->next < p->n && p->next - p->head < p->n_slots && p->running < p->jobs) {
+        nr_status st = spawn(p);
+        if (st != NR_OK)
+            return st;
+    }
+    slot *head = slot_of(p, p->head);
+    if (head->fd < 0) { /* all of it is here */
+        nr_status st = deliver(p, head);
+        return st != NR_OK ? st : finish_head(p, head);
+    }
+    struct pollfd fds[256];
+    slot *who[256];
+    size_t nf = 0;
+    bool room = buffered_ahead(p) < AHEAD_BYTES;
+    for (size_t k = p->head; k < p->next && nf < 256; k++) {
+        slot *s = slot_of(p, k);
+        if (s->fd >= 0 && (k == p->head || room)) {
+            fds[nf] = (struct pollfd){.fd = s->fd, .events = POLLIN};
+            who[nf++] = s;
+        }
+    }
+    int r = poll(fds, nf, 100);
+    if (r < 0 && errno != EINTR)
+        return nr_fail(p->ctx, NR_E_ENGINE, "waiting for synthesis workers: %s", strerror(errno));
+    for (size_t k = 0; r > 0 && k < nf; k++) {
+        if (!fds[k].revents)
+            continue;
+        nr_status st = fill(p, who[k]);
+        if (st != NR_OK)
+            return st;
+    }
+    return deliver(p, head);
+}
+
+nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n,
+                         nr_chunk_fn render, const void *arg, nr_audio_fn fn, void *user,
+                         volatile sig_atomic_t *stop, uint64_t *sample) {
+    if (jobs <= 0)
+        jobs = nr_workers_default_jobs();
+    if (jobs > 64)
+        jobs = 64;
+    pool p = {.ctx = ctx,
+              .chunks = chunks,
+              .n = n,
+              .jobs = jobs,
+              .n_slots = 2 * (size_t)jobs,
+              .render = render,
+              .arg = arg,
+              .fn = fn,
+              .user = user,
+              .sample = *sample,
+              .base = *sample};
+    p.slots = calloc(p.n_slots, sizeof *p.slots);
+    p.ev = malloc(MAX_EVENTS * sizeof *p.ev);
+    nr_status st = NR_OK;
+    if (!p.slots || !p.ev)
+        st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    for (size_t k = 0; p.slots && k < p.n_slots; k++)
+        p.slots[k].fd = -1;
+    while (st == NR_OK && p.head < p.n) {
+        if (stop && *stop) {
+            st = NR_E_ABORTED;
+            break;
+        }
+        st = step(&p);
+    }
+    for (size_t k = p.head; p.slots && k < p.next; k++) {
+        reap(&p, slot_of(&p, k), true);
+        clear(slot_of(&p, k));
+    }
+    free(p.slots);
+    free(p.ev);
+    *sample = p.sample;
+    if (st == NR_E_ABORTED && !ctx->err[0])
+        nr_fail(ctx, NR_E_ABORTED, "interrupted");
+    return st;
+}

@@ -1,0 +1,173 @@
+/* Tests of parallel synthesis (src/synth/workers.c through the renderer):
+ * the stream is the same whatever the number of workers, a render from the
+ * start of a chunk equals the rest of a full render, and stopping leaves no
+ * worker process behind. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "check.h"
+#include "narrate.h"
+
+typedef struct capture {
+    int16_t *pcm;
+    size_t n, cap;
+    nr_event *ev;
+    size_t n_ev, cap_ev;
+    bool in_order;     /* events never go back, and fall in or after the audio given so far */
+    size_t stop_after; /* samples; 0 = never */
+} capture;
+
+static int keep(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
+    capture *c = user;
+    if (c->n + n > c->cap) {
+        c->cap = (c->n + n) * 2;
+        c->pcm = realloc(c->pcm, c->cap * sizeof *c->pcm);
+    }
+    if (n)
+        memcpy(c->pcm + c->n, pcm, n * sizeof *pcm);
+    for (size_t i = 0; i < n_ev; i++) {
+        if (c->n_ev == c->cap_ev) {
+            c->cap_ev = c->cap_ev ? c->cap_ev * 2 : 256;
+            c->ev = realloc(c->ev, c->cap_ev * sizeof *c->ev);
+        }
+        /* a word may start in the last 3 ms held back for a fade (render.c) */
+        if ((c->n_ev && ev[i].sample < c->ev[c->n_ev - 1].sample) || ev[i].sample > c->n + n + 66)
+            c->in_order = false;
+        c->ev[c->n_ev++] = ev[i];
+    }
+    c->n += n;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+static void release(capture *c) {
+    free(c->pcm);
+    free(c->ev);
+}
+
+static bool same_events(const capture *a, const capture *b) {
+    if (a->n_ev != b->n_ev)
+        return false;
+    for (size_t i = 0; i < a->n_ev; i++)
+        if (a->ev[i].kind != b->ev[i].kind || a->ev[i].sample != b->ev[i].sample ||
+            a->ev[i].start != b->ev[i].start || a->ev[i].end != b->ev[i].end ||
+            a->ev[i].index != b->ev[i].index)
+            return false;
+    return true;
+}
+
+/* No worker is left: every child of this process has been reaped. */
+static bool no_children(void) { return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD; }
+
+/* An article rebuilt as paragraphs of one line and over 2 kB each: every
+ * paragraph then starts a chunk (NR_CHUNK_BYTES), whatever the article. */
+static nr_document *load(nr_narrator *nr, const char *article) {
+    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../../shared";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/corpus/articles/%s", shared, article);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL, "%s opens", path);
+    if (!f)
+        return NULL;
+    static char in[1 << 16], out[1 << 17];
+    size_t n = fread(in, 1, sizeof in - 1, f), o = 0, para = 0;
+    fclose(f);
+    for (int round = 0; round < 3; round++) { /* twice, for enough paragraphs */
+        for (size_t i = 0; i < n && o + 4 < sizeof out; i++) {
+            bool nl = in[i] == '\n';
+            if (nl && para >= 2100) {
+                memcpy(out + o, "\n\n", 2);
+                o += 2, para = 0;
+            } else {
+                out[o++] = nl ? ' ' : in[i];
+                para++;
+            }
+        }
+    }
+    nr_document *doc = NULL;
+    nr_status st = nr_document_from_memory(nr, out, o, article, &doc);
+    CHECK(st == NR_OK, "%s loads: %s", article, nr_narrator_error(nr));
+    return doc;
+}
+
+static void test_jobs_agree(nr_narrator *nr, nr_document *doc) {
+    static const int jobs[] = {1, 2, 3, 8};
+    capture ref = {.in_order = true};
+    for (size_t j = 0; j < sizeof jobs / sizeof jobs[0]; j++) {
+        capture c = {.in_order = true};
+        nr_set_jobs(nr, jobs[j]);
+        nr_status st = nr_render(nr, doc, 0, keep, &c);
+        CHECK(st == NR_OK, "--jobs %d renders: %s", jobs[j], nr_narrator_error(nr));
+        CHECK(c.in_order, "--jobs %d: events in order and within the audio", jobs[j]);
+        CHECK(c.n > 22050 * 30, "--jobs %d: over 30 s of audio (%zu samples)", jobs[j], c.n);
+        CHECK(no_children(), "--jobs %d: every worker reaped", jobs[j]);
+        if (j == 0) {
+            ref = c;
+            continue;
+        }
+        CHECK(c.n == ref.n && !memcmp(c.pcm, ref.pcm, c.n * sizeof *c.pcm),
+              "--jobs %d gives the samples of --jobs 1 (%zu against %zu)", jobs[j], c.n, ref.n);
+        CHECK(same_events(&c, &ref), "--jobs %d gives the events of --jobs 1", jobs[j]);
+        release(&c);
+    }
+    release(&ref);
+}
+
+/* A render from the first sentence of a later chunk equals the tail of the
+ * full render from that sentence's start. */
+static void test_from(nr_narrator *nr, nr_document *doc) {
+    nr_set_jobs(nr, 2);
+    capture full = {.in_order = true};
+    CHECK(nr_render(nr, doc, 0, keep, &full) == NR_OK, "full render");
+    size_t n_sent = nr_document_sentence_count(doc);
+    size_t tested = 0;
+    for (size_t from = 1; from < n_sent && tested < 2; from++) {
+        if (nr_document_block_of(doc, from) == nr_document_block_of(doc, from - 1) ||
+            nr_document_block_of(doc, from) < 1)
+            continue; /* not the first sentence of a later paragraph */
+        capture part = {.in_order = true};
+        CHECK(nr_render(nr, doc, from, keep, &part) == NR_OK, "render from %zu", from);
+        uint64_t at = UINT64_MAX;
+        for (size_t i = 0; i < full.n_ev; i++)
+            if (full.ev[i].kind == NR_EV_SENTENCE && full.ev[i].index == from)
+                at = full.ev[i].sample;
+        CHECK(at != UINT64_MAX, "sentence %zu has an event", from);
+        CHECK(part.n_ev && part.ev[0].kind == NR_EV_SENTENCE && part.ev[0].index == from &&
+                  part.ev[0].sample == 0,
+              "a render from %zu starts with that sentence at sample 0", from);
+        CHECK(at != UINT64_MAX && full.n - at == part.n &&
+                  !memcmp(full.pcm + at, part.pcm, part.n * sizeof *part.pcm),
+              "the render from sentence %zu equals the full render's tail", from);
+        release(&part);
+        tested++;
+    }
+    CHECK(tested == 2, "two paragraphs tried (%zu)", tested);
+    release(&full);
+}
+
+static void test_stop(nr_narrator *nr, nr_document *doc) {
+    nr_set_jobs(nr, 2);
+    capture c = {.in_order = true, .stop_after = 22050 * 5};
+    CHECK(nr_render(nr, doc, 0, keep, &c) == NR_E_ABORTED, "a callback that stops aborts");
+    CHECK(c.n < 22050 * 6, "nothing is delivered after the stop (%zu samples)", c.n);
+    CHECK(no_children(), "no worker is left after a stop");
+    release(&c);
+}
+
+int main(void) {
+    nr_narrator *nr = NULL;
+    CHECK(nr_narrator_new(&nr) == NR_OK, "narrator");
+    CHECK(nr_set_jobs(nr, 65) == NR_E_ARG && nr_set_jobs(nr, -1) == NR_E_ARG,
+          "--jobs outside 0..64 refused");
+    nr_document *doc = load(nr, "fr-afp-blinken.txt");
+    if (doc) {
+        test_jobs_agree(nr, doc);
+        test_from(nr, doc);
+        test_stop(nr, doc);
+    }
+    nr_document_free(doc);
+    nr_narrator_free(nr);
+    return check_done("test_workers");
+}
