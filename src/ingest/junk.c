@@ -161,23 +161,26 @@ void nr_folded_free(nr_folded *f) {
     memset(f, 0, sizeof *f);
 }
 
+/* Everything a compiled pattern owns. */
+static void pattern_free(pattern *q) {
+    regfree(&q->re);
+    free(q->src);
+    free(q->lit);
+    for (size_t k = 0; k < q->n_alts; k++)
+        free(q->alts[k]);
+    free(q->alts);
+}
+
 static void rules_free(void *p) {
     nr_junk_rules *r = p;
     if (!r)
         return;
-    for (size_t i = 0; i < r->pats.len; i++) {
-        pattern *q = &NR_VEC_AT(&r->pats, pattern, i);
-        regfree(&q->re);
-        free(q->src);
-        free(q->lit);
-        for (size_t k = 0; k < q->n_alts; k++)
-            free(q->alts[k]);
-        free(q->alts);
-    }
+    for (size_t i = 0; i < r->pats.len; i++)
+        pattern_free(&NR_VEC_AT(&r->pats, pattern, i));
     for (size_t i = 0; i < r->byline.len; i++)
-        regfree(&NR_VEC_AT(&r->byline, pattern, i).re);
+        pattern_free(&NR_VEC_AT(&r->byline, pattern, i));
     for (size_t i = 0; i < r->roles.len; i++)
-        regfree(&NR_VEC_AT(&r->roles, pattern, i).re);
+        pattern_free(&NR_VEC_AT(&r->roles, pattern, i));
     nr_vec_free(&r->roles);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
