@@ -72,6 +72,11 @@ e_wall=$WALL e_cpu=$CPU
 e_audio=$(secs "$W/espeak.wav")
 echo "espeak-ng -v fr -f -w: ${e_wall} s wall, ${e_cpu} s CPU, $(div "$e_audio" "$e_wall")x real time"
 for jobs in "$cores" 1; do
+  measure "render$jobs" "$BENCH_BIN/bench_speed_render" "$W/article.txt" "$jobs"
+  read -r r_wall r_audio <"$W/render$jobs.out" 2>/dev/null || r_wall=0 r_audio=0
+  echo "narrate synthesis alone (nr_render, --jobs $jobs, reading and analysis included): ${r_wall} s wall, ${CPU} s CPU, $(div "$r_audio" "$r_wall")x real time; throughput / espeak-ng's: $(div "$e_wall" "$r_wall")"
+done
+for jobs in "$cores" 1; do
   measure "wav$jobs" "$NARRATE" --jobs "$jobs" --loudness off "$W/article.txt" -o "$W/narrate$jobs.wav"
   audio=$(secs "$W/narrate$jobs.wav")
   ratio=$(div "$e_wall" "$WALL")
