@@ -1,12 +1,15 @@
 # A thin wrapper over CMake for the two commands of the README.
 #   make demo   installs what is missing, builds, narrates the sample into sample.wav, plays it
-#   make test   installs what is missing, builds (also with ASan+UBSan), runs the whole suite
+#   make test   installs what is missing, builds (also with ASan+UBSan), runs the whole suite,
+#               then again under valgrind memcheck, then every fuzz target for FUZZ_SECONDS
 #   make bench  builds and runs the benchmarks
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN  ?= build-asan
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test test-asan test-plain bench format clean
+.PHONY: all deps build demo test test-asan test-plain test-valgrind test-fuzz bench format clean
 
 all: build
 
@@ -32,7 +35,16 @@ test-asan: deps
 	cmake --build $(ASAN) -j $(JOBS)
 	cd $(ASAN) && ctest --output-on-failure -j $(JOBS)
 
-test: test-plain test-asan
+# Unit and end-to-end tests under valgrind memcheck: any error or byte
+# definitely lost fails (tests/valgrind.sh; big hostile inputs scaled down).
+test-valgrind: build
+	./tests/valgrind.sh $(BUILD)
+
+# Every libFuzzer target (clang, ASan+UBSan) for FUZZ_SECONDS each.
+test-fuzz: deps
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_JOBS=$(JOBS) ./fuzz/run.sh $(FUZZ_SECONDS)
+
+test: test-plain test-asan test-valgrind test-fuzz
 
 bench: build
 	cmake --build $(BUILD) --target bench
@@ -41,4 +53,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN) sample.wav
+	rm -rf $(BUILD) $(ASAN) $(FUZZ_BUILD) sample.wav

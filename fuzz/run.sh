@@ -8,6 +8,9 @@
 set -u
 SECONDS_EACH=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
+case $SECONDS_EACH in
+  '' | *[!0-9]* | 0) echo "fuzz/run.sh: SECONDS must be a whole number above 0" >&2; exit 2 ;;
+esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared}
 BUILD=${FUZZ_BUILD:-$ROOT/build-fuzz}

@@ -81,7 +81,7 @@ NR_API nr_status nr_set_rate(nr_narrator *nr, int wpm);
 NR_API nr_status nr_set_pitch(nr_narrator *nr, int pitch);
 NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
 NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
-/* Largest input accepted, in bytes (default 256 MiB). */
+/* Largest input accepted, in bytes (default 16 MiB; see docs/limits.md). */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
 /* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
  * (the default). The audio is the same whatever the number. */
@@ -194,7 +194,8 @@ NR_API void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user);
  * its NAME.episode.json) is skipped. */
 typedef struct nr_batch nr_batch;
 
-/* A batch of NR into the folder OUT_DIR (which must exist). */
+/* A batch of NR into the folder OUT_DIR (made when missing; its parent
+ * must exist). */
 NR_API nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out);
 NR_API void nr_batch_free(nr_batch *b);
 /* Adds an article, or every article under a folder (.txt, .md,

@@ -344,6 +344,8 @@ static void check_random(void) {
 
 int main(void) {
     setlocale(LC_ALL, "");
+    /* the tables only: never the lexicon of whoever runs the tests */
+    setenv("XDG_CONFIG_HOME", "/nonexistent/narrate-test", 1);
     const char *td = getenv("TESTDATA");
     char path[1024];
     nr_ctx ctx;

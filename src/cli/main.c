@@ -44,7 +44,7 @@ static const char usage_text[] =
     "      --cast FILE       voices for named speakers (see docs/cast.md)\n"
     "      --keep-lang       never switch to another language's pronunciation\n"
     "      --emoji MODE      drop (default) or name emoji\n"
-    "      --max-input BYTES largest input accepted (default 268435456)\n"
+    "      --max-input BYTES largest input accepted (default 16777216)\n"
     "  -j, --jobs N          synthesise with N processes, 1..64 (default: one per core)\n"
     "      --device NAME     play on the output device NAME\n"
     "      --list-devices    list audio output devices\n"

@@ -16,7 +16,7 @@ struct nr_rule_cache {
 nr_status nr_ctx_init(nr_ctx *ctx) {
     memset(ctx, 0, sizeof *ctx);
     ctx->pitch = -1;
-    ctx->max_input = (size_t)256 << 20;
+    ctx->max_input = (size_t)16 << 20; /* 16 MiB: ~0.5 GB and ~30 s at most (docs/limits.md) */
     ctx->emoji = NR_EMOJI_DROP;
     ctx->data = nr_data_new(NULL);
     return ctx->data ? NR_OK : NR_E_NOMEM;

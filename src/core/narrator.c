@@ -266,12 +266,14 @@ nr_status nr_read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len
                 return nr_fail(ctx, NR_E_TOO_LARGE,
                                "the input is over the limit of %zu bytes (see --max-input)", limit);
             }
-            char *p = realloc(buf, cap * 2);
+            /* never more than LIMIT + 1 bytes: /dev/zero costs the limit, not twice it */
+            size_t grow = cap <= limit / 2 ? cap * 2 : limit + 1;
+            char *p = realloc(buf, grow);
             if (!p) {
                 free(buf);
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
             }
-            buf = p, cap *= 2;
+            buf = p, cap = grow;
         }
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)
@@ -354,7 +356,10 @@ nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document *
     if (s != NR_OK)
         return s;
     const char *slash = strrchr(path, '/');
-    s = nr_document_from_memory(nr, buf, len, !strcmp(path, "-") ? "stdin" : slash ? slash + 1 : path,
+    s = nr_document_from_memory(nr, buf, len,
+                                !strcmp(path, "-") ? "stdin"
+                                : slash            ? slash + 1
+                                                   : path,
                                 out);
     free(buf);
     return s;

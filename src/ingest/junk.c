@@ -161,12 +161,10 @@ void nr_folded_free(nr_folded *f) {
     memset(f, 0, sizeof *f);
 }
 
-static void rules_free(void *p) {
-    nr_junk_rules *r = p;
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->pats.len; i++) {
-        pattern *q = &NR_VEC_AT(&r->pats, pattern, i);
+/* Frees the patterns of V and V itself. */
+static void patterns_free(nr_vec *v) {
+    for (size_t i = 0; i < v->len; i++) {
+        pattern *q = &NR_VEC_AT(v, pattern, i);
         regfree(&q->re);
         free(q->src);
         free(q->lit);
@@ -174,15 +172,18 @@ static void rules_free(void *p) {
             free(q->alts[k]);
         free(q->alts);
     }
-    for (size_t i = 0; i < r->byline.len; i++)
-        regfree(&NR_VEC_AT(&r->byline, pattern, i).re);
-    for (size_t i = 0; i < r->roles.len; i++)
-        regfree(&NR_VEC_AT(&r->roles, pattern, i).re);
-    nr_vec_free(&r->roles);
+    nr_vec_free(v);
+}
+
+static void rules_free(void *p) {
+    nr_junk_rules *r = p;
+    if (!r)
+        return;
+    patterns_free(&r->pats);
+    patterns_free(&r->byline);
+    patterns_free(&r->roles);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
-    nr_vec_free(&r->pats);
-    nr_vec_free(&r->byline);
     nr_vec_free(&r->reasons);
     free(r);
 }

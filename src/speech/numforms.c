@@ -26,7 +26,7 @@ bool nr_sc_parse_num(const nr_scan *sc, size_t pos, nr_num *m) {
     nr_buf tmp;
     nr_buf_init(&tmp);
     nr_buf_add(&tmp, sc->s + pos, e - pos);
-    if (e - pos <= 3) {
+    if (e - pos <= 3 && !(e - pos == 1 && sc->s[pos] == '0')) { /* "0 800" is no number */
         for (;;) {
             size_t l;
             uint32_t c = cp_at(sc, e, &l);
@@ -405,8 +405,9 @@ static bool scan_phone(const nr_scan *sc, nr_phone *ph) {
     return ph->ng >= 3 && digits >= 8 && digits <= 15 && boundary_at(sc, ph->g[ph->ng - 1][1]);
 }
 
-/* Without "+" or "(": French pairs from 0 ("01 23 45 67 89") or the North
- * American 3-3-4 ("555-123-4567", "1-800-555-0199"); never "1 000 000". */
+/* Without "+" or "(": French pairs from 0 ("01 23 45 67 89"), French
+ * special numbers ("0 800 123 456"), or the North American 3-3-4
+ * ("555-123-4567", "1-800-555-0199"); never "1 000 000". */
 static bool plain_phone(const nr_scan *sc, const nr_phone *ph) {
     size_t len[12];
     for (int k = 0; k < ph->ng; k++)
@@ -417,7 +418,10 @@ static bool plain_phone(const nr_scan *sc, const nr_phone *ph) {
     int f = ph->ng == 4 && len[0] == 1 && sc->s[ph->g[0][0]] == '1';
     bool nanp = ph->ng == 3 + f && len[f] == 3 && len[f + 1] == 3 && len[f + 2] == 4 &&
                 sc->s[ph->g[f][1]] != ' ';
-    return pairs || nanp;
+    /* French special numbers: "0 800 123 456" */
+    bool special = ph->ng == 4 && len[0] == 1 && sc->s[ph->g[0][0]] == '0' && len[1] == 3 &&
+                   len[2] == 3 && len[3] == 3;
+    return pairs || nanp || special;
 }
 
 /* Telephone numbers: "01 23 45 67 89", "+33 6 12 34 56 78", "(555) 123-4567".

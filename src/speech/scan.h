@@ -31,6 +31,7 @@ typedef struct nr_scan {
     bool prev_cap;   /* it started with a capital */
     size_t prev_start;
     size_t prev_word_start, prev_word_end; /* the last word, kept across numbers */
+    size_t web_run_end, web_last_mark;     /* web.c: the current run of address characters */
 } nr_scan;
 
 /* A number as written: its integer part, groups and decimals. */

@@ -185,6 +185,8 @@ static bool load_line(void *user, const char *line, size_t len, int lineno) {
     load_state *st = user;
     const char *f[5];
     size_t fl[5];
+    if (!nr_utf8_valid(line, len) || memchr(line, '\0', len))
+        return true; /* not UTF-8 text: a line that cannot be read is skipped */
     int nf = split_fields(line, len, st->lexicon, f, fl);
     if (nf < 1 || !fl[0])
         return true;

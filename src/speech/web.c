@@ -116,7 +116,26 @@ static bool try_url(nr_scan *sc, const char *s, size_t p, size_t left, bool url)
 
 /* URLs are said by their site's name only ("lemonde point fr"); e-mail
  * addresses in full, as a person reads them. */
+/* Finds, once per run of address characters, where it ends and where its
+ * last '.' or '@' is: a token after that cannot start an address, so a long
+ * run ("a-a-a-...") costs one scan, not one per token. */
+static void scan_run(nr_scan *sc) {
+    size_t e = sc->i;
+    sc->web_last_mark = SIZE_MAX;
+    while (e < sc->n && (host_char(sc->s[e]) || sc->s[e] == '_' || sc->s[e] == '+' ||
+                         sc->s[e] == '@' || sc->s[e] == ':' || sc->s[e] == '/')) {
+        if (sc->s[e] == '.' || sc->s[e] == '@')
+            sc->web_last_mark = e;
+        e++;
+    }
+    sc->web_run_end = e;
+}
+
 bool nr_sc_web(nr_scan *sc) {
+    if (sc->i >= sc->web_run_end)
+        scan_run(sc);
+    if (sc->web_last_mark == SIZE_MAX || sc->web_last_mark < sc->i)
+        return false; /* no '.' or '@' ahead in this run: a plain word */
     const char *s = sc->s + sc->i;
     size_t left = sc->n - sc->i, p = 0;
     bool url = false;
@@ -126,15 +145,17 @@ bool nr_sc_web(nr_scan *sc) {
         p = 7, url = true;
     if (left > 4 && ascii_ieq(s + p, "www.", 4))
         p += 4, url = true;
-    size_t k = p;
+    size_t k = p, cap = left < p + 256 ? left : p + 256; /* no address is longer */
     bool dotted = false;
-    while (k < left && (host_char(s[k]) || s[k] == '_' || s[k] == '+')) {
+    while (k < cap && (host_char(s[k]) || s[k] == '_' || s[k] == '+')) {
         dotted |= s[k] == '.' && k + 1 < left && host_char(s[k + 1]) && s[k + 1] != '.';
         k++;
     }
+    if (k == cap && cap < left)
+        return false;
     bool at = k < left && s[k] == '@';
     if (!url && !dotted && !at)
-        return false; /* the common case: a plain word */
+        return false;
     if (!url && at && k > 0)
         return try_email(sc, s, k, left);
     return try_url(sc, s, p, left, url);

@@ -315,42 +315,40 @@ char *nr_engine_sanitize(const char *text, size_t len, size_t **map) {
     size_t dotted = 0; /* "a." units in a chain; eSpeak chains them across spaces */
     size_t apos_s = 0; /* "'s" suffixes in a row */
     uint32_t prev = ' ';
+    /* eSpeak chains "a." units across spaces and punctuation ("a.b. c.d.",
+     * "a.,b."); a word (two letters in a row) or a letter before a space ends
+     * the chain. Every rule below looks at the output, as eSpeak will. */
     for (size_t i = 0; i < len;) {
         uint32_t cp;
         size_t l = nr_utf8_decode(text + i, len - i, &cp);
-        bool space = nr_is_space(cp) || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
-        if (space) {
+        bool space =
+            nr_is_space(cp) || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD;
+        if (space || token >= 64 || apos_s >= 8) { /* a space, or a token split */
             emit(&s, " ", 1, i);
-            token = apos_s = 0;
-            cp = ' ';
-        } else {
-            /* eSpeak chains "a." units across spaces and punctuation ("a.b., c.d.",
-             * "a.,b."); only a word (two letters in a row) breaks the chain. */
-            bool unit = cp == '.' && prev != '.' && prev != ' ';
-            if (word_char(cp) && word_char(prev))
+            if (word_char(prev))
                 dotted = 0;
-            if (unit)
-                dotted++;
-            if (cp == 's' && (prev == '\'' || prev == 0x2019))
-                apos_s++;
-            if (unit && dotted > 16) { /* a chain of ~90 crashes 1.51: drop this dot */
-                emit(&s, " ", 1, i);
-                token = dotted = apos_s = 0;
-                cp = ' ';
-                prev = cp;
+            token = apos_s = 0;
+            prev = ' ';
+            if (space) {
                 i += l;
                 continue;
             }
-            if (token >= 64 || apos_s >= 8) {
-                emit(&s, " ", 1, i);
-                token = apos_s = 0;
-            }
-            if (cp == 0xFFFD)
-                emit(&s, " ", 1, i);
-            else
-                emit(&s, text + i, l, i);
-            token++;
         }
+        bool unit = cp == '.' && prev != '.' && prev != ' ';
+        if (word_char(cp) && word_char(prev))
+            dotted = 0;
+        if (unit && ++dotted > 16) { /* a chain of ~90 crashes 1.51: drop this dot */
+            emit(&s, " ", 1, i);
+            dotted = word_char(prev) ? 0 : 16;
+            token = apos_s = 0;
+            prev = ' ';
+            i += l;
+            continue;
+        }
+        if (cp == 's' && (prev == '\'' || prev == 0x2019))
+            apos_s++;
+        emit(&s, text + i, l, i);
+        token++;
         prev = cp;
         i += l;
     }
