@@ -62,7 +62,7 @@ echo "machine: $cores cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "input: $words words of French news ($(wc -c <"$W/article.txt") bytes), eSpeak NG $(espeak-ng --version | awk '{print $4; exit}')"
 
 # ---- text pipeline ---------------------------------------------------------
-measure plan10 "$NARRATE" "$W/in10m.txt" --plan
+measure plan10 "$NARRATE" --max-input 200000000 "$W/in10m.txt" --plan
 mbs=$(div "$(stat -c %s "$W/in10m.txt" | awk '{print $1/1e6}')" "$WALL")
 echo "text pipeline (input to plan, 10 MB, narrate --plan): ${WALL} s, $mbs MB/s  [$(verdict "$mbs" '>=' 20)]"
 
@@ -71,6 +71,11 @@ measure espeak espeak-ng -v fr -f "$W/article.txt" -w "$W/espeak.wav"
 e_wall=$WALL e_cpu=$CPU
 e_audio=$(secs "$W/espeak.wav")
 echo "espeak-ng -v fr -f -w: ${e_wall} s wall, ${e_cpu} s CPU, $(div "$e_audio" "$e_wall")x real time"
+for jobs in "$cores" 1; do
+  measure "render$jobs" "$BENCH_BIN/bench_speed_render" "$W/article.txt" "$jobs"
+  read -r r_wall r_audio <"$W/render$jobs.out" 2>/dev/null || r_wall=0 r_audio=0
+  echo "narrate synthesis alone (nr_render, --jobs $jobs, reading and analysis included): ${r_wall} s wall, ${CPU} s CPU, $(div "$r_audio" "$r_wall")x real time; throughput / espeak-ng's: $(div "$e_wall" "$r_wall")"
+done
 for jobs in "$cores" 1; do
   measure "wav$jobs" "$NARRATE" --jobs "$jobs" --loudness off "$W/article.txt" -o "$W/narrate$jobs.wav"
   audio=$(secs "$W/narrate$jobs.wav")
@@ -120,7 +125,10 @@ done
 
 # ---- peak memory ---------------------------------------------------------------
 for mb in 1 10 100; do
-  measure "rss$mb" "$NARRATE" "$W/in${mb}m.txt" --plan
+  if ! measure "rss$mb" "$NARRATE" --max-input 200000000 "$W/in${mb}m.txt" --plan; then
+    echo "peak RSS, ${mb} MB input, --plan: n/a"
+    continue
+  fi
   echo "peak RSS, ${mb} MB input, --plan: ${RSS_MB} MB in ${WALL} s ($(div $mb "$WALL") MB/s)  [$(verdict "$RSS_MB" '<=' 64)]"
 done
 # An export of 100 MB of text is weeks of audio: the export's peak is taken
@@ -129,11 +137,12 @@ done
 : "${BENCH_EXPORT_SECS:=20}"
 for mb in 1 10 100; do
   /usr/bin/time -f "%M" -o "$W/time" timeout -s INT "$BENCH_EXPORT_SECS" \
-    "$NARRATE" "$W/in${mb}m.txt" -o "$W/big.wav" >/dev/null 2>&1
-  rss=$(awk '{printf "%.1f", $1/1024}' "$W/time" 2>/dev/null | tail -1)
+    "$NARRATE" --max-input 200000000 "$W/in${mb}m.txt" -o "$W/big.wav" >/dev/null 2>&1
+  rss=$(tail -1 "$W/time" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {printf "%.1f", $1/1024}')
+  [ -n "$rss" ] || rss=n/a
   echo "peak RSS, ${mb} MB input, WAV export (first ${BENCH_EXPORT_SECS} s): ${rss} MB  [$(verdict "$rss" '<=' 64)]"
 done
 if [ "$BENCH_BIG" = 1 ]; then
-  measure exp1 "$NARRATE" "$W/in1m.txt" -o /dev/null
+  measure exp1 "$NARRATE" --loudness off "$W/in1m.txt" -o /dev/null
   echo "peak RSS, 1 MB input, whole WAV export: ${RSS_MB} MB in ${WALL} s  [$(verdict "$RSS_MB" '<=' 64)]"
 fi

@@ -198,11 +198,16 @@ static void reap(pool *p, slot *s, bool kill_it) {
     }
 }
 
+/* Readies S for another chunk. Its buffer is kept: a fresh one would be
+ * mapped anew, and page faults cost more than synthesis in a VM. */
 static void clear(slot *s) {
-    free(s->buf);
     free(s->msg);
+    char *buf = s->buf;
+    size_t cap = s->cap;
     memset(s, 0, sizeof *s);
     s->fd = -1;
+    s->buf = buf;
+    s->cap = cap;
 }
 
 static nr_status spawn(pool *p) {
@@ -402,6 +407,8 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
         reap(&p, slot_of(&p, k), true);
         clear(slot_of(&p, k));
     }
+    for (size_t k = 0; p.slots && k < p.n_slots; k++)
+        free(p.slots[k].buf);
     free(p.slots);
     free(p.ev);
     *sample = p.sample;
