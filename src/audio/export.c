@@ -437,7 +437,7 @@ static nr_status encode(job *j, const char *path, double gain_db, double ceiling
         st = nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK)
         st = nr_resampler_new(j->ctx, j->in_rate, j->out_rate, &e.rs);
-    if (st == NR_OK && !(e.meter = nr_meter_new(j->out_rate, true)))
+    if (st == NR_OK && j->o->normalise && !(e.meter = nr_meter_new(j->out_rate, true)))
         st = nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK)
         st = encode_all(j, &e);
@@ -559,10 +559,10 @@ static nr_status render(job *j, const char *path) {
     if (j->scratch < 0)
         return nr_fail(j->ctx, NR_E_IO, "%s: cannot create a scratch file: %s", path,
                        strerror(errno));
-    j->meter = nr_meter_new(j->in_rate, false);
+    j->meter = j->o->normalise ? nr_meter_new(j->in_rate, false) : NULL;
     j->tl = nr_timeline_new(j->doc, j->in_rate, j->tags.title, j->side_f[SIDE_VTT],
                             j->side_f[SIDE_SRT], j->side_f[SIDE_WORDS]);
-    if (!j->meter || !j->tl)
+    if ((j->o->normalise && !j->meter) || !j->tl)
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
     nr_status st = nr_render_doc(j->ctx, j->doc, 0, on_audio, j, j->stop);
     if (j->status != NR_OK)
