@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -152,7 +153,26 @@ static void read_names(bool variant) {
     voice_names_read[variant] = nr_buf_ok(b);
 }
 
+/* The quick answers, which spare the scan of every voice file in the
+ * common case: a variant is a file of voices/!v/ under eSpeak's data
+ * folder, a base voice is one eSpeak selects. Only a miss (a differently
+ * cased name, an unknown one) falls back to the full lists. */
+static bool quickly_found(const char *name, bool variant) {
+    if (!variant)
+        return espeak_ng_SetVoiceByName(name) == ENS_OK;
+    const char *data = NULL;
+    espeak_Info(&data);
+    if (!data || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+        return false;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/voices/!v/%s", data, name);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static bool listed(const char *name, bool variant) {
+    if (name[0] && quickly_found(name, variant))
+        return true;
     if (!voice_names_read[variant])
         read_names(variant);
     if (!name[0] || strchr(name, '\n') || !voice_names[variant].data)
