@@ -38,6 +38,7 @@ hostile() {
       --out) outfile=$2; shift 2 ;;
       --stdout) stdout=$2; shift 2 ;;
       --nobody) runas=(setpriv --reuid=65534 --regid=65534 --clear-groups); shift ;;
+      --xdg) runas=(env "XDG_CONFIG_HOME=$2"); shift 2 ;;
     esac
   done
   shift
@@ -364,6 +365,14 @@ cp "$WORK/binary.bin" "$WORK/voices-bin/profiles.ini"
 hostile "voices: binary profiles.ini" 6 30 300 -- "$CASTART" --plan --voices "$WORK/voices-bin"
 mkfifo "$WORK/voices-fifo/profiles.ini"
 hostile "voices: profiles.ini is a FIFO" "0|6" 30 300 -- "$CASTART" --plan --voices "$WORK/voices-fifo"
+
+mkdir -p "$WORK/xdg-bad/narrate" "$WORK/xdg-fifo/narrate" "$WORK/xdg-bin/narrate"
+cp "$HOSTILE/lexicon-invalid-utf8.txt" "$WORK/xdg-bad/narrate/lexicon-en.txt"
+mkfifo "$WORK/xdg-fifo/narrate/lexicon-en.txt"
+cp "$WORK/binary.bin" "$WORK/xdg-bin/narrate/lexicon-en.txt"
+hostile "lexicon: invalid UTF-8 (fuzz_lexicon crash)" 0 30 300 --xdg "$WORK/xdg-bad" -- "$CASTART" --plan
+hostile "lexicon: a FIFO with no writer" 0 30 300 --xdg "$WORK/xdg-fifo" -- "$CASTART" --plan
+hostile "lexicon: binary" 0 30 300 --xdg "$WORK/xdg-bin" -- "$CASTART" --plan
 
 echo "# text is never markup, and never a command"
 CANARY="$WORK/canary.wav"
