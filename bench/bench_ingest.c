@@ -1,12 +1,14 @@
 /* bench_ingest.c: ingest speed on a large text, in MB/s of CPU time.
  *
- * usage: bench_ingest [FILE]. Without FILE, the gold articles of
- * ../shared/corpus/articles (junk included) are repeated to about 20 MB.
+ * usage: bench_ingest [FILE | DIR]. With a folder (default: the gold articles
+ * of $SHARED/corpus/articles, junk included), its .txt files are repeated
+ * to about 20 MB.
  * Prints one line; never fails on speed. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "ingest/ingest.h"
@@ -27,12 +29,16 @@ static void add_file(nr_buf *b, const char *path) {
 int main(int argc, char **argv) {
     nr_buf b;
     nr_buf_init(&b);
-    if (argc > 1) {
+    struct stat sb;
+    if (argc > 1 && stat(argv[1], &sb) == 0 && !S_ISDIR(sb.st_mode)) {
         add_file(&b, argv[1]);
     } else {
         const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
         char dir[1024];
-        snprintf(dir, sizeof dir, "%s/corpus/articles", shared);
+        if (argc > 1)
+            snprintf(dir, sizeof dir, "%s", argv[1]);
+        else
+            snprintf(dir, sizeof dir, "%s/corpus/articles", shared);
         DIR *d = opendir(dir);
         struct dirent *e;
         while (d && (e = readdir(d))) {

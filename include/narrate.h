@@ -194,7 +194,8 @@ NR_API void nr_set_progress(nr_narrator *nr, nr_progress_fn fn, void *user);
  * its NAME.episode.json) is skipped. */
 typedef struct nr_batch nr_batch;
 
-/* A batch of NR into the folder OUT_DIR (which must exist). */
+/* A batch of NR into the folder OUT_DIR (made when missing; its parent
+ * must exist). */
 NR_API nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out);
 NR_API void nr_batch_free(nr_batch *b);
 /* Adds an article, or every article under a folder (.txt, .md,

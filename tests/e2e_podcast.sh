@@ -23,6 +23,7 @@ done
 check "the MP3 starts with an ID3v2.3 tag" test "$(head -c 4 "$WORK/one/ep.mp3" | od -An -c | tr -d ' ')" = 'ID3003'
 check "the tag holds title, author and year" \
   sh -c "head -c 2000 '$WORK/one/ep.mp3' | grep -aq 'TIT2' && head -c 2000 '$WORK/one/ep.mp3' | grep -aq 'Jane Doe' && head -c 2000 '$WORK/one/ep.mp3' | grep -aq '2024'"
+check "the tag names the language in three letters (TLAN eng)" sh -c "head -c 2000 '$WORK/one/ep.mp3' | grep -aq 'TLAN.......eng'"
 check "the tag holds chapters (CTOC, CHAP)" sh -c "head -c 4000 '$WORK/one/ep.mp3' | grep -aq CTOC && head -c 4000 '$WORK/one/ep.mp3' | grep -aq CHAP"
 check "MP3 at 44.1 kHz mono ($(file -b "$WORK/one/ep.mp3" | cut -c1-60))" \
   sh -c "file -b '$WORK/one/ep.mp3' | grep -q '44.1 kHz, Monaural'"

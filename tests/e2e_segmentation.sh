@@ -10,10 +10,13 @@
 SEG="$SHARED/corpus/segmentation"
 DISPUTED="$(dirname "$0")/data/segmentation-disputed.txt"
 
+# two files at a time (the machine has two cores)
+export NARRATE SHARED WORK
+printf '%s\n' "$SEG"/*.jsonl | xargs -P 2 -I{} sh -c \
+  '"$SHARED/tools/score-segmentation" "$NARRATE" "$1" --show 100000 >"$WORK/$(basename "$1" .jsonl).out" 2>&1' _ {}
 for f in "$SEG"/*.jsonl; do
   name=$(basename "$f" .jsonl)
-  "$SHARED/tools/score-segmentation" "$NARRATE" "$f" --show 100000 >"$WORK/$name.out" 2>&1
-  grep -E '^  [a-z_]+\.jsonl:' "$WORK/$name.out"
+  grep -E '^  [a-z_]+\.jsonl:' "$WORK/$name.out" || not_ok "$name: not scored: $(tail -3 "$WORK/$name.out")"
   grep -oE '^    [a-z]+-[a-z]{2}-[0-9]+:' "$WORK/$name.out" | tr -d ' :' >"$WORK/$name.failed"
 done
 

@@ -58,6 +58,27 @@ sys.exit(bool(bad))
 PY
 done
 
+# The gender each speaker gets is the one the gold gives (null when the text
+# does not show it).
+check "speakers' genders agree with the gold" python3 - "$WORK" "$ART" <<'PY'
+import glob, json, os, sys
+work, art = sys.argv[1], sys.argv[2]
+bad, n = [], 0
+for gp in sorted(glob.glob(os.path.join(art, "*.gold.json"))):
+    g = json.load(open(gp))
+    pp = os.path.join(work, os.path.basename(gp).replace(".gold.json", ".json"))
+    if not os.path.exists(pp):
+        continue
+    genders = {s["name"]: s["gender"] for s in json.load(open(pp))["speakers"][1:] if s["name"]}
+    for q in g.get("quotes", []):
+        names = [k for k in genders if q["speaker"].lower() in k.lower()]
+        n += 1
+        if not names or genders[names[0]] != q["gender"]:
+            bad.append(f"{g['id']}: {q['speaker']}")
+print(f"{n - len(bad)}/{n} quotations' speakers have the gold gender", sorted(set(bad))[:5])
+sys.exit(n == 0 or len(bad) / n > 0.05)
+PY
+
 # --cast sets a speaker's voice by name; a bad value is an error naming the file.
 printf '[Blinken]\nvariant = m8\npitch = 20\n' >"$WORK/cast.ini"
 "$NARRATE" --plan --cast "$WORK/cast.ini" "$ART/fr-afp-blinken.txt" >"$WORK/cast.json"

@@ -50,6 +50,11 @@ static const tcase cases[] = {
      "Titre\n\nAnne Morel a rencontré Paul Girard mardi.|« Rien n'est décidé », estime-t-elle.|"
      "« Tout est possible », juge-t-il.",
      {{"Rien n'est décidé", "Anne Morel", 0, F}, {"Tout est possible", "Paul Girard", 0, M}}},
+    {"fr a reflexive verb agreeing with a postposed speaker",
+     "fr",
+     "Titre\n\n« C'est une étape décisive », s'est félicitée la ministre du Travail, "
+     "Catherine Vautrin.",
+     {{"C'est une étape décisive", "Catherine Vautrin", 0, F}}},
     {"fr selon makes a body the speaker of an embedded quotation",
      "fr",
      "Titre\n\nSelon la SNCF, le trafic sera « très perturbé » jeudi.",
@@ -206,6 +211,28 @@ static const tcase cases[] = {
      "Titre\n\nAu Kremlin, le porte-parole Dmitri Peskov a jugé l'idée « inévitable ».|La "
      "Première ministre italienne Giorgia Meloni n'est « pas favorable ».",
      {{"inévitable", "Dmitri Peskov", 1, M}, {"pas favorable", "Giorgia Meloni", 1, F}}},
+    {"en a body that speaks before the person it names",
+     "en",
+     "Title\n\nPolice said the suspect, John Lee, had \"fled on foot.\"",
+     {{"fled on foot.", "Police", 1, U}}},
+    {"en a long subject before said, a statement is not a speaker",
+     "en",
+     "Title\n\nOrders were given.|\"Safety will drive our timeline,\" Federal Aviation "
+     "Administration chief Mike Whitaker said.|\"We acted,\" the statement read, adding that "
+     "Whitaker said it.",
+     {{"Safety will drive", "Mike Whitaker", 0, M}, {"We acted", "Mike Whitaker", 0, M}}},
+    {"fr a quotation in an interviewer's question stays with the narrator",
+     "fr",
+     "Titre\n\nL'hydrologue Marion Leclerc étudie les nappes.\n\n— Vous parlez de « crise » "
+     "?\n\n— Oui, c'est une crise.\n\n— Que faire ?\n\n— Partager l'eau.",
+     {{"crise", NULL, 1, U},
+      {"Oui, c'est une crise.", "Marion Leclerc", 0, F},
+      {"Partager l'eau.", "Marion Leclerc", 0, F}}},
+    {"fr a participle agreeing with the subject shows her gender",
+     "fr",
+     "Titre\n\nLa ministre Liina Kask est arrivée mardi.|Aino Tamm s'est montrée prudente : "
+     "« Attendons. »|Interrogé par la presse, Jaan Tamm a répondu : « Non. »",
+     {{"Attendons.", "Aino Tamm", 0, F}, {"Non.", "Jaan Tamm", 0, M}}},
 };
 
 /* ---- building a document ----------------------------------------------- */
@@ -435,6 +462,10 @@ static void check_lexicon(nr_ctx *ctx) {
         {"en", NR_LX_NAMES, "Mark", NR_LX_MALE},
         {"en", NR_LX_ADDRESSEE, "to", 0},
         {"en-GB", NR_LX_VERBS, "said", 0},
+        {"fr", NR_LX_PREPOSITIONS, "dans", 0},
+        {"en", NR_LX_PREPOSITIONS, "in", 0},
+        {"fr", NR_LX_COPULAS, "est", 0},
+        {"fr", NR_LX_ENDINGS, "ée", NR_LX_FEMALE},
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         const nr_lexicon *lx = nr_lexicon_get(ctx, lists[i].lang);

@@ -256,6 +256,34 @@ static void today(char out[16]) {
     strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
+typedef struct lang_lookup {
+    char base[16];
+    char found[4];
+} lang_lookup;
+
+static bool lang_line(void *user, const char *line, size_t len, int lineno) {
+    (void)lineno;
+    lang_lookup *l = user;
+    size_t n = strlen(l->base);
+    if (len == n + 4 && !strncmp(line, l->base, n) && line[n] == ' ') {
+        memcpy(l->found, line + n + 1, 3);
+        return false;
+    }
+    return true;
+}
+
+/* The three-letter code ID3v2.3's TLAN wants (voices/iso639.txt), or ""
+ * when the language has none there. */
+static void iso639_2(nr_ctx *ctx, const char *lang, char out[4]) {
+    lang_lookup l = {.found = ""};
+    nr_lang_base(lang ? lang : "", l.base);
+    size_t len;
+    const char *table = nr_data_get(ctx->data, "iso639.txt", &len);
+    if (table && l.base[0])
+        nr_data_each_line(table, len, lang_line, &l);
+    memcpy(out, l.found, 4);
+}
+
 static void fill_tags(job *j) {
     const nr_export_opts *o = j->o;
     if (o->date)
@@ -385,8 +413,13 @@ static nr_status encode(job *j, const char *path, double gain_db, double ceiling
     const nr_chapter *ch = nr_timeline_chapters(j->tl, &n_ch);
     nr_buf id3;
     nr_buf_init(&id3);
-    if (j->fmt->id == NR_FMT_MP3)
-        nr_id3_build(&id3, &j->tags, ch, n_ch);
+    if (j->fmt->id == NR_FMT_MP3) {
+        nr_tags t = j->tags;
+        char lang3[4];
+        iso639_2(j->ctx, t.lang, lang3);
+        t.lang = lang3[0] ? lang3 : NULL;
+        nr_id3_build(&id3, &t, ch, n_ch);
+    }
     if (!nr_buf_ok(&id3)) {
         nr_buf_free(&id3);
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
@@ -404,7 +437,7 @@ static nr_status encode(job *j, const char *path, double gain_db, double ceiling
         st = nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK)
         st = nr_resampler_new(j->ctx, j->in_rate, j->out_rate, &e.rs);
-    if (st == NR_OK && !(e.meter = nr_meter_new(j->out_rate, true)))
+    if (st == NR_OK && j->o->normalise && !(e.meter = nr_meter_new(j->out_rate, true)))
         st = nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK)
         st = encode_all(j, &e);
@@ -526,10 +559,10 @@ static nr_status render(job *j, const char *path) {
     if (j->scratch < 0)
         return nr_fail(j->ctx, NR_E_IO, "%s: cannot create a scratch file: %s", path,
                        strerror(errno));
-    j->meter = nr_meter_new(j->in_rate, false);
+    j->meter = j->o->normalise ? nr_meter_new(j->in_rate, false) : NULL;
     j->tl = nr_timeline_new(j->doc, j->in_rate, j->tags.title, j->side_f[SIDE_VTT],
                             j->side_f[SIDE_SRT], j->side_f[SIDE_WORDS]);
-    if (!j->meter || !j->tl)
+    if ((j->o->normalise && !j->meter) || !j->tl)
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
     nr_status st = nr_render_doc(j->ctx, j->doc, 0, on_audio, j, j->stop);
     if (j->status != NR_OK)
@@ -549,10 +582,10 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
     *j = (job){.ctx = ctx, .doc = doc, .o = o, .stop = stop, .scratch = -1};
     j->n_sents = nr_doc_sentence_count(doc);
     clock_gettime(CLOCK_MONOTONIC, &j->last_report);
-    if (res)
-        *res = (nr_export_result){0};
-    else
-        res = &(nr_export_result){0};
+    nr_export_result unwanted; /* when the caller wants no result */
+    if (!res)
+        res = &unwanted;
+    *res = (nr_export_result){0};
     nr_status st = resolve_format(j, path);
     if (st == NR_OK)
         st = nr_engine_start(ctx);

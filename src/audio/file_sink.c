@@ -195,6 +195,8 @@ nr_status nr_file_sink_open_ex(nr_ctx *ctx, const char *path, const nr_format *f
         free(s);
         return st;
     }
+    /* a resampled or limited sample a hair over full scale must clip, not wrap */
+    sf_command(s->sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
     if (fmt->id != NR_FMT_MP3)
         set_tags(s->sf, eo->tags);
     set_quality(s->sf, fmt, eo);

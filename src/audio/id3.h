@@ -2,8 +2,8 @@
  *
  * libsndfile writes no tags into MP3 (AUDIO_NOTES.md), so the export
  * builds the tag here and writes it before the encoder's stream: text
- * frames (TIT2 title, TPE1 author, TALB show, TYER/TDAT date, TLAN
- * language, TCON "Podcast", WOAS or TXXX source, COMM comment, TSSE
+ * frames (TIT2 title, TPE1 author, TALB show, TYER/TDAT date, TLAN language
+ * in ISO 639-2's three letters, TCON "Podcast", WOAS or TXXX source, TSSE
  * software) and the chapters of the ID3v2 Chapter Frame Addendum: one CTOC
  * listing CHAP frames, each with a TIT2 title. Version 2.3 is what players
  * and podcast platforms read most widely; text is ISO-8859-1 when it fits,

@@ -34,18 +34,22 @@ void nr_meter_free(nr_meter *m) {
     free(m);
 }
 
+/* A NULL meter measures nothing: exports that do not normalise skip the
+ * metering, which costs more than synthesis. */
 void nr_meter_add(nr_meter *m, const float *pcm, size_t n) {
-    if (n)
+    if (m && n)
         ebur128_add_frames_float(m->st, pcm, n);
 }
 
 void nr_meter_add_s16(nr_meter *m, const int16_t *pcm, size_t n) {
-    if (n)
+    if (m && n)
         ebur128_add_frames_short(m->st, pcm, n);
 }
 
 double nr_meter_lufs(nr_meter *m) {
     double l = -HUGE_VAL;
+    if (!m)
+        return NAN;
     if (ebur128_loudness_global(m->st, &l) != EBUR128_SUCCESS)
         return -HUGE_VAL;
     return l;
@@ -53,6 +57,8 @@ double nr_meter_lufs(nr_meter *m) {
 
 double nr_meter_peak_db(nr_meter *m) {
     double p = 0;
+    if (!m)
+        return NAN;
     int r = m->true_peak ? ebur128_true_peak(m->st, 0, &p) : ebur128_sample_peak(m->st, 0, &p);
     return r == EBUR128_SUCCESS && p > 0 ? 20 * log10(p) : -HUGE_VAL;
 }

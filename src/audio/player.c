@@ -68,7 +68,7 @@ struct nr_player {
     unsigned gen;      /* bumped by every command that drops the buffer */
     bool job;          /* the producer has a render to start */
     size_t job_from;   /* ... from this sentence */
-    bool job_chain;    /* ... continuing the stream (a fuller document) */
+    int job_kind;      /* ... how (job_kind) */
     bool waiting_next; /* the producer played a partial document to its end */
     bool rendered;     /* the render of this generation ended */
     nr_status render_st;
@@ -206,35 +206,72 @@ static void calibrate(nr_player *p, const nr_document *d) {
 
 /* ---- producer ----------------------------------------------------------- */
 
+enum { NONE = (size_t)-1 };
+
 typedef struct job_ctx {
     nr_player *p;
     unsigned gen;
-    uint64_t base; /* ring position of the render's sample 0 */
+    uint64_t base;     /* ring position of the render's sample 0 */
+    uint64_t rendered; /* samples the render has delivered */
+    size_t skip_until; /* drop everything before this sentence starts (NONE: keep all) */
+    size_t stop_at;    /* stop the render where this sentence starts (NONE: never) */
+    bool stopped;      /* ... and it did */
 } job_ctx;
 
+/* Keeps sentence START's mark. Called with the lock held. */
+static void add_mark(nr_player *p, uint64_t at, size_t index) {
+    if (p->marks_first + p->marks_len == p->marks_cap) {
+        if (p->marks_first > 0) {
+            memmove(p->marks, p->marks + p->marks_first, p->marks_len * sizeof *p->marks);
+            p->marks_first = 0;
+        } else {
+            size_t cap = p->marks_cap ? p->marks_cap * 2 : 64;
+            mark *m = realloc(p->marks, cap * sizeof *m);
+            if (!m)
+                return; /* the display misses one sentence: not fatal */
+            p->marks = m, p->marks_cap = cap;
+        }
+    }
+    p->marks[p->marks_first + p->marks_len++] = (mark){at, index};
+}
+
 /* The render's callback: audio into the ring, sentence starts beside it.
- * Stops the render (non-zero) when a command has made it stale. */
+ * Stops the render (non-zero) when a command has made it stale, or where
+ * the job was to stop. Audio before the job's first sentence is dropped
+ * (a render that starts early to give the export's exact samples). */
 static int push(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
     job_ctx *j = user;
     nr_player *p = j->p;
+    uint64_t first = j->rendered;
+    j->rendered += n;
+    size_t from = 0, to = n;
+    bool skipping = j->skip_until != NONE;
     pthread_mutex_lock(&p->lock);
-    for (size_t i = 0; i < n_ev && p->gen == j->gen; i++) {
+    for (size_t i = 0; i < n_ev && p->gen == j->gen && !j->stopped; i++) {
         if (ev[i].kind != NR_EV_SENTENCE)
             continue;
-        if (p->marks_first + p->marks_len == p->marks_cap) {
-            if (p->marks_first > 0) {
-                memmove(p->marks, p->marks + p->marks_first, p->marks_len * sizeof *p->marks);
-                p->marks_first = 0;
-            } else {
-                size_t cap = p->marks_cap ? p->marks_cap * 2 : 64;
-                mark *m = realloc(p->marks, cap * sizeof *m);
-                if (!m)
-                    continue; /* the display misses one sentence: not fatal */
-                p->marks = m, p->marks_cap = cap;
-            }
+        size_t off = ev[i].sample > first ? (size_t)(ev[i].sample - first) : 0;
+        if (off > n)
+            off = n;
+        if (skipping && ev[i].index >= j->skip_until) {
+            skipping = false;
+            j->skip_until = NONE;
+            from = off;
+            j->base = p->head - ev[i].sample; /* this sample goes to the ring's head */
         }
-        p->marks[p->marks_first + p->marks_len++] = (mark){j->base + ev[i].sample, ev[i].index};
+        if (skipping)
+            continue;
+        if (j->stop_at != NONE && ev[i].index >= j->stop_at) {
+            to = off;
+            j->stopped = true;
+            break;
+        }
+        add_mark(p, j->base + ev[i].sample, ev[i].index);
     }
+    if (skipping)
+        from = to = 0;
+    pcm += from;
+    n = to > from ? to - from : 0;
     while (n > 0) {
         while (p->head - p->tail == RING && p->gen == j->gen && !p->quit)
             pthread_cond_wait(&p->cond, &p->lock);
@@ -251,13 +288,12 @@ static int push(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
         n -= k;
         pthread_cond_broadcast(&p->cond);
     }
-    int stale = p->gen != j->gen || p->quit;
+    int stop = p->gen != j->gen || p->quit || j->stopped;
     pthread_mutex_unlock(&p->lock);
-    return stale;
+    return stop;
 }
 
-/* Silence between the end of a partial document and the rest, as the
- * renderer puts between the blocks. */
+/* Silence between sentence FROM - 1 and FROM, as the renderer puts it. */
 static int chain_pause(const nr_document *d, size_t from) {
     if (from == 0 || from >= d->n)
         return 0;
@@ -273,39 +309,78 @@ static int chain_pause(const nr_document *d, size_t from) {
     return doc->pauses.paragraph;
 }
 
-static void run_job(nr_player *p, const nr_document *d, size_t from, bool chain, unsigned gen,
+/* True when sentence I is read by the narrator alone. */
+static bool narrator_only(const nr_document *d, size_t i) {
+    const nr_sentence *se = &NR_BLOCK(d->doc, d->order[i].block).sents[d->order[i].sent];
+    for (size_t k = 0; k < se->n_spans; k++)
+        if (se->spans[k].voice != 0)
+            return false;
+    return true;
+}
+
+typedef enum job_kind {
+    JOB_START,       /* from a command: at sentence FROM, at once */
+    JOB_AFTER_HEAD,  /* the rest of the article after a partial one: the pause first */
+    JOB_AFTER_FIRST, /* the rest after a quick first sentence: its pause was played */
+} job_kind;
+
+/* Renders D from sentence FROM into the ring.
+ * - The renderer prepares every speaker's voice before its first sample,
+ *   which takes a while when many people are quoted: a start whose first
+ *   sentence is the narrator's renders that sentence alone first, with the
+ *   narrator only, and the rest follows (JOB_AFTER_FIRST).
+ * - A continuation renders from the start of the renderer's chunk and drops
+ *   what comes before FROM, so the samples are the export's. */
+static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind kind, unsigned gen,
                     nr_speaker *speakers) {
-    job_ctx j = {p, gen, 0};
-    if (chain) {
+    job_ctx j = {.p = p, .gen = gen, .skip_until = NONE, .stop_at = NONE};
+    size_t render_from = from;
+    if (kind == JOB_AFTER_HEAD) {
         static const int16_t zeros[CHUNK];
         size_t n = (size_t)chain_pause(d, from) * (size_t)p->sample_rate / 1000;
         while (n > 0) {
             size_t k = n < CHUNK ? n : CHUNK;
             if (push(&j, zeros, k, NULL, 0))
                 return;
+            j.rendered = 0;
             n -= k;
         }
+    }
+    if (kind != JOB_START) {
+        render_from = nr_render_chunk_start(d->doc, from);
+        if (render_from < from)
+            j.skip_until = from;
+    }
+    nr_doc view = *d->doc; /* the document with the player's rates */
+    view.speakers.data = speakers;
+    bool quick =
+        kind == JOB_START && d->doc->speakers.len > 1 && from + 1 < d->n && narrator_only(d, from);
+    if (quick) {
+        view.speakers.len = 1;
+        j.stop_at = from + 1;
     }
     pthread_mutex_lock(&p->lock);
     j.base = p->head;
     pthread_mutex_unlock(&p->lock);
-    nr_doc view = *d->doc; /* the document with the player's rates */
-    view.speakers.data = speakers;
     nr_status st = nr_engine_start(&p->nr->ctx);
     if (st == NR_OK && nr_engine_sample_rate() != p->sample_rate)
         st = nr_fail(&p->nr->ctx, NR_E_ENGINE, "the voice speaks at %d Hz, not %d Hz",
                      nr_engine_sample_rate(), p->sample_rate);
     if (st == NR_OK)
-        st = nr_render_doc(&p->nr->ctx, &view, from, push, &j, NULL);
+        st = nr_render_doc(&p->nr->ctx, &view, render_from, push, &j, NULL);
     pthread_mutex_lock(&p->lock);
     if (gen == p->gen && !p->quit) {
-        if (st == NR_OK && d->partial) {
+        if (j.stopped) { /* the quick first sentence is out: the rest */
+            p->job = true;
+            p->job_from = from + 1;
+            p->job_kind = JOB_AFTER_FIRST;
+        } else if (st == NR_OK && d->partial) {
             if (p->next) { /* go on with the whole article, without a gap */
                 p->doc = p->next;
                 p->next = NULL;
                 p->job = true;
                 p->job_from = d->n;
-                p->job_chain = true;
+                p->job_kind = JOB_AFTER_HEAD;
             } else {
                 p->waiting_next = true;
             }
@@ -329,7 +404,7 @@ static void *produce(void *arg) {
         p->job = false;
         const nr_document *d = p->doc;
         size_t from = p->job_from;
-        bool chain = p->job_chain;
+        job_kind kind = p->job_kind;
         unsigned gen = p->gen;
         if (p->wpm != p->base_rate && !p->calibrated && !p->cal_tried) {
             p->cal_tried = true;
@@ -342,7 +417,7 @@ static void *produce(void *arg) {
         nr_speaker *speakers = scaled_speakers(p, d->doc);
         pthread_mutex_unlock(&p->lock);
         if (speakers)
-            run_job(p, d, from, chain, gen, speakers);
+            run_job(p, d, from, kind, gen, speakers);
         free(speakers);
         pthread_mutex_lock(&p->lock);
         if (!speakers && gen == p->gen) {
@@ -362,7 +437,7 @@ static void restart(nr_player *p, size_t from) {
     p->marks_first = p->marks_len = 0;
     p->job = true;
     p->job_from = from;
-    p->job_chain = false;
+    p->job_kind = JOB_START;
     p->waiting_next = false;
     p->rendered = false;
     p->position = from;
@@ -751,7 +826,7 @@ void nr_player_set_document(nr_player *p, const nr_document *doc) {
             p->next = NULL;
             p->job = true;
             p->job_from = from;
-            p->job_chain = true;
+            p->job_kind = JOB_AFTER_HEAD;
             pthread_cond_broadcast(&p->cond);
         }
     }

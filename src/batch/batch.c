@@ -99,6 +99,8 @@ nr_status nr_batch_new(nr_narrator *nr, const char *out_dir, nr_batch **out) {
     nr_ctx *ctx = nr_narrator_ctx(nr);
     ctx->err[0] = '\0';
     struct stat st;
+    if (stat(out_dir, &st) != 0 && mkdir(out_dir, 0777) != 0)
+        return nr_fail(ctx, NR_E_IO, "%s: cannot create the folder: %s", out_dir, strerror(errno));
     if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return nr_fail(ctx, NR_E_IO, "%s: not a folder", out_dir);
     nr_batch *b = calloc(1, sizeof *b);

@@ -1,6 +1,7 @@
 /* export_opts.c: export, podcast and batch options, progress bar. */
 #include "export_opts.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,12 +182,23 @@ static void draw(void *user, double f) {
 
 static bar the_bar;
 
+/* --jobs N: for a batch, articles at a time; for one article, the
+ * synthesis worker processes (nr_set_jobs). */
+static nr_status set_synthesis_jobs(nr_narrator *nr, const char *v) {
+    char *end;
+    long n = strtol(v, &end, 10);
+    bool ok = end != v && !*end && n >= 1 && n <= 64;
+    return nr_set_jobs(nr, ok ? (int)n : -1); /* -1: refused, with the message */
+}
+
 nr_status nr_cli_export_apply(nr_narrator *nr, bool quiet) {
     for (int i = 0; i < n_settings; i++) {
         const setting *s = &settings[i];
         nr_status st = NR_OK;
         if (s->o->to == TO_EXPORT)
             st = nr_set_export_option(nr, s->o->key, s->value);
+        else if (s->o->to == TO_BATCH && !strcmp(s->o->key, "jobs"))
+            st = set_synthesis_jobs(nr, s->value); /* one article: its synthesis workers */
         else if (s->o->to == FLAG_EXPORT_OFF)
             st = nr_set_export_option(nr, s->o->key, "0");
         if (st != NR_OK)

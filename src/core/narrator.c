@@ -173,7 +173,7 @@ nr_status nr_set_max_input(nr_narrator *nr, size_t bytes) {
 nr_status nr_set_jobs(nr_narrator *nr, int jobs) {
     begin(nr);
     if (jobs < 0 || jobs > 64)
-        return nr_fail(&nr->ctx, NR_E_ARG, "--jobs: %d is outside 1..64", jobs);
+        return nr_fail(&nr->ctx, NR_E_ARG, "--jobs: not a number of processes (1..64)");
     nr->ctx.jobs = jobs;
     return NR_OK;
 }

@@ -160,8 +160,8 @@ const char *nr_ingest_code_notice(nr_ctx *ctx, const char *lang) {
 
 /* Reads the markup formats; a document with code blocks is read again when
  * its language turns out to differ from the one its notices were in. */
-static nr_status read_markup(nr_ctx *ctx, nr_input_format f, const char *s, size_t n, const char *name,
-                             nr_doc **out) {
+static nr_status read_markup(nr_ctx *ctx, nr_input_format f, const char *s, size_t n,
+                             const char *name, nr_doc **out) {
     char lang[16];
     snprintf(lang, sizeof lang, "%s", ctx->lang[0] ? ctx->lang : "en");
     for (int pass = 0; pass < 2; pass++) {

@@ -16,6 +16,8 @@
 
 typedef struct pattern {
     regex_t re;
+    char *regex;     /* the anchored regular expression, compiled on first use */
+    int state;       /* 0 not compiled yet, 1 compiled, -1 does not compile */
     char *src;       /* the pattern as written */
     bool first[256]; /* the bytes a match can start with */
     char *lit;       /* a literal every match contains, or NULL */
@@ -161,11 +163,13 @@ void nr_folded_free(nr_folded *f) {
     memset(f, 0, sizeof *f);
 }
 
-/* Frees what each pattern of V owns (junk, byline and role patterns alike). */
-static void free_patterns(nr_vec *v) {
+/* Frees the patterns of V and V itself. */
+static void patterns_free(nr_vec *v) {
     for (size_t i = 0; i < v->len; i++) {
         pattern *q = &NR_VEC_AT(v, pattern, i);
-        regfree(&q->re);
+        if (q->state == 1)
+            regfree(&q->re);
+        free(q->regex);
         free(q->src);
         free(q->lit);
         for (size_t k = 0; k < q->n_alts; k++)
@@ -179,9 +183,9 @@ static void rules_free(void *p) {
     nr_junk_rules *r = p;
     if (!r)
         return;
-    free_patterns(&r->pats);
-    free_patterns(&r->byline);
-    free_patterns(&r->roles);
+    patterns_free(&r->pats);
+    patterns_free(&r->byline);
+    patterns_free(&r->roles);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
     nr_vec_free(&r->reasons);
@@ -435,7 +439,47 @@ static bool literals(const char *s, size_t n, pattern *p) {
     return true;
 }
 
-/* Compiles one pattern line, anchored to the whole line or to its end. */
+/* Brackets and parentheses pair up, outside bracket expressions and
+ * escapes: the mistakes a hand-edited pattern file makes. */
+static bool balanced(const char *s, size_t n) {
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '[') {
+            size_t j = i + 1;
+            if (j < n && s[j] == '^')
+                j++;
+            if (j < n && s[j] == ']')
+                j++;
+            while (j < n && s[j] != ']')
+                j++;
+            if (j >= n)
+                return false;
+            i = j;
+            continue;
+        }
+        depth += s[i] == '(';
+        depth -= s[i] == ')';
+        if (depth < 0)
+            return false;
+    }
+    return depth == 0;
+}
+
+/* Matches F against P, compiling P the first time it is needed. The rules
+ * are shared read-only by their users; compiling in place is the one
+ * mutation, and a context is used by one thread at a time. */
+static bool pattern_exec(const pattern *cp, const char *s, size_t nm, regmatch_t *m) {
+    pattern *p = (pattern *)cp;
+    if (p->state == 0)
+        p->state = regcomp(&p->re, p->regex, REG_EXTENDED | (p->end ? 0 : REG_NOSUB)) == 0 ? 1 : -1;
+    return p->state == 1 && regexec(&p->re, s, nm, m, 0) == 0;
+}
+
+/* Adds one pattern line, anchored to the whole line or to its end. */
 static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
     bool caps = false, end = false;
     for (;;) {
@@ -458,14 +502,20 @@ static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
         nr_fail(ld->ctx, NR_E_NOMEM, "out of memory");
         return false;
     }
-    int rc = regcomp(&p->re, src.data, REG_EXTENDED | (end ? 0 : REG_NOSUB));
-    nr_buf_free(&src);
-    if (rc != 0) {
+    /* Compiling every language's patterns costs tens of milliseconds, most of
+       them never reached past their prefilters: a listener would wait for
+       that before the first sentence. Each pattern compiles on first use; a
+       pattern that does not compile is checked here, cheaply, for balanced
+       brackets and parentheses, and otherwise never matches. */
+    if (!balanced(line, len)) {
+        nr_buf_free(&src);
         ld->into->len--;
         ld->ok = false;
         nr_fail(ld->ctx, NR_E_DATA, "voices/%s:%d: the pattern does not compile", ld->path, lineno);
         return false;
     }
+    p->regex = nr_buf_take(&src, NULL);
+    p->state = 0;
     p->src = strndup(line, len);
     first_set(line, len, p->first);
     if (!literals(line, len, p)) {
@@ -578,7 +628,7 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
                 continue;
         }
         regmatch_t m[1];
-        if (regexec(&p->re, f->s, p->end ? 1 : 0, p->end ? m : NULL, 0) != 0)
+        if (!pattern_exec(p, f->s, p->end ? 1 : 0, p->end ? m : NULL))
             continue;
         *reason = p->reason;
         if (!p->end)
@@ -600,7 +650,7 @@ bool nr_junk_is_byline(const nr_junk_rules *r, const nr_folded *f) {
     if (!r || f->len == 0 || f->len > 200 || f->words > 16)
         return false;
     for (size_t i = 0; i < r->byline.len; i++)
-        if (regexec(&NR_VEC_AT(&r->byline, pattern, i).re, f->s, 0, NULL, 0) == 0)
+        if (pattern_exec(&NR_VEC_AT(&r->byline, pattern, i), f->s, 0, NULL))
             return true;
     return false;
 }
@@ -609,7 +659,7 @@ bool nr_junk_is_role(const nr_junk_rules *r, const nr_folded *f) {
     if (!r || f->len == 0 || f->len > 120 || f->words > 8)
         return false;
     for (size_t i = 0; i < r->roles.len; i++)
-        if (regexec(&NR_VEC_AT(&r->roles, pattern, i).re, f->s, 0, NULL, 0) == 0)
+        if (pattern_exec(&NR_VEC_AT(&r->roles, pattern, i), f->s, 0, NULL))
             return true;
     return false;
 }

@@ -259,7 +259,21 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
     for (size_t k = 0; k < r->n_langs; k++)
         if (k != best && hits[k] > second)
             second = hits[k];
-    if (r->n_langs && hits[best] >= 2 && hits[best] * 10 >= second * 13) {
+    bool decided = r->n_langs && hits[best] >= 2 && hits[best] * 10 >= second * 13;
+    if (decided && hits[best] * 7 < out->words && out->words >= 30) {
+        /* few function words for a long text: a language without a list
+         * (Czech read with Polish words) may be the n-grams' clear choice */
+        char tc[8][16];
+        size_t k = textcat_guess(r, s, n, tc, 8);
+        bool listed = false;
+        for (size_t l = 0; k && l < r->n_langs; l++)
+            listed |= !strcmp(r->langs[l], tc[0]);
+        if (k == 1 && !listed) {
+            memcpy(out->code, tc[0], 16);
+            return true;
+        }
+    }
+    if (decided) {
         memcpy(out->code, r->langs[best], 16);
         out->hits = hits[best];
         out->sure = hits[best] >= 3 && hits[best] >= second * 2 && hits[best] * 5 >= out->words;

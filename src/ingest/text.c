@@ -65,7 +65,8 @@ static bool hard_wrapped(const char *s, const line *ls, size_t n) {
         bool upper = utf8proc_isupper((int32_t)cp);
         /* before a capital only when the first line ends in a lower-case word
          * and the second, no longer, ends the sentence (German nouns) */
-        if (upper && !(utf8proc_islower((int32_t)last) && chars2 <= chars && ends_sentence(s, ls[1])))
+        if (upper &&
+            !(utf8proc_islower((int32_t)last) && chars2 <= chars && ends_sentence(s, ls[1])))
             return false;
         return chars >= 60 && chars <= 100 && cp != 0x2014 && cp != 0x2013 && cp != 0x2022 &&
                cp != '-' && cp != 0xAB && cp != '"' && cp != 0x201C && !(cp >= '0' && cp <= '9');
@@ -130,7 +131,8 @@ static nr_status flush_paragraph(nr_ctx *ctx, nr_doc *doc, line *ls, size_t n) {
         size_t j = i + 1;
         while (j < n && continues_line(s, ls[j - 1], ls[j], upper))
             upper = open_sentence_upper(s, ls[j++], upper);
-        nr_status st = add_block(ctx, doc, (line){ls[i].start, ls[j - 1].end}, doc->blocks.len == 0);
+        nr_status st =
+            add_block(ctx, doc, (line){ls[i].start, ls[j - 1].end}, doc->blocks.len == 0);
         if (st != NR_OK)
             return st;
         i = j;

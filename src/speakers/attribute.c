@@ -193,14 +193,26 @@ static bool addressee(const attr *a, const nr_sent *s, size_t i) {
     return false;
 }
 
+/* True when a mention starts in tokens [A, B). */
+static bool named_between(const nr_sent *s, size_t a, size_t b) {
+    for (size_t k = 0; k < s->n_ms; k++)
+        if (s->ms[k].a >= a && s->ms[k].a < b)
+            return true;
+    return false;
+}
+
 /* The speaker named right after quote token Q: "», a déclaré X",
  * "," X said", "», estime-t-elle", "," said X". -1 when none. */
 static int after_clause(const attr *a, const nr_sent *s, size_t q) {
-    size_t words = 0, v = (size_t)-1;
-    for (size_t j = q + 1; j < s->n_toks && words < 6; j++) {
+    size_t words = 0, v = (size_t)-1; /* room for "Federal Aviation Administration chief Mike
+                                         Whitaker said" */
+    for (size_t j = q + 1; j < s->n_toks && words < 10; j++) {
         const nr_tok *t = &s->toks[j];
         if (t->kind == NR_TOK_QUOTE || punct_is(t, '.') || punct_is(t, ';') || punct_is(t, ':'))
             break;
+        if (punct_is(t, ',') && words > 0 && mention_ent_at(s, j - 1) == -2 &&
+            !named_between(s, q + 1, j))
+            break; /* "," the statement read, adding that Smith said" */
         if (t->kind != NR_TOK_WORD)
             continue;
         words++;
@@ -358,28 +370,46 @@ static bool standalone(const attr *a, const nr_sent *s, size_t q, const qinfo *p
            punct_is(&s->toks[q - 1], ',');
 }
 
+/* True when the mention at token I opens a complement: a preposition
+ * stands before it, maybe with a determiner between. */
+static bool complement(const nr_mentions *m, const nr_sent *s, size_t i) {
+    for (size_t j = i, n = 0; j-- > 0 && n < 2; n++) {
+        const nr_tok *t = &s->toks[j];
+        if (t->kind != NR_TOK_WORD)
+            return false;
+        if (nr_lexicon_find(m->lx, NR_LX_PREPOSITIONS, t->low, t->low_len))
+            return true;
+        if (!nr_lexicon_find(m->lx, NR_LX_DETERMINERS, t->low, t->low_len))
+            return false;
+    }
+    return false;
+}
+
 /* The entity an embedded quotation at token Q belongs to: the sentence's
- * attribution, else a "selon X", else the first person named before it,
- * else the first body or place before it, else the first in the sentence. */
+ * attribution, else a "selon X", else the first mention before it that
+ * does not open a complement ("Au Kremlin"), else the first person before
+ * it, else the first mention in the sentence. */
 static int embedded_speaker(const nr_mentions *m, const nr_sent *s, size_t q, int said) {
     if (said >= 0)
         return said;
     for (size_t k = 0; k < s->n_ms; k++)
         if (s->ms[k].source && s->ms[k].ent >= 0)
             return s->ms[k].ent;
-    int first = -1, before = -1; /* "Au Kremlin, le porte-parole Dmitri Peskov a jugé" */
+    int first = -1, human = -1, before = -1;
     for (size_t k = 0; k < s->n_ms; k++) {
         int e = s->ms[k].ent;
         if (e < 0)
             continue;
-        if (s->ms[k].a < q && NR_ENT(m, (size_t)e).human)
-            return e;
+        if (s->ms[k].a < q && !complement(m, s, s->ms[k].a))
+            return e; /* not "Au Kremlin, le porte-parole Dmitri Peskov a jugé" */
+        if (s->ms[k].a < q && human < 0 && NR_ENT(m, (size_t)e).human)
+            human = e;
         if (s->ms[k].a < q && before < 0)
             before = e;
         if (first < 0)
             first = e;
     }
-    return before >= 0 ? before : first;
+    return human >= 0 ? human : before >= 0 ? before : first;
 }
 
 /* True when a mark opens the quotation right before byte START: a span
@@ -429,6 +459,12 @@ static bool read_sentence(attr *a, size_t si) {
         qi->cont =
             a->seg_links ? sp->continues : !opened_here(a->doc, sp->start) || reopens(a, si, j);
         qi->standalone = standalone(a, s, j, prev) || (qi->cont && !a->seg_links);
+        if (a->turn[s->block] == 3) { /* an interviewer's question stays the narrator's */
+            qi->preset = true;
+            qi->standalone = false;
+            qi->cont = sp->continues;
+            continue;
+        }
         if (a->turn[s->block] == 1 || a->turn[s->block] == 2) {
             qi->preset = true;
             qi->standalone = true;
@@ -503,7 +539,7 @@ static void group_quotes(attr *a) {
             int ent = -1;
             for (size_t k = g0; k < i && ent < 0; k++)
                 ent = q[k].direct;
-            if (ent < 0)
+            if (ent < 0 && !q[g0].preset)
                 ent = inherit(a, &q[g0], prev_group);
             for (size_t k = g0; k < i; k++) {
                 q[k].ent = ent;

@@ -21,14 +21,15 @@ struct nr_lexicon {
 };
 
 static const char *const lx_files[NR_LX_COUNT] = {
-    "speech-verbs", "person-titles",  "role-nouns",      "pronouns",
-    "determiners",  "source-markers", "org-words",       "function-words",
-    "given-names",  "impersonal",     "name-connectors", "addressee-markers",
+    "speech-verbs",    "person-titles",     "role-nouns",     "pronouns",    "determiners",
+    "source-markers",  "org-words",         "function-words", "given-names", "impersonal",
+    "name-connectors", "addressee-markers", "prepositions",   "copulas",     "participle-endings",
 };
 
 /* Lists whose every word is an entry, with no tags. */
 static bool lx_word_list(nr_lx_list l) {
-    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL || l == NR_LX_ADDRESSEE;
+    return l == NR_LX_VERBS || l == NR_LX_FUNCTION || l == NR_LX_IMPERSONAL ||
+           l == NR_LX_ADDRESSEE || l == NR_LX_PREPOSITIONS || l == NR_LX_COPULAS;
 }
 
 static uint64_t lx_hash(const char *s, size_t n) {

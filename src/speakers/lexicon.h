@@ -1,7 +1,8 @@
 /* lexicon.h: the word lists attribution reads, per language, from
  * voices/<lang>/ (speech-verbs, person-titles, role-nouns, pronouns,
  * determiners, source-markers, org-words, function-words, given-names, impersonal,
- * name-connectors, addressee-markers).
+ * name-connectors, addressee-markers, prepositions, copulas,
+ * participle-endings).
  *
  * Each list maps a form to a small tag: a gender and flags. Forms of
  * person-titles, org-words and given-names are matched as written; the
@@ -39,6 +40,9 @@ typedef enum nr_lx_list {
     NR_LX_IMPERSONAL,
     NR_LX_CONNECTORS,
     NR_LX_ADDRESSEE,
+    NR_LX_PREPOSITIONS,
+    NR_LX_COPULAS,
+    NR_LX_ENDINGS,
     NR_LX_COUNT
 } nr_lx_list;
 

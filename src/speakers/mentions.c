@@ -46,6 +46,28 @@ static unsigned suffix_pronoun(const nr_mentions *m, const nr_tok *t, size_t *vl
     return tag;
 }
 
+/* A French past participle agrees with its subject ("s'est félicitée",
+ * "s'est dite inquiète"): the lists hold the masculine singular, so a
+ * feminine or plural ending (-e, -es, -s after é, i, t or u) is tried
+ * without it. English words never end in "ée" or "ées", and the other
+ * endings only count when the shorter form is itself a listed verb. */
+static bool agreed_participle(const nr_mentions *m, const nr_tok *t) {
+    size_t n = t->low_len;
+    const char *w = t->low;
+    for (size_t cut = 1; cut <= 2 && cut < n; cut++) {
+        const char *end = w + n - cut;
+        if (!(cut == 1 ? *end == 'e' || *end == 's' : !memcmp(end, "es", 2)))
+            continue;
+        size_t base = n - cut;
+        bool accent = base >= 2 && !memcmp(w + base - 2, "\xC3\xA9", 2); /* é */
+        char last = w[base - 1];
+        if ((accent || last == 'i' || last == 't' || last == 'u') &&
+            nr_lexicon_find(m->lx, NR_LX_VERBS, w, base))
+            return true;
+    }
+    return false;
+}
+
 bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     const nr_tok *t = &s->toks[i];
     if (t->kind != NR_TOK_WORD)
@@ -56,7 +78,7 @@ bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     for (size_t k = 0; k < s->n_ms; k++)
         if (i >= s->ms[k].a && i < s->ms[k].b)
             return false;
-    return lx_low(m, NR_LX_VERBS, t) != 0;
+    return lx_low(m, NR_LX_VERBS, t) != 0 || agreed_participle(m, t);
 }
 
 /* ---- entities ---------------------------------------------------------- */
@@ -195,7 +217,7 @@ static unsigned role_at(const chunker *c, size_t i) {
  * punctuation, a quotation, a verb or a function word. */
 static size_t role_end(const chunker *c, size_t i) {
     size_t j = i + 1, words = 0;
-    while (j < c->s->n_toks && words < 6) {
+    while (j < c->s->n_toks && words < 10) {
         const nr_tok *t = &c->s->toks[j];
         if (t->kind != NR_TOK_WORD)
             break;
@@ -317,7 +339,9 @@ static size_t name_at(const chunker *c, size_t i, nr_mention *mn) {
     org |= n == 1 && s->toks[na].allcaps;
     const nr_tok *gn = &s->toks[na];
     unsigned name_tag = lx_text(c->m, NR_LX_NAMES, gn); /* "Karim, abonné depuis vingt ans" */
-    if (!name_tag && n > 1) {                           /* "Anne-Laure": try "Anne" */
+    if (n == 1 && na > 0 && s->toks[na - 1].low[0] >= '0' && s->toks[na - 1].low[0] <= '9')
+        name_tag = 0;         /* "the 737 Max 9": a model, not a man */
+    if (!name_tag && n > 1) { /* "Anne-Laure": try "Anne" */
         const char *h = memchr(c->m->doc->text + gn->start, '-', gn->end - gn->start);
         if (h)
             name_tag = nr_lexicon_find(c->m->lx, NR_LX_NAMES, c->m->doc->text + gn->start,
@@ -763,6 +787,44 @@ static bool resolve(nr_mentions *m, size_t si, size_t k) {
     return learn(m, s, mn, e, (int)si);
 }
 
+/* The gender a past participle at token I shows by its ending ("montrée"). */
+static nr_gender participle_gender(const nr_mentions *m, const nr_tok *t) {
+    if (t->kind != NR_TOK_WORD)
+        return NR_GENDER_UNKNOWN;
+    unsigned best = 0;
+    size_t best_len = 0;
+    for (size_t l = 1; l <= 4 && l < t->low_len; l++) {
+        unsigned tag = nr_lexicon_find(m->lx, NR_LX_ENDINGS, t->low + t->low_len - l, l);
+        if (tag)
+            best = tag, best_len = l;
+    }
+    return best_len ? tag_gender(best) : NR_GENDER_UNKNOWN;
+}
+
+/* French agreement: "Liina Kask s'est montrée", "Interrogée par la presse,
+ * X" show the subject's gender when nothing else did. */
+static void agreement(nr_mentions *m, nr_sent *s) {
+    for (size_t k = 0; k < s->n_ms; k++) {
+        const nr_mention *mn = &s->ms[k];
+        if (mn->ent < 0 || !NR_ENT(m, (size_t)mn->ent).human)
+            continue;
+        nr_entity *e = &NR_ENT(m, (size_t)mn->ent);
+        nr_gender g = NR_GENDER_UNKNOWN;
+        size_t j = mn->b;
+        if (j < s->n_toks && s->toks[j].kind == NR_TOK_WORD && !strcmp(s->toks[j].low, "s'"))
+            j++;
+        if (j + 1 < s->n_toks && lx_low(m, NR_LX_COPULAS, &s->toks[j]))
+            g = participle_gender(m, &s->toks[j + 1]);
+        if (k == 0 && g == NR_GENDER_UNKNOWN && mn->a > 2 && is_punct(&s->toks[mn->a - 1], ',') &&
+            (lx_low(m, NR_LX_PREPOSITIONS, &s->toks[1]) ||
+             lx_low(m, NR_LX_CONNECTORS, &s->toks[1])))
+            g = participle_gender(m, &s->toks[0]); /* "Interrogée par la presse, X" */
+        if (e->gender == NR_GENDER_UNKNOWN && !e->org)
+            e->gender = g;
+        return; /* the subject only */
+    }
+}
+
 bool nr_mentions_read(nr_mentions *m, size_t si) {
     nr_sent *s = &m->sents[si];
     nr_vec out;
@@ -781,6 +843,7 @@ bool nr_mentions_read(nr_mentions *m, size_t si) {
         if (s->subject < 0 && mn->ent >= 0 && NR_ENT(m, (size_t)mn->ent).human)
             s->subject = mn->ent;
     }
+    agreement(m, s);
     return true;
 }
 

@@ -122,7 +122,18 @@ typedef struct known_voice {
 } known_voice;
 static known_voice *known_voices;
 
-static bool listed(const char *name, bool variant) {
+/* The names eSpeak accepts, read once per process: each espeak_ListVoices
+ * call rescans every voice file, which made checking a cast's voices cost
+ * as much as the first sentence. NAMES[1] holds the variants, NAMES[0] the
+ * voices (file names, identifiers and language codes), each as
+ * "\nname\n...". */
+static nr_buf voice_names[2];
+static bool voice_names_read[2];
+
+static void read_names(bool variant) {
+    nr_buf *b = &voice_names[variant];
+    nr_buf_init(b);
+    nr_buf_addc(b, '\n');
     espeak_VOICE spec = {0};
     spec.languages = "variant";
     const espeak_VOICE **list = espeak_ListVoices(variant ? &spec : NULL);
@@ -131,20 +142,24 @@ static bool listed(const char *name, bool variant) {
         if (!id || !strncmp(id, "mb/", 3))
             continue;
         const char *slash = strrchr(id, '/');
-        const char *file = slash ? slash + 1 : id;
-        if (!strcasecmp(file, name) || !strcasecmp(id, name))
-            return true;
-        if (!variant) { /* language codes such as "en-us" */
-            const char *langs = list[i]->languages;
-            while (langs && *langs) {
-                langs++; /* priority byte */
-                if (!strcasecmp(langs, name))
-                    return true;
-                langs += strlen(langs) + 1;
-            }
+        nr_buf_printf(b, "%s\n%s\n", slash ? slash + 1 : id, id);
+        for (const char *langs = variant ? NULL : list[i]->languages; langs && *langs;) {
+            langs++; /* priority byte; then language codes such as "en-us" */
+            nr_buf_printf(b, "%s\n", langs);
+            langs += strlen(langs) + 1;
         }
     }
-    return false;
+    voice_names_read[variant] = nr_buf_ok(b);
+}
+
+static bool listed(const char *name, bool variant) {
+    if (!voice_names_read[variant])
+        read_names(variant);
+    if (!name[0] || strchr(name, '\n') || !voice_names[variant].data)
+        return false;
+    char key[80];
+    snprintf(key, sizeof key, "\n%s\n", name);
+    return strcasestr(voice_names[variant].data, key) != NULL;
 }
 
 static bool voice_ok_locked(const char *name) {
@@ -200,13 +215,13 @@ static espeak_ng_STATUS select_voice_locked(const char *name) {
     return es;
 }
 
-nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice) {
+nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice, bool load) {
     nr_status st = nr_engine_start(ctx);
     if (st != NR_OK)
         return st;
     pthread_mutex_lock(&engine_lock);
     bool ok = voice_ok_locked(voice);
-    if (ok)
+    if (ok && load)
         select_voice_locked(voice);
     pthread_mutex_unlock(&engine_lock);
     if (!ok)

@@ -47,10 +47,10 @@ int nr_engine_fork(void);
 nr_status nr_engine_speak(nr_ctx *ctx, const nr_voice *v, float rate_factor, const char *text,
                           nr_engine_pcm_fn fn, void *user);
 
-/* Checks VOICE and loads it without synthesising, so that workers forked
- * afterwards find it loaded (loading a voice reloads its dictionary).
- * NR_E_VOICE for an unknown voice. */
-nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice);
+/* Checks VOICE and, with LOAD, loads it without synthesising, so that
+ * workers forked afterwards find it loaded (loading a voice reloads its
+ * dictionary). NR_E_VOICE, with a message, for an unknown voice. */
+nr_status nr_engine_prepare(nr_ctx *ctx, const char *voice, bool load);
 
 /* True when NAME ("fr", "fr+m3", "en-us+f2") is an installed voice and,
  * if it has one, an installed variant. */

@@ -291,6 +291,66 @@ nr_status nr_render_doc(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn
     return nr_render_doc_at(ctx, doc, from, fn, user, stop, &sample);
 }
 
+/* Passes on the stream from the start of sentence FROM: a render starts at
+ * the first sentence of FROM's chunk, and what comes before FROM is dropped,
+ * so the samples are the ones a full render has from there. */
+typedef struct skipper {
+    nr_audio_fn fn;
+    void *user;
+    size_t from;
+    bool started;
+    uint64_t pos;     /* stream position of the next sample received */
+    uint64_t skipped; /* samples dropped */
+    nr_vec events;
+} skipper;
+
+static int skip_to_from(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
+    skipper *k = user;
+    uint64_t at = k->pos;
+    k->pos += n;
+    if (k->started)
+        return k->fn(k->user, pcm, n, ev, n_ev);
+    size_t first = 0;
+    while (first < n_ev && !(ev[first].kind == NR_EV_SENTENCE && ev[first].index == k->from))
+        first++;
+    if (first == n_ev) {
+        k->skipped += n;
+        return 0;
+    }
+    k->started = true;
+    uint64_t cut = ev[first].sample > at ? ev[first].sample - at : 0;
+    if (cut > n)
+        cut = n;
+    k->skipped += cut;
+    k->events.len = 0;
+    for (size_t i = first; i < n_ev; i++) {
+        nr_event *e = nr_vec_push(&k->events);
+        if (!e)
+            return 1;
+        *e = ev[i];
+        e->sample = e->sample >= k->skipped ? e->sample - k->skipped : 0;
+    }
+    return k->fn(k->user, n > cut ? pcm + cut : NULL, n - (size_t)cut, k->events.data,
+                 k->events.len);
+}
+
+/* Events after the start are shifted by what was skipped. */
+static int shifted(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
+    skipper *k = user;
+    if (!k->started || k->skipped == 0)
+        return skip_to_from(user, pcm, n, ev, n_ev);
+    k->pos += n;
+    k->events.len = 0;
+    for (size_t i = 0; i < n_ev; i++) {
+        nr_event *e = nr_vec_push(&k->events);
+        if (!e)
+            return 1;
+        *e = ev[i];
+        e->sample -= k->skipped;
+    }
+    return k->fn(k->user, pcm, n, k->events.data, k->events.len);
+}
+
 nr_status nr_render_doc_at(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
                            volatile sig_atomic_t *stop, uint64_t *sample) {
     nr_status st = nr_engine_start(ctx);
@@ -301,15 +361,22 @@ nr_status nr_render_doc_at(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio
     /* voices are checked here, once, rather than in every worker; the
        narrator's is loaded last so that workers start with it */
     for (size_t k = doc->speakers.len; k-- > 0 && st == NR_OK;)
-        st = nr_engine_prepare(ctx, NR_SPEAKER(doc, k).voice.espeak);
+        st = nr_engine_prepare(ctx, NR_SPEAKER(doc, k).voice.espeak, k == 0);
     if (st != NR_OK)
         return st;
+    if (from >= nr_doc_sentence_count(doc))
+        return NR_OK;
+    size_t start = nr_render_chunk_start(doc, from);
+    skipper k = {.fn = fn, .user = user, .from = from, .started = start == from, .pos = *sample};
+    nr_vec_init(&k.events, sizeof(nr_event));
     nr_vec chunks;
     nr_vec_init(&chunks, sizeof(nr_chunk));
-    st = plan_chunks(ctx, doc, from, &chunks);
+    st = plan_chunks(ctx, doc, start, &chunks);
     if (st == NR_OK)
-        st = nr_workers_run(ctx, ctx->jobs, chunks.data, chunks.len, render_chunk, doc, fn, user,
-                            stop, sample);
+        st = nr_workers_run(ctx, ctx->jobs, chunks.data, chunks.len, render_chunk, doc,
+                            k.started ? fn : shifted, k.started ? user : &k, stop, sample);
+    *sample -= k.skipped;
     nr_vec_free(&chunks);
+    nr_vec_free(&k.events);
     return st;
 }

@@ -26,15 +26,16 @@
 /* Renders from sentence FROM (0-based, reading order) to the end through FN.
  * STOP, when not NULL, is polled; setting it ends rendering with
  * NR_E_ABORTED. Synthesis runs in ctx->jobs worker processes (workers.h);
- * FN is called in the calling thread, in order. Every block starts from
- * the engine's initial state, so the samples of a block are the same in
- * any render that includes it whole. */
+ * FN is called in the calling thread, in order. Every chunk starts from
+ * the engine's initial state, so a sentence has the same samples in every
+ * render, from whatever sentence it starts, with any number of workers. */
 nr_status nr_render_doc(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
                         volatile sig_atomic_t *stop);
 
-/* The first sentence of the chunk that holds SENTENCE: rendering from it
- * gives exactly the samples a full render gives from there (a player that
- * seeks can start there). */
+/* The first sentence of the chunk that holds SENTENCE. A render from any
+ * sentence starts its synthesis there and drops what comes before the
+ * sentence, so that its samples are exactly those a full render has from
+ * that sentence on; from a chunk start, nothing is synthesised in vain. */
 size_t nr_render_chunk_start(const nr_doc *doc, size_t sentence);
 
 /* The same, for a stream made of several documents rendered one after the

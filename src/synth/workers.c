@@ -41,6 +41,7 @@ typedef struct writer {
     int16_t pcm[PENDING];
     nr_event ev[MAX_EVENTS];
     size_t n, n_ev;
+    size_t limit; /* samples per record: small at first, for a quick first audio */
 } writer;
 
 /* Writes all of P or leaves the process: the parent is gone or gave up. */
@@ -82,6 +83,9 @@ static void put_pending(writer *w) {
     put(w, w->pcm, w->n * sizeof *w->pcm);
     put(w, w->ev, w->n_ev * sizeof *w->ev);
     w->n = w->n_ev = 0;
+    flush(w); /* the parent may be waiting for it: a player's first audio */
+    if (w->limit < PENDING)
+        w->limit *= 2;
 }
 
 /* Copies events field by field over zeroed memory: their padding bytes go
@@ -103,7 +107,7 @@ static int emit(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
     writer *w = user;
     if (n_ev > MAX_EVENTS)
         n_ev = MAX_EVENTS; /* never happens: the renderer sends a few per call */
-    if (w->n + n > PENDING || w->n_ev + n_ev > MAX_EVENTS)
+    if (w->n + n > w->limit || w->n_ev + n_ev > MAX_EVENTS)
         put_pending(w);
     while (n > PENDING) { /* too large to gather: whole records, events with the first */
         memcpy(w->pcm, pcm, PENDING * sizeof *pcm);
@@ -145,6 +149,7 @@ static _Noreturn void worker_main(nr_ctx *ctx, int fd, pid_t parent, const nr_ch
     static writer w;
     w.fd = fd;
     w.len = w.n = w.n_ev = 0;
+    w.limit = 2048;
     ctx->err[0] = '\0';
     nr_status st = render(ctx, arg, chunk, emit, &w);
     put_end(&w, st, st == NR_OK ? "" : ctx->err);
@@ -206,11 +211,16 @@ static void reap(pool *p, slot *s, bool kill_it) {
     }
 }
 
+/* Readies S for another chunk. Its buffer is kept: a fresh one would be
+ * mapped anew, and page faults cost more than synthesis in a VM. */
 static void clear(slot *s) {
-    free(s->buf);
     free(s->msg);
+    char *buf = s->buf;
+    size_t cap = s->cap;
     memset(s, 0, sizeof *s);
     s->fd = -1;
+    s->buf = buf;
+    s->cap = cap;
 }
 
 static nr_status spawn(pool *p) {
@@ -410,6 +420,8 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
         reap(&p, slot_of(&p, k), true);
         clear(slot_of(&p, k));
     }
+    for (size_t k = 0; p.slots && k < p.n_slots; k++)
+        free(p.slots[k].buf);
     free(p.slots);
     free(p.ev);
     *sample = p.sample;

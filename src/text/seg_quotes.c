@@ -339,8 +339,9 @@ static size_t scan_mark(qscan *q, uint32_t c, size_t i, size_t len) {
     case 0x2018: /* ‘ */
         if ((k = find_open(st, SEG_Q_SCURLY)) >= 0 && !seg_space(before) && is_closing_side(after))
             close_mark(q, k, i, len);
-        else if (!seg_letter(before) && (seg_letter(after) || after == '"' || after == 0x201C))
-            open_mark(q, SEG_Q_SCURLY, 0x2019, i, len);
+        else if (!seg_letter(before) && (seg_letter(after) || after == '"' || after == 0x201C) &&
+                 !(i + len + 4 <= q->e && !memcmp(s + i + len + 1, "\xE2\x80\x99", 3)))
+            open_mark(q, SEG_Q_SCURLY, 0x2019, i, len); /* not rock ‘n’ roll */
         break;
     case 0x2019: /* ’ */
         if ((k = find_open(st, SEG_Q_SCURLY)) >= 0 && !(seg_letter(before) && seg_letter(after)) &&

@@ -523,7 +523,14 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
         *cont = j; /* ". . . The practice", "... and then" open the sentence */
         return false;
     }
-    bool word_before = seg_letter(before) || before == ')';
+    /* footnote calls come after a word ("martyr.12"), not an abbreviation ("No.12") */
+    bool word_before = before == ')';
+    if (seg_letter(before)) {
+        size_t t = token_start(sc, i), n = 0;
+        for (size_t k = t; k < i; k++)
+            n += ((unsigned char)s[k] | 32) >= 'a' && ((unsigned char)s[k] | 32) <= 'z';
+        word_before = n >= 3 && nr_seg_abbr(r, s + t, i + 1 - t) == NR_ABBR_NONE;
+    }
     size_t k = closers_end(sc, j, dots == 1 && !qe && !ell, word_before);
     *cont = k;
     if (i < sc->hold && k <= sc->hold)

@@ -12,8 +12,20 @@
 #include "../core/doc.h"
 
 /* Splits every block of DOC into sentences and spans, in place.
- * Quotation marks that never close are closed at the end of their paragraph,
- * and the span is flagged as recovered. Fails only with NR_E_NOMEM. */
+ *
+ * Sentences of a block are in order and never overlap; a block with nothing
+ * to say (a rule of underscores) or a table of contents' dot leaders may be
+ * left out of them. The spans of a sentence cover it but for quotation marks
+ * and the spaces at their ends. A quote span's text is what stands between
+ * the marks; its parts over sentences, paragraphs or around an incise share
+ * span->quote, and every part after the first has span->continues. An em
+ * dash that opens a paragraph starts a dialogue turn (in an interview, the
+ * questions stay narration). Quotation marks that never close are closed at
+ * the end of their paragraph, unless the next one reopens them, and the span
+ * is flagged as recovered.
+ *
+ * Uses the tables of doc->lang (English ones for a language without any).
+ * Fails with NR_E_DATA when they are malformed, or NR_E_NOMEM. */
 nr_status nr_segment(nr_ctx *ctx, nr_doc *doc);
 
 #endif

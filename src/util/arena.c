@@ -27,7 +27,8 @@ void nr_arena_free(nr_arena *a) {
     free(a);
 }
 
-void *nr_arena_alloc(nr_arena *a, size_t size) {
+/* Uninitialised memory: for copies, which overwrite it at once. */
+static void *arena_raw(nr_arena *a, size_t size) {
     size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (size == 0)
         size = ALIGN;
@@ -51,14 +52,23 @@ void *nr_arena_alloc(nr_arena *a, size_t size) {
     }
     void *p = c->data + c->used;
     c->used += size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *nr_arena_alloc(nr_arena *a, size_t size) {
+    void *p = arena_raw(a, size);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
 char *nr_arena_strndup(nr_arena *a, const char *s, size_t n) {
-    char *p = nr_arena_alloc(a, n + 1);
-    if (p && n)
+    char *p = arena_raw(a, n + 1);
+    if (!p)
+        return NULL;
+    if (n)
         memcpy(p, s, n);
+    p[n] = '\0';
     return p;
 }
 
@@ -67,7 +77,7 @@ char *nr_arena_strdup(nr_arena *a, const char *s) { return nr_arena_strndup(a, s
 void *nr_arena_memdup(nr_arena *a, const void *p, size_t n, size_t size) {
     if (n == 0)
         return NULL;
-    void *q = nr_arena_alloc(a, n * size);
+    void *q = arena_raw(a, n * size);
     if (q)
         memcpy(q, p, n * size);
     return q;
