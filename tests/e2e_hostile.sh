@@ -60,7 +60,9 @@ hostile() {
   elif [ -n "$rss_kb" ] && [ "$rss_kb" -gt $((mem * 1024)) ]; then
     why="used $((rss_kb / 1024)) MB, limit $mem MB"
   elif [ "$got" -ne 0 ]; then
-    if [ "$lines" -ne 1 ] || ! grep -q '^narrate: ' "$WORK/.stderr"; then
+    # one line; a usage error may add the usual "Try 'narrate --help'" hint
+    if ! grep -q '^narrate: ' "$WORK/.stderr" || { [ "$lines" -ne 1 ] &&
+      ! { [ "$lines" -eq 2 ] && tail -1 "$WORK/.stderr" | grep -qx "Try 'narrate --help' for more information."; }; }; then
       why="error is not one line 'narrate: ...': $(head -c 300 "$WORK/.stderr")"
     elif [ -s "$WORK/.stdout" ]; then
       why="partial output on stdout ($(wc -c <"$WORK/.stdout") bytes)"
