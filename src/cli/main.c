@@ -208,6 +208,8 @@ static int parse_options(int argc, char **argv, options *o) {
     while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qhj:", longs, NULL)) != -1) {
         switch (c) {
         case 'o':
+            if (!*optarg) /* else the sidecar files were written as ".srt", ".vtt"... */
+                return usage_error("-o: the file name is empty");
             o->output = optarg;
             break;
         case OPT_PLAN:
