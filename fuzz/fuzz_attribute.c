@@ -22,25 +22,23 @@ static void check_speakers(const nr_doc *doc) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    nr_ctx ctx;
-    fuzz_ctx(&ctx);
+    nr_ctx *ctx = fuzz_shared_ctx();
     nr_doc *doc = NULL;
-    nr_status st = nr_ingest(&ctx, (const char *)data, size, "fuzz", &doc);
+    nr_status st = nr_ingest(ctx, (const char *)data, size, "fuzz", &doc);
     if (st == NR_OK)
-        st = nr_segment(&ctx, doc);
+        st = nr_segment(ctx, doc);
     if (st == NR_OK) {
-        st = nr_attribute(&ctx, doc);
-        fuzz_check_status(&ctx, st);
+        st = nr_attribute(ctx, doc);
+        fuzz_check_status(ctx, st);
         fuzz_check_doc(doc);
         if (st == NR_OK) {
-            st = nr_cast(&ctx, doc);
-            fuzz_check_status(&ctx, st);
+            st = nr_cast(ctx, doc);
+            fuzz_check_status(ctx, st);
             FUZZ_CHECK(st == NR_OK);
             fuzz_check_doc(doc);
             check_speakers(doc);
         }
     }
     nr_doc_free(doc);
-    nr_ctx_fini(&ctx);
     return 0;
 }

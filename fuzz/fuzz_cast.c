@@ -29,18 +29,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     FUZZ_CHECK(ftruncate(memfd, 0) == 0);
     FUZZ_CHECK(size == 0 || pwrite(memfd, data, size, 0) == (ssize_t)size);
-    nr_ctx ctx;
-    fuzz_ctx(&ctx);
-    snprintf(ctx.cast_file, sizeof ctx.cast_file, "/proc/self/fd/%d", memfd);
+    nr_ctx *ctx = fuzz_shared_ctx();
+    snprintf(ctx->cast_file, sizeof ctx->cast_file, "/proc/self/fd/%d", memfd);
     nr_doc *doc = NULL;
-    nr_status st = nr_ingest(&ctx, article, sizeof article - 1, "fuzz", &doc);
+    nr_status st = nr_ingest(ctx, article, sizeof article - 1, "fuzz", &doc);
     if (st == NR_OK)
-        st = nr_segment(&ctx, doc);
+        st = nr_segment(ctx, doc);
     if (st == NR_OK)
-        st = nr_attribute(&ctx, doc);
+        st = nr_attribute(ctx, doc);
     FUZZ_CHECK(st == NR_OK);
-    st = nr_cast(&ctx, doc);
-    fuzz_check_status(&ctx, st);
+    st = nr_cast(ctx, doc);
+    fuzz_check_status(ctx, st);
     FUZZ_CHECK(st == NR_OK || st == NR_E_DATA || st == NR_E_IO);
     fuzz_check_doc(doc);
     for (size_t i = 0; i < doc->speakers.len; i++) {
@@ -48,6 +47,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(memchr(v->espeak, '\0', sizeof v->espeak) != NULL);
     }
     nr_doc_free(doc);
-    nr_ctx_fini(&ctx);
     return 0;
 }

@@ -59,9 +59,24 @@ static inline void fuzz_check_doc(const nr_doc *doc) {
     }
 }
 
-/* A fresh context with the built-in data, for each input (rules are cached
- * per context, so nothing carries over from one input to the next). */
+/* A fresh context with the built-in data (for targets whose data changes
+ * from one input to the next). */
 static inline void fuzz_ctx(nr_ctx *ctx) { FUZZ_CHECK(nr_ctx_init(ctx) == NR_OK); }
+
+/* One context for the whole run, as the command has: the language rules
+ * (regular expressions, language models) are loaded once, not per input.
+ * Its settings and message are reset for each input. */
+static inline nr_ctx *fuzz_shared_ctx(void) {
+    static nr_ctx ctx;
+    static bool ready;
+    if (!ready) {
+        FUZZ_CHECK(nr_ctx_init(&ctx) == NR_OK);
+        ready = true;
+    }
+    ctx.err[0] = '\0';
+    ctx.lang[0] = '\0';
+    return &ctx;
+}
 
 /* Failing stages must leave a message for the user. */
 static inline void fuzz_check_status(const nr_ctx *ctx, nr_status st) {

@@ -6,11 +6,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    nr_ctx ctx;
-    fuzz_ctx(&ctx);
+    nr_ctx *ctx = fuzz_shared_ctx();
     nr_doc *doc = NULL;
-    nr_status st = nr_ingest(&ctx, (const char *)data, size, "fuzz", &doc);
-    fuzz_check_status(&ctx, st);
+    nr_status st = nr_ingest(ctx, (const char *)data, size, "fuzz", &doc);
+    fuzz_check_status(ctx, st);
     FUZZ_CHECK((st == NR_OK) == (doc != NULL));
     if (doc) {
         fuzz_check_doc(doc);
@@ -20,6 +19,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             FUZZ_CHECK(nr_utf8_valid(doc->title, strlen(doc->title)));
     }
     nr_doc_free(doc);
-    nr_ctx_fini(&ctx);
     return 0;
 }

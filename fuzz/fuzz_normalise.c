@@ -17,27 +17,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const char *lang = langs[data[0] % (sizeof langs / sizeof *langs)];
     const char *text = (const char *)data + 1;
     size_t len = size - 1;
-    nr_ctx ctx;
-    fuzz_ctx(&ctx);
-    char *said = nr_normalise_text(&ctx, lang, text, len);
+    nr_ctx *ctx = fuzz_shared_ctx();
+    char *said = nr_normalise_text(ctx, lang, text, len);
     if (said) {
         if (nr_utf8_valid(text, len) && !memchr(text, '\0', len))
             FUZZ_CHECK(nr_utf8_valid(said, strlen(said)));
         free(said);
     }
-    snprintf(ctx.lang, sizeof ctx.lang, "%s", lang);
+    snprintf(ctx->lang, sizeof ctx->lang, "%s", lang);
     nr_doc *doc = NULL;
-    nr_status st = nr_ingest(&ctx, text, len, "fuzz", &doc);
+    nr_status st = nr_ingest(ctx, text, len, "fuzz", &doc);
     if (st == NR_OK)
-        st = nr_segment(&ctx, doc);
+        st = nr_segment(ctx, doc);
     if (st == NR_OK)
-        st = nr_attribute(&ctx, doc);
+        st = nr_attribute(ctx, doc);
     if (st == NR_OK) {
-        st = nr_normalise(&ctx, doc);
-        fuzz_check_status(&ctx, st);
+        st = nr_normalise(ctx, doc);
+        fuzz_check_status(ctx, st);
         fuzz_check_doc(doc);
     }
     nr_doc_free(doc);
-    nr_ctx_fini(&ctx);
     return 0;
 }

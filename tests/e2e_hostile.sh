@@ -38,6 +38,7 @@ hostile() {
       --out) outfile=$2; shift 2 ;;
       --stdout) stdout=$2; shift 2 ;;
       --nobody) runas=(setpriv --reuid=65534 --regid=65534 --clear-groups); shift ;;
+      --xdg) runas=(env "XDG_CONFIG_HOME=$2"); shift 2 ;;
     esac
   done
   shift
@@ -59,7 +60,9 @@ hostile() {
   elif [ -n "$rss_kb" ] && [ "$rss_kb" -gt $((mem * 1024)) ]; then
     why="used $((rss_kb / 1024)) MB, limit $mem MB"
   elif [ "$got" -ne 0 ]; then
-    if [ "$lines" -ne 1 ] || ! grep -q '^narrate: ' "$WORK/.stderr"; then
+    # one line; a usage error may add the usual "Try 'narrate --help'" hint
+    if ! grep -q '^narrate: ' "$WORK/.stderr" || { [ "$lines" -ne 1 ] &&
+      ! { [ "$lines" -eq 2 ] && tail -1 "$WORK/.stderr" | grep -qx "Try 'narrate --help' for more information."; }; }; then
       why="error is not one line 'narrate: ...': $(head -c 300 "$WORK/.stderr")"
     elif [ -s "$WORK/.stdout" ]; then
       why="partial output on stdout ($(wc -c <"$WORK/.stdout") bytes)"
@@ -365,6 +368,14 @@ hostile "voices: binary profiles.ini" 6 30 300 -- "$CASTART" --plan --voices "$W
 mkfifo "$WORK/voices-fifo/profiles.ini"
 hostile "voices: profiles.ini is a FIFO" "0|6" 30 300 -- "$CASTART" --plan --voices "$WORK/voices-fifo"
 
+mkdir -p "$WORK/xdg-bad/narrate" "$WORK/xdg-fifo/narrate" "$WORK/xdg-bin/narrate"
+cp "$HOSTILE/lexicon-invalid-utf8.txt" "$WORK/xdg-bad/narrate/lexicon-en.txt"
+mkfifo "$WORK/xdg-fifo/narrate/lexicon-en.txt"
+cp "$WORK/binary.bin" "$WORK/xdg-bin/narrate/lexicon-en.txt"
+hostile "lexicon: invalid UTF-8 (fuzz_lexicon crash)" 0 30 300 --xdg "$WORK/xdg-bad" -- "$CASTART" --plan
+hostile "lexicon: a FIFO with no writer" 0 30 300 --xdg "$WORK/xdg-fifo" -- "$CASTART" --plan
+hostile "lexicon: binary" 0 30 300 --xdg "$WORK/xdg-bin" -- "$CASTART" --plan
+
 echo "# text is never markup, and never a command"
 CANARY="$WORK/canary.wav"
 cp "$OUT/spaces.wav" "$CANARY" 2>/dev/null || : >"$CANARY"
@@ -417,7 +428,12 @@ check "nothing named in the text is opened (canary, pwned, passwd)" \
 check "no file created by the text" test ! -e "$WORK/pwned"
 opened() { grep -oE '(open|openat|creat)\(.*"[^"]+"' "$1" | grep -oE '"[^"]+"' | sed -E 's/narrate-[A-Za-z0-9]{6}/narrate-X/' | sort -u; }
 opened "$WORK/strace-harmless.log" >"$WORK/open-harmless"
-opened "$WORK/strace-hostile.log" | grep -v '/espeak-ng-data/' >"$WORK/open-hostile"
+# the program's own data (eSpeak's voices, the language models of the
+# detector, the user's lexicon for the detected language), the input and
+# the export's own files may differ; nothing else may
+opened "$WORK/strace-hostile.log" |
+  grep -v -E '/espeak-ng-data/|^"/usr/share/libexttextcat/|/narrate/lexicon-[a-z-]+\.txt"$' |
+  grep -v -F -e "\"$WORK/markup.txt\"" -e "\"$OUT/" >"$WORK/open-hostile"
 extra=$(comm -23 "$WORK/open-hostile" "$WORK/open-harmless")
 check "the hostile input opens nothing the harmless one does not (beyond eSpeak's data): ${extra:-none}" \
   test -z "$extra"

@@ -105,14 +105,24 @@ static int exit_for(nr_status st, bool output_phase) {
 }
 
 /* "narrate: NAME: message", one line. */
+/* S on stderr with control characters as '?': a file name holding a
+ * newline must not break the one-line message. */
+static void put_clean(const char *s) {
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s, stderr);
+}
+
 static int fail(const char *name, nr_status st, bool output_phase) {
     const char *detail = nr_narrator_error(narrator);
     if (!*detail)
         detail = nr_strerror(st);
-    if (name)
-        fprintf(stderr, "narrate: %s: %s\n", name, detail);
-    else
-        fprintf(stderr, "narrate: %s\n", detail);
+    fputs("narrate: ", stderr);
+    if (name) {
+        put_clean(name);
+        fputs(": ", stderr);
+    }
+    put_clean(detail);
+    fputc('\n', stderr);
     return exit_for(st, output_phase);
 }
 
@@ -198,6 +208,8 @@ static int parse_options(int argc, char **argv, options *o) {
     while ((c = getopt_long(argc, argv, ":o:v:l:s:p:qhj:", longs, NULL)) != -1) {
         switch (c) {
         case 'o':
+            if (!*optarg) /* else the sidecar files were written as ".srt", ".vtt"... */
+                return usage_error("-o: the file name is empty");
             o->output = optarg;
             break;
         case OPT_PLAN:

@@ -88,6 +88,19 @@ static void put_pending(writer *w) {
         w->limit *= 2;
 }
 
+/* Copies events field by field over zeroed memory: their padding bytes go
+ * down the pipe too, and must not be uninitialised (valgrind memcheck). */
+static void copy_events(nr_event *dst, const nr_event *src, size_t n) {
+    memset(dst, 0, n * sizeof *dst);
+    for (size_t i = 0; i < n; i++) {
+        dst[i].kind = src[i].kind;
+        dst[i].sample = src[i].sample;
+        dst[i].index = src[i].index;
+        dst[i].start = src[i].start;
+        dst[i].end = src[i].end;
+    }
+}
+
 /* The nr_audio_fn a worker renders through. Event samples stay valid when
  * calls are joined: they count from the chunk's start. */
 static int emit(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
@@ -98,7 +111,7 @@ static int emit(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
         put_pending(w);
     while (n > PENDING) { /* too large to gather: whole records, events with the first */
         memcpy(w->pcm, pcm, PENDING * sizeof *pcm);
-        memcpy(w->ev, ev, n_ev * sizeof *ev);
+        copy_events(w->ev, ev, n_ev);
         w->n = PENDING, w->n_ev = n_ev;
         put_pending(w);
         pcm += PENDING, n -= PENDING, n_ev = 0;
@@ -106,7 +119,7 @@ static int emit(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
     if (n)
         memcpy(w->pcm + w->n, pcm, n * sizeof *pcm);
     if (n_ev)
-        memcpy(w->ev + w->n_ev, ev, n_ev * sizeof *ev);
+        copy_events(w->ev + w->n_ev, ev, n_ev);
     w->n += n, w->n_ev += n_ev;
     return 0;
 }
