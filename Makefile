@@ -37,8 +37,14 @@ test-asan: deps
 
 # Unit and end-to-end tests under valgrind memcheck: any error or byte
 # definitely lost fails (tests/valgrind.sh; big hostile inputs scaled down).
+# CI runs the unit tests that finish in minutes under valgrind and the
+# command's end-to-end test; `make test-valgrind VALGRIND_UNITS= VALGRIND_E2E=`
+# runs everything (hours: exports and encoders are slow under valgrind).
+VALGRIND_UNITS ?= test_util test_core test_synth test_audio test_segment test_attribute \
+                  test_cast test_normalise test_ingest test_robust test_player
+VALGRIND_E2E   ?= e2e_cli
 test-valgrind: build
-	./tests/valgrind.sh $(BUILD)
+	VALGRIND_UNITS="$(VALGRIND_UNITS)" VALGRIND_E2E="$(VALGRIND_E2E)" ./tests/valgrind.sh $(BUILD)
 
 # Every libFuzzer target (clang, ASan+UBSan) for FUZZ_SECONDS each.
 test-fuzz: deps

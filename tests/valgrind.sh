@@ -37,13 +37,20 @@ run() { # NAME COMMAND...: one test
     grep -E 'FAIL|ERROR SUMMARY: [1-9]|definitely' "$LOGS/$name.out" | head -5 | sed 's/^/  /'
   fi
 }
+# VALGRIND_UNITS and VALGRIND_E2E (space-separated names) narrow the run;
+# by default every unit test and every end-to-end script runs.
+wanted() { # LIST NAME
+  [ -z "$1" ] || [[ " $1 " == *" $2 "* ]]
+}
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
+  wanted "${VALGRIND_UNITS:-}" "$name" || continue
   (cd "$ROOT/tests" && run "$name" "${VG[@]}" --log-file="$LOGS/$name.%p.log" "$t")
 done 2>&1 | tee "$LOGS/unit.summary"
 for s in "$ROOT"/tests/e2e_*.sh; do
   name=$(basename "$s" .sh)
+  wanted "${VALGRIND_E2E:-}" "$name" || continue
   (mkdir -p "$LOGS/$name.wd" && cd "$LOGS/$name.wd" &&
     NARRATE="$LOGS/narrate" NARRATE_REAL="$BUILD/narrate" NARRATE_VALGRIND=1 run "$name" bash "$s")
 done 2>&1 | tee "$LOGS/e2e.summary"
