@@ -466,7 +466,7 @@ static size_t apposed_role(chunker *c, size_t i) {
 static size_t pronoun_mention(chunker *c, size_t i, bool *ok) {
     const nr_sent *s = c->s;
     const nr_tok *t = &s->toks[i];
-    size_t v;
+    size_t v = 0;
     unsigned tag = suffix_pronoun(c->m, t, &v);
     size_t end = i + 1;
     if (!tag && i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD) {
