@@ -79,6 +79,16 @@ code=$?
 check "SIGINT during export exits 130 (got $code)" test "$code" -eq 130
 check "SIGINT leaves no file behind" test -z "$(ls -A "$WORK/out")"
 
+# A detected language eSpeak NG cannot speak falls back to English; a forced
+# one is an error.
+cp "${TESTDATA:-$(dirname "$0")/data}/hostile/dotted-chains.txt" "$WORK/rm.txt" # detected as Romansh
+detected=$("$NARRATE" --plan "$WORK/rm.txt" | python3 -c "import json,sys; p=json.load(sys.stdin); print(p['lang'], p['speakers'][0]['voice']['espeak'])")
+"$NARRATE" "$WORK/rm.txt" -o "$WORK/out/rm.wav" --loudness off
+check "a language without an eSpeak voice is read in English ($detected)" \
+  test -s "$WORK/out/rm.wav" -a "$detected" = "rm en"
+rm -f "$WORK/out/rm."*
+expect_exit 2 "a forced language without a voice" "$NARRATE" --lang rm "$WORK/rm.txt" -o "$WORK/out/rm.wav"
+
 check "--help documents the exit statuses" sh -c "'$NARRATE' --help | grep -q 'Exit status'"
 check "--version prints the version" sh -c "'$NARRATE' --version | grep -q '^narrate [0-9]'"
 check "--list-voices lists French" sh -c "'$NARRATE' --list-voices | grep -q '^fr'"

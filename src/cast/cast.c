@@ -2,6 +2,8 @@
  * and voices/[<lang>/]cast.ini, with the user's --cast file on top. */
 #include "cast.h"
 
+#include "../synth/engine.h"
+
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +302,12 @@ nr_status nr_cast(nr_ctx *ctx, nr_doc *doc) {
     snprintf(espeak_lang, sizeof espeak_lang, "%s", r->espeak[0] ? r->espeak : doc->lang);
     if (ctx->lang[0] && strcmp(ctx->lang, doc->lang) == 0 && strchr(ctx->lang, '-'))
         snprintf(espeak_lang, sizeof espeak_lang, "%s", ctx->lang);
+    /* A detected language eSpeak cannot speak (language identification knows
+       more languages than eSpeak NG, e.g. Romansh) is read with the English
+       voice rather than failing; a language the user forced is kept, so a
+       wrong --lang still gets its clear error. */
+    if (!ctx->lang[0] && !nr_engine_voice_ok(ctx, espeak_lang))
+        snprintf(espeak_lang, sizeof espeak_lang, "%s", "en");
 
     nr_speaker *nar = &NR_SPEAKER(doc, 0);
     nar->id = "narrator";
