@@ -170,8 +170,7 @@ static lang_rules *rules_get(nr_ctx *ctx) {
 
 /* libexttextcat's candidates as eSpeak codes ("en--utf8" -> "en"), best
  * first, into OUT (up to MAX); Scots is read as English. */
-static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16],
-                            size_t max) {
+static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][16], size_t max) {
     if (!r->textcat && !r->textcat_tried) {
         r->textcat_tried = true;
         r->textcat =
