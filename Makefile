@@ -37,12 +37,14 @@ test-asan: deps
 
 # Unit and end-to-end tests under valgrind memcheck: any error or byte
 # definitely lost fails (tests/valgrind.sh; big hostile inputs scaled down).
-# CI runs the unit tests that finish in minutes under valgrind and the
-# command's end-to-end test; `make test-valgrind VALGRIND_UNITS= VALGRIND_E2E=`
-# runs everything (hours: exports and encoders are slow under valgrind).
+# CI runs the unit tests that finish in minutes under valgrind (they render,
+# sanitise, parse and play through the library); the end-to-end scripts are
+# not yet scaled for valgrind (e2e_cli's long export takes many minutes
+# there), so `make test-valgrind VALGRIND_UNITS= VALGRIND_E2E=` runs
+# everything, by hand.
 VALGRIND_UNITS ?= test_util test_core test_synth test_audio test_segment test_attribute \
                   test_cast test_normalise test_ingest test_robust test_player
-VALGRIND_E2E   ?= e2e_cli
+VALGRIND_E2E   ?= none
 test-valgrind: build
 	VALGRIND_UNITS="$(VALGRIND_UNITS)" VALGRIND_E2E="$(VALGRIND_E2E)" ./tests/valgrind.sh $(BUILD)
 
