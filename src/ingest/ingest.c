@@ -225,7 +225,7 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
     } else {
         st = read_markup(ctx, f, text, clean.len, name, &doc);
     }
-    if (st == NR_OK && doc->blocks.len == 0)
+    if (st == NR_OK && (!doc || doc->blocks.len == 0)) /* markup may yield no document */
         st = nr_fail(ctx, NR_E_INPUT, "the input holds no text to read");
     if (st == NR_OK) {
         doc->format = f == NR_FORMAT_HTML ? "html" : f == NR_FORMAT_MARKDOWN ? "markdown" : "text";

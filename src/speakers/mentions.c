@@ -143,7 +143,7 @@ static void set_gender(nr_entity *e, nr_gender g) {
 /* Points E's name at the mention's name when it is fuller. */
 static void set_name(nr_mentions *m, nr_entity *e, const nr_sent *s, const nr_mention *mn) {
     size_t n = mn->nb - mn->na;
-    if (n <= e->n_toks && e->name)
+    if (n == 0 || (n <= e->n_toks && e->name)) /* an empty mention names nobody */
         return;
     if (n > 8)
         n = 8;
