@@ -202,6 +202,13 @@ static const small_case small_cases[] = {
      "<p>The body of the article is here, with enough words to be read as a "
      "paragraph.</p></article></body></html>",
      "html", "Head", "tcp", "photo credit", "some one"},
+    {"markup pasted as text",
+     "A short note about the vote. The <em>first</em> point, and the <strong>second</strong> "
+     "point, are read without their tags.\n",
+     "html", NULL, "p", NULL, "<em>"},
+    {"text that names a tag",
+     "A note on markup. Close a paragraph with </p> and open the next one with <p> again.\n",
+     "text", NULL, "p", NULL, NULL},
     {"markdown recognised without a name",
      "# Heading\n\nText with a [link](https://example.com) and **bold** words.\n\n## "
      "Second\n\nMore text.\n",
@@ -586,6 +593,36 @@ static void test_lang(nr_ctx *ctx, const char *shared) {
             marked = true;
     CHECK(marked, "the English paragraph is not marked");
     nr_doc_free(d);
+    /* a page's declared language decides when its text is short or its
+     * function words are shared; a text clearly in another language wins */
+    static const struct {
+        const char *html, *want;
+    } declared[] = {
+        {"<html lang=\"de-AT\"><body><p>Hallo Welt.</p></body></html>", "de"},
+        {"<html xml:lang=\"it\"><body><p>Ciao Roma.</p></body></html>", "it"},
+        {"<html><head><meta property=\"og:locale\" content=\"es_ES\"></head><body><p>Hola "
+         "Madrid.</p></body></html>",
+         "es"},
+        {"<html><head><meta http-equiv=\"Content-Language\" content=\"nl\"></head><body><p>Hallo "
+         "Amsterdam.</p></body></html>",
+         "nl"},
+        {"<html lang=\"nb\"><body><p>Det er ikke lett å si hva som skjer, men vi har hørt at han "
+         "har vært der i mange år og at det er en god ting for alle som bor her.</p></body></html>",
+         "nb"},
+        {"<html lang=\"en\"><body><p>La ministre a présenté son projet devant les députés mardi, "
+         "et elle a répondu aux questions de l'opposition pendant plus de deux "
+         "heures.</p></body></html>",
+         "fr"},
+        {"<html lang=\"x\"><body><p>The minister said that the bill would be the most "
+         "important reform of the decade.</p></body></html>",
+         "en"},
+    };
+    for (size_t i = 0; i < sizeof declared / sizeof *declared; i++) {
+        d = ingest(ctx, declared[i].html, strlen(declared[i].html), "-");
+        CHECK(d && !strcmp(d->lang, declared[i].want), "declared language: %s, expected %s: %.60s",
+              d ? d->lang : "?", declared[i].want, declared[i].html);
+        nr_doc_free(d);
+    }
 }
 
 /* ---- 6. hostile input ---------------------------------------------------- */

@@ -460,7 +460,7 @@ static void text_of(page *p, xmlNode *n, nr_buf *out) {
 /* The page's metadata: <title>, og:title, og:site_name, author, lang. */
 static void read_meta(page *p, xmlNode *root, char **title_tag, char **og_title) {
     char v[64];
-    if (attr(root, "lang", v, sizeof v) && v[0])
+    if ((attr(root, "lang", v, sizeof v) && v[0]) || (attr(root, "xml:lang", v, sizeof v) && v[0]))
         p->lang = strdup(v);
     for (xmlNode *n = root; n; n = next_node(p, root, n, !is(n, "body"), NULL)) {
         if (is(n, "title") && !*title_tag) {
@@ -479,8 +479,14 @@ static void read_meta(page *p, xmlNode *root, char **title_tag, char **og_title)
                     raw = (const char *)a->children->content;
             if (!raw)
                 continue;
-            if (!attr(n, "property", key, sizeof key) && !attr(n, "name", key, sizeof key))
+            if (!attr(n, "property", key, sizeof key) && !attr(n, "name", key, sizeof key) &&
+                !attr(n, "http-equiv", key, sizeof key))
                 continue;
+            /* the page's language when <html> does not say: "fr_FR", "de" */
+            if ((!strcmp(key, "og:locale") || !strcmp(key, "content-language") ||
+                 !strcmp(key, "language")) &&
+                !p->lang)
+                p->lang = strdup(content);
             if (!strcmp(key, "og:title") && !*og_title)
                 *og_title = strdup(raw);
             else if (!strcmp(key, "og:site_name") && !p->site)
@@ -963,6 +969,9 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
         st = NR_E_NOMEM;
     else if (p.author && !(*out)->byline)
         (*out)->byline = nr_arena_strdup((*out)->arena, p.author);
+    /* the declared language: a hint for nr_ingest_lang, which decides */
+    if (*out && p.lang)
+        nr_lang_base(p.lang, (*out)->lang);
     *code_blocks = p.code_blocks;
 done:
     if (root)

@@ -84,6 +84,35 @@ static bool contains(const char *s, size_t n, const char *needle) {
     return false;
 }
 
+/* How many closing tags of common HTML text elements in the first N bytes
+ * of S follow an opening tag of the same element: a fragment of markup
+ * pasted as text ("friends. <em>Yes.</em> <em>It is</em>!"). Text that only
+ * mentions a tag ("close it with </p>") has no pair. */
+static size_t tag_pairs(const char *s, size_t n) {
+    static const char *const names[] = {
+        "em", "strong", "b",          "i",    "u", "a",   "span", "p",     "li",   "h1", "h2",
+        "h3", "h4",     "blockquote", "cite", "q", "sup", "sub",  "small", "mark", NULL};
+    size_t pairs = 0;
+    for (size_t i = 0; i + 3 < n && pairs < 2; i++) {
+        if (s[i] != '<' || s[i + 1] != '/')
+            continue;
+        for (const char *const *nm = names; *nm; nm++) {
+            size_t k = strlen(*nm);
+            if (i + 2 + k >= n || strncasecmp(s + i + 2, *nm, k) || s[i + 2 + k] != '>')
+                continue;
+            /* an opening tag before it: "<em>" or "<a href=...>" */
+            for (size_t j = 0; j + k + 1 < i; j++)
+                if (s[j] == '<' && !strncasecmp(s + j + 1, *nm, k) &&
+                    (s[j + 1 + k] == '>' || s[j + 1 + k] == ' ')) {
+                    pairs++;
+                    break;
+                }
+            break;
+        }
+    }
+    return pairs;
+}
+
 nr_input_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
     size_t look = n < 8192 ? n : 8192;
     size_t i = 0;
@@ -131,6 +160,8 @@ nr_input_format nr_ingest_sniff(const char *s, size_t n, const char *name) {
         return NR_FORMAT_MARKDOWN;
     if ((has_ext(name, ".html") || has_ext(name, ".htm") || has_ext(name, ".xhtml")) &&
         contains(s, look, "<"))
+        return NR_FORMAT_HTML;
+    if (tag_pairs(s, look) >= 2)
         return NR_FORMAT_HTML;
     return NR_FORMAT_TEXT;
 }

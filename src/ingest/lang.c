@@ -196,7 +196,10 @@ static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][1
     return k;
 }
 
-bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
+/* nr_lang_detect, also counting in HH[0] the function words of language
+ * HINT and in HH[1] those of the language with most (when HINT is not NULL). */
+static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_lang_guess *out,
+                   size_t hh[2]) {
     memset(out, 0, sizeof *out);
     lang_rules *r = rules_get(ctx);
     if (!r)
@@ -251,6 +254,9 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
         }
         i += l;
     }
+    for (size_t k = 0; hint && k < r->n_langs; k++)
+        if (!strcmp(r->langs[k], hint))
+            hh[0] = hits[k];
     size_t best = 0, second = 0;
     for (size_t k = 1; k < r->n_langs; k++)
         if (hits[k] > hits[best])
@@ -258,6 +264,8 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
     for (size_t k = 0; k < r->n_langs; k++)
         if (k != best && hits[k] > second)
             second = hits[k];
+    if (hint)
+        hh[1] = hits[best];
     bool decided = r->n_langs && hits[best] >= 2 && hits[best] * 10 >= second * 13;
     if (decided && hits[best] * 7 < out->words && out->words >= 30) {
         /* few function words for a long text: a language without a list
@@ -294,7 +302,33 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
     return true;
 }
 
+bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
+    return detect(ctx, s, n, NULL, out, NULL);
+}
+
+/* A declared language (<html lang>, og:locale) is two or three letters. */
+static bool valid_code(const char *c) {
+    size_t i = 0;
+    while (c[i] >= 'a' && c[i] <= 'z')
+        i++;
+    return !c[i] && i >= 2 && i <= 3;
+}
+
+/* The language the page declares (in doc->lang on entry) is taken when the
+ * text does not decide clearly: a short text, or one whose function words
+ * are shared with the declared language (Danish and Norwegian). A text that
+ * is clearly in another language overrides it (a template's lang="en"). */
+static bool take_hint(const nr_lang_guess *g, const char *hint, const size_t hh[2]) {
+    if (!valid_code(hint) || !strcmp(hint, g->code))
+        return false;
+    if (!g->code[0] || g->words < 12)
+        return true;
+    return !g->sure && hh[0] > 0 && hh[0] * 2 >= hh[1];
+}
+
 nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
+    char hint[16];
+    nr_lang_base(doc->lang, hint);
     nr_buf all;
     nr_buf_init(&all);
     for (size_t i = 0; i < doc->blocks.len && all.len < NR_LANG_LOOK; i++) {
@@ -309,12 +343,15 @@ nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
     }
     nr_lang_guess g;
-    bool ok = nr_lang_detect(ctx, all.data ? all.data : "", all.len, &g);
+    size_t hh[2] = {0, 0};
+    bool ok = detect(ctx, all.data ? all.data : "", all.len, hint, &g, hh);
     nr_buf_free(&all);
     if (!ok)
         return NR_E_DATA;
     if (ctx->lang[0])
         snprintf(doc->lang, sizeof doc->lang, "%s", ctx->lang);
+    else if (take_hint(&g, hint, hh))
+        snprintf(doc->lang, sizeof doc->lang, "%s", hint);
     else
         snprintf(doc->lang, sizeof doc->lang, "%s", g.code[0] ? g.code : "en");
     char base[16];
