@@ -47,6 +47,8 @@ static const tcase cases[] = {
     /* sentence ends */
     S_("en period, question and exclamation", "en", "Hello World. What is it? There it is! Go.",
        "Hello World.|What is it?|There it is!|Go."),
+    S_("en a keyboard rule glued to the text is not read", "en",
+       "////////Header starts here\n=====\n***The text. Go.", "Header starts here|The text.|Go."),
     S_("en ?! and ?? and !!", "en", "Really?! Yes!! Who?? Me.", "Really?!|Yes!!|Who??|Me."),
     S_("en ellipsis character at a sentence end", "en", "He paused… Then he left.",
        "He paused…|Then he left."),

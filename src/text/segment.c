@@ -82,9 +82,22 @@ static bool list_marker(const char *s, size_t i, size_t e, int *kind, long *val,
     return true;
 }
 
+/* Past a rule of three or more of one drawing character glued to the text
+ * at I ("////////Header", "=====Title"), and the spaces after it: a
+ * separator drawn with the keyboard is not part of the sentence. */
+static size_t rule_end(const char *s, size_t i, size_t e) {
+    if (i + 2 >= e || !s[i] || !strchr("/_*=-~#+|\\", s[i]) || s[i + 1] != s[i] || s[i + 2] != s[i])
+        return i;
+    size_t k = i + 3;
+    while (k < e && s[k] == s[i])
+        k++;
+    return skip_sp(s, k, e);
+}
+
 /* Records the list marker that opens the sentence at START, and where its words begin. */
 static void begin_sentence(sscan *sc, size_t start) {
     const char *s = sc->s;
+    start = rule_end(s, start, sc->e);
     sc->start = start;
     sc->hold = 0;
     sc->marker = 0;
