@@ -442,6 +442,18 @@ static size_t closers_end(const sscan *sc, size_t j, bool plain_period, bool wor
     }
 }
 
+/* Past a written-out line break between sentences at I ("\r\n", "\n" as a
+ * word of its own, in text copied from a JSON string or a log) and the
+ * spaces after it; I when there is none. */
+static size_t escapes_end(const char *s, size_t i, size_t e) {
+    size_t k = i;
+    while (k + 1 < e && s[k] == '\\' && (s[k + 1] == 'n' || s[k + 1] == 'r' || s[k + 1] == 't'))
+        k += 2;
+    if (k == i || k >= e || (s[k] != ' ' && s[k] != '\t' && s[k] != '\n'))
+        return i;
+    return skip_sp(s, k, e);
+}
+
 /* After a run of dots at J: " 12", " 16-17" then the end of the line: the
  * dot leader of a table of contents. Returns the next line's start, or J. */
 static size_t leader_end(const char *s, size_t j, size_t e) {
@@ -549,6 +561,8 @@ static bool sentence_end(sscan *sc, size_t i, size_t l, uint32_t c, size_t *se, 
     if (i < sc->hold && k <= sc->hold)
         return false; /* inside a bracket, unless it closes here: "(at last.) Then" */
     size_t n = skip_sp(s, k, e);
+    if (n > k)
+        n = escapes_end(s, n, e);
     if (n >= e)
         return false;
     if (n == k) {
