@@ -193,7 +193,8 @@ static bool opens_sentence(const char *s, size_t i, size_t e, int depth) {
         seg_cp(s, i + l, e, &c2);
         return seg_upper(c2) || seg_digit(c2) || seg_opener(c2);
     }
-    if (seg_opener(c)) {
+    /* an opening mark, TeX's `, or emphasis: "_Was_ I", "*Never* again" */
+    if (seg_opener(c) || c == '`' || c == '_' || c == '*') {
         size_t k = i + l;
         if (c == 0xAB)
             k = skip_sp(s, k, e);
@@ -643,8 +644,34 @@ static bool item_starts(sscan *sc, size_t k, bool after_newline) {
 }
 
 static const unsigned char interesting[256] = {
-    ['.'] = 1, ['!'] = 1, ['?'] = 1, ['('] = 2, ['['] = 2, [' '] = 3, ['\n'] = 4, ['\t'] = 3,
+    ['.'] = 1, ['!'] = 1,  ['?'] = 1,  ['('] = 2, ['['] = 2,
+    [' '] = 3, ['\n'] = 4, ['\t'] = 3, ['-'] = 5,
 };
+
+/* Speech broken off: a dash glued to a word, a closing mark, then a new
+ * sentence ("afore she comes, to--" At this moment"). At I, a dash; sets
+ * *SE after the mark and *NX where the next sentence opens. */
+static bool broken_off(const sscan *sc, size_t i, size_t *se, size_t *nx) {
+    const char *s = sc->s;
+    uint32_t c, before;
+    size_t l = seg_cp(s, i, sc->e, &c), k = i;
+    if (!seg_cp_back(s, sc->b, i, &before) || !seg_letter(before) || i < sc->hold)
+        return false;
+    size_t dashes = 0;
+    while ((l = seg_cp(s, k, sc->e, &c)) && seg_dash(c))
+        k += l, dashes++;
+    if (!dashes || (dashes == 1 && s[i] == '-'))
+        return false; /* a hyphen */
+    if (!(l = seg_cp(s, k, sc->e, &c)) || (c != '"' && c != 0x201D && c != 0xBB && c != 0x2019))
+        return false;
+    k += l;
+    size_t n = skip_sp(s, k, sc->e);
+    if (n == k || n >= sc->e || !opens_sentence(s, n, sc->e, 0))
+        return false;
+    *se = k;
+    *nx = n;
+    return true;
+}
 
 /* Splits the block [B, E) into sentences, appended to st->sents. */
 static bool split_block(seg_state *st, size_t b, size_t e) {
@@ -681,11 +708,18 @@ static bool split_block(seg_state *st, size_t b, size_t e) {
         }
         uint32_t c;
         size_t l = seg_cp(s, i, e, &c);
+        size_t se, nx, cont;
+        if (seg_dash(c) && broken_off(&sc, i, &se, &nx)) {
+            if (!push_sentence(st, sc.start, se))
+                return false;
+            begin_sentence(&sc, nx);
+            i = nx;
+            continue;
+        }
         if (!seg_term(c)) {
             i += l;
             continue;
         }
-        size_t se, nx, cont;
         if (sentence_end(&sc, i, l, c, &se, &nx, &cont)) {
             if (!push_sentence(st, sc.start, se))
                 return false;
