@@ -58,6 +58,16 @@ static const tcase cases[] = {
     S_("en emphasis and TeX's backquote open a sentence", "en",
        "Things went on as usual. _Was_ I the same? It was 1990. `So what?' he asks.",
        "Things went on as usual.|_Was_ I the same?|It was 1990.|`So what?' he asks."),
+    S_("en a quotation embedded on both sides keeps its inner sentence ends", "en",
+       "Five called out, \"The Queen! The Queen!\" and the gardeners fell flat. He said: \"We "
+       "lost. It's over.\" Then he left.",
+       "Five called out, \"The Queen! The Queen!\" and the gardeners fell flat.|He said: \"We "
+       "lost.|It's over.\"|Then he left."),
+    S_("fr une citation enchâssée des deux côtés", "fr",
+       "Il a lancé « Nous partons. C'est fini » avant de quitter la salle. « Non. Jamais », "
+       "a-t-elle répondu.",
+       "Il a lancé « Nous partons. C'est fini » avant de quitter la salle.|« Non.|Jamais », "
+       "a-t-elle répondu."),
     S_("en ?! and ?? and !!", "en", "Really?! Yes!! Who?? Me.", "Really?!|Yes!!|Who??|Me."),
     S_("en ellipsis character at a sentence end", "en", "He paused… Then he left.",
        "He paused…|Then he left."),

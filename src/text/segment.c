@@ -869,6 +869,51 @@ static bool find_turns(seg_state *st) {
     return true;
 }
 
+/* The index of the sentence of st->sents holding byte I, or the count. */
+static size_t sentence_at(const seg_state *st, size_t i) {
+    const nr_sentence *sn = st->sents.data;
+    size_t k = 0;
+    while (k < st->sents.len && sn[k].end <= i)
+        k++;
+    return k < st->sents.len && sn[k].start <= i ? k : st->sents.len;
+}
+
+/* A quotation embedded on both sides in the sentence that carries it
+ * (narration before its opening mark, and the sentence going on in lower
+ * case or with a bracket after its closing mark: 'called out, "The Queen!
+ * The Queen!" and the gardeners fell flat') is one sentence with it: cut at
+ * its inner ends, the sentence would lose its middle. A quotation that
+ * opens or closes its sentence is still cut at its inner ends. */
+static void join_embedded(seg_state *st) {
+    const char *s = st->s;
+    const seg_part *p = st->parts.data;
+    nr_sentence *sn = st->sents.data;
+    for (size_t k = 0; k < st->parts.len; k++) {
+        if (p[k].continues || p[k].recovered || p[k].end <= p[k].start)
+            continue;
+        size_t a = sentence_at(st, p[k].start), z = sentence_at(st, p[k].end - 1);
+        if (a >= st->sents.len || z >= st->sents.len || z <= a)
+            continue;
+        /* narration before the opening mark, in the same sentence */
+        size_t om = p[k].start;
+        uint32_t c;
+        size_t l;
+        while ((l = seg_cp_back(s, sn[a].start, om, &c)) && (seg_opener(c) || seg_space(c)))
+            om -= l;
+        if (!speakable(s, sn[a].start, om))
+            continue;
+        /* the sentence goes on after the closing mark */
+        size_t cm = p[k].end;
+        while ((l = seg_cp(s, cm, sn[z].end, &c)) && (seg_closer(c) || seg_space(c)) && c != ')')
+            cm += l;
+        if (cm == p[k].end || !(l = seg_cp(s, cm, sn[z].end, &c)) || !(seg_lower(c) || c == '('))
+            continue;
+        sn[a].end = sn[z].end;
+        memmove(&sn[a + 1], &sn[z + 1], (st->sents.len - z - 1) * sizeof *sn);
+        st->sents.len -= z - a;
+    }
+}
+
 static bool segment_block(seg_state *st, size_t bi) {
     nr_doc *doc = st->doc;
     nr_block *bl = &NR_BLOCK(doc, bi);
@@ -883,6 +928,7 @@ static bool segment_block(seg_state *st, size_t bi) {
     }
     if (!nr_seg_quotes(st, bl->start, bl->end, next_opens, st->turns[bi]))
         return false;
+    join_embedded(st);
     size_t part = 0, mark = 0;
     for (size_t k = 0; k < st->sents.len; k++)
         if (!sentence_spans(st, &NR_VEC_AT(&st->sents, nr_sentence, k), &part, &mark))
