@@ -879,11 +879,11 @@ static size_t sentence_at(const seg_state *st, size_t i) {
 }
 
 /* A quotation embedded on both sides in the sentence that carries it
- * (narration before its opening mark, and the sentence going on in lower
- * case or with a bracket after its closing mark: 'called out, "The Queen!
- * The Queen!" and the gardeners fell flat') is one sentence with it: cut at
- * its inner ends, the sentence would lose its middle. A quotation that
- * opens or closes its sentence is still cut at its inner ends. */
+ * (narration before its opening mark; after its closing mark the sentence
+ * goes on in lower case, or with a bracket in lower case): 'called out,
+ * "The Queen! The Queen!" and the gardeners fell flat' is one sentence, as
+ * cut at its inner ends the sentence would lose its middle. A quotation
+ * that opens or closes its sentence is still cut at its inner ends. */
 static void join_embedded(seg_state *st) {
     const char *s = st->s;
     const seg_part *p = st->parts.data;
@@ -906,7 +906,11 @@ static void join_embedded(seg_state *st) {
         size_t cm = p[k].end;
         while ((l = seg_cp(s, cm, sn[z].end, &c)) && (seg_closer(c) || seg_space(c)) && c != ')')
             cm += l;
-        if (cm == p[k].end || !(l = seg_cp(s, cm, sn[z].end, &c)) || !(seg_lower(c) || c == '('))
+        if (cm == p[k].end || !(l = seg_cp(s, cm, sn[z].end, &c)))
+            continue;
+        if (c == '(') /* "(translated by ...)", not "(Which was true.)" */
+            seg_cp(s, cm + l, sn[z].end, &c);
+        if (!seg_lower(c))
             continue;
         sn[a].end = sn[z].end;
         memmove(&sn[a + 1], &sn[z + 1], (st->sents.len - z - 1) * sizeof *sn);
