@@ -202,6 +202,12 @@ static const small_case small_cases[] = {
      "<p>The body of the article is here, with enough words to be read as a "
      "paragraph.</p></article></body></html>",
      "html", "Head", "tcp", "photo credit", "some one"},
+    {"a soft line break (a word, then a space) goes on",
+     "Andere \nFischsorten weisen einen erhöhten Gehalt \nauf und sollten selten verzehrt "
+     "werden.\n",
+     "text", NULL, "p", NULL, NULL},
+    {"a line without the space is a title", "Andere Fische\nDie Sorten weisen einen Gehalt auf.\n",
+     "text", "Andere Fische", "tp", NULL, NULL},
     {"markup pasted as text",
      "A short note about the vote. The <em>first</em> point, and the <strong>second</strong> "
      "point, are read without their tags.\n",

@@ -111,11 +111,23 @@ static bool open_sentence_upper(const char *s, line ln, bool upper) {
 /* A line that starts in lower case goes on with the sentence of the line
  * before, when that line does not end it and the sentence began with a
  * capital: text copied from a PDF breaks lines mid-sentence, while a list
- * of lower-case items ("features\ncontact manager") keeps one per line. */
+ * of lower-case items ("features\ncontact manager") keeps one per line.
+ * Any line goes on after a soft break (a word, then a space). */
 static bool continues_line(const char *s, line prev, line cur, bool upper) {
-    uint32_t cp;
+    uint32_t cp, last;
     nr_utf8_decode(s + cur.start, cur.end - cur.start, &cp);
-    return upper && !ends_sentence(s, prev) && utf8proc_islower((int32_t)cp);
+    if (ends_sentence(s, prev))
+        return false;
+    /* a line that ends in a word and a space, before a word, was broken
+     * softly (RFC 3676 format=flowed, text copied from a PDF):
+     * "Andere \nFischsorten (z.B. Hai) weisen ..." */
+    nr_utf8_decode_back(s, prev.end, &last);
+    if (s[prev.end] == ' ' && utf8proc_category((int32_t)last) <= UTF8PROC_CATEGORY_LO &&
+        utf8proc_category((int32_t)last) >= UTF8PROC_CATEGORY_LU &&
+        utf8proc_category((int32_t)cp) <= UTF8PROC_CATEGORY_LO &&
+        utf8proc_category((int32_t)cp) >= UTF8PROC_CATEGORY_LU)
+        return true;
+    return upper && utf8proc_islower((int32_t)cp);
 }
 
 static nr_status flush_paragraph(nr_ctx *ctx, nr_doc *doc, line *ls, size_t n) {
