@@ -580,7 +580,9 @@ static void test_lang(nr_ctx *ctx, const char *shared) {
         "language: segmentation cases of 20+ words: %d/%d right (%.1f%%); gold articles: %d/%d\n",
         right, total, total ? 100.0 * right / total : 0.0, lang_right, lang_total);
     CHECK(total >= 50, "only %d cases", total);
-    /* two of the Danish cases are English sentences; see the report */
+    /* psgr-da-018 and psspec-da-084 are English texts with a few Danish
+     * words ("Hr.", "Det var"): their "lang" is the upstream segmenter's
+     * option, and both votes (function words, n-grams) say English */
     CHECK(right * 100 >= total * 97, "language identification below 97%%");
     CHECK(lang_right == lang_total, "a gold article's language is wrong");
     /* a paragraph in another language is marked */
