@@ -72,8 +72,7 @@ check "no file left behind by any failure" test -z "$(ls -A "$WORK/out")"
 for i in $(seq 40); do cat "$ART/fr-afp-blinken.txt"; echo; done >"$WORK/long.txt"
 "$NARRATE" "$WORK/long.txt" -o "$WORK/out/long.wav" &
 pid=$!
-sleep 0.5
-kill -INT $pid
+signal_when_writing INT $pid "$WORK/out"
 wait $pid
 code=$?
 check "SIGINT during export exits 130 (got $code)" test "$code" -eq 130

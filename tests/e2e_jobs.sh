@@ -23,8 +23,7 @@ mkdir -p "$WORK/out"
 for i in $(seq 40); do cat "$ART/fr-afp-blinken.txt"; echo; done >"$WORK/long.txt"
 "$N" --jobs 2 "$WORK/long.txt" -o "$WORK/out/long.wav" &
 pid=$!
-sleep 1
-kill -INT $pid
+signal_when_writing INT $pid "$WORK/out"
 wait $pid
 code=$?
 sleep 0.2
@@ -35,8 +34,7 @@ check "SIGINT leaves no worker process behind" test -z "$(pgrep -f "$WORK/narrat
 # SIGKILL of the parent: the workers die with it.
 "$N" --jobs 2 "$WORK/long.txt" -o "$WORK/out/long.wav" &
 pid=$!
-sleep 1
-kill -KILL $pid
+signal_when_writing KILL $pid "$WORK/out"
 wait $pid 2>/dev/null
 sleep 0.5
 check "SIGKILL of narrate takes its workers with it" test -z "$(pgrep -f "$WORK/narrate-jobs")"

@@ -104,8 +104,7 @@ for i in $(seq 30); do cat "$ART/fr-afp-blinken.txt"; echo; done >"$WORK/long.tx
 mkdir -p "$WORK/int"
 "$N" "$WORK/long.txt" -o "$WORK/int/long.mp3" &
 pid=$!
-sleep 1.5
-kill -INT $pid
+signal_when_writing INT $pid "$WORK/int"
 wait $pid
 code=$?
 check "SIGINT during an MP3 export exits 130 (got $code)" test "$code" -eq 130
@@ -114,8 +113,7 @@ mkdir -p "$WORK/bin" "$WORK/bout"
 for i in 1 2 3; do cp "$WORK/long.txt" "$WORK/bin/long$i.txt"; done
 "$N" --out-dir "$WORK/bout" --jobs 2 "$WORK/bin" &
 pid=$!
-sleep 1.5
-kill -INT $pid
+signal_when_writing INT $pid "$WORK/bout"
 wait $pid
 code=$?
 check "SIGINT during a batch exits 130 (got $code)" test "$code" -eq 130

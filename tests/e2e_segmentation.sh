@@ -10,6 +10,18 @@
 SEG="$SHARED/corpus/segmentation"
 DISPUTED="$(dirname "$0")/data/segmentation-disputed.txt"
 
+# Under valgrind (NARRATE_VALGRIND=1) every process costs seconds: a fixed
+# sample, one case in SAMPLE of each file, is run, and the checks below hold
+# over that sample (the rates of de/es/it are not meaningful on 5 cases:
+# there, every sampled case must be planned without an error).
+SAMPLE=1
+if [ -n "${NARRATE_VALGRIND:-}" ]; then
+  SAMPLE=8
+  mkdir -p "$WORK/sample"
+  for f in "$SEG"/*.jsonl; do awk -v n=$SAMPLE 'NR % n == 1' "$f" >"$WORK/sample/$(basename "$f")"; done
+  SEG="$WORK/sample"
+fi
+
 # two files at a time (the machine has two cores)
 export NARRATE SHARED WORK
 printf '%s\n' "$SEG"/*.jsonl | xargs -P 2 -I{} sh -c \
@@ -47,7 +59,10 @@ while read -r id _; do
   case "$id" in '#'* | '') continue ;; esac
   f=$(awk -v id="$id" '$1 == id { print $3 }' "$WORK/status")
   file=$(grep -l "\"id\": \"$id\"" "$SEG"/*.jsonl | head -1)
-  [ -n "$file" ] || { not_ok "disputed $id: no such case"; continue; }
+  if [ -z "$file" ]; then
+    [ "$SAMPLE" -gt 1 ] || not_ok "disputed $id: no such case"
+    continue
+  fi
   if grep -qx "$id" "$WORK/$(basename "$file" .jsonl).failed"; then :; else
     not_ok "disputed $id passes now: remove it from $(basename "$DISPUTED")"
   fi
@@ -55,6 +70,10 @@ done <"$DISPUTED"
 
 for name in golden_de golden_es golden_it; do
   line=$(grep -E "^  $name\.jsonl:" "$WORK/$name.out")
+  if [ "$SAMPLE" -gt 1 ]; then
+    check "$name: every sampled case is planned ($line)" test -z "$(grep -E '^    [a-z]+-[a-z]{2}-[0-9]+: error' "$WORK/$name.out")"
+    continue
+  fi
   check "$name >= 95% ($line)" python3 - "$line" <<'PY'
 import re, sys
 m = re.search(r"passed (\d+)/(\d+)", sys.argv[1])

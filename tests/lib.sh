@@ -37,3 +37,17 @@ alsa_capture_home() {
   mkdir -p "$home"
   printf 'pcm.!default { type file; slave.pcm "null"; file "%s"; format "raw" }\n' "$file" >"$home/.asoundrc"
 }
+# signal_when_writing SIGNAL PID DIR: sends SIGNAL to PID once a file (the
+# export's temporary file) appears in DIR, so the signal lands mid-export
+# however slowly the process starts (valgrind takes seconds; a background
+# job ignores SIGINT until narrate installs its handler). Waits at most 120 s.
+signal_when_writing() {
+  local sig=$1 pid=$2 dir=$3 i
+  for i in $(seq 1200); do
+    [ -n "$(ls -A "$dir" 2>/dev/null)" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 0.3
+  kill "-$sig" "$pid" 2>/dev/null
+}

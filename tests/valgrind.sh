@@ -12,6 +12,7 @@ SHARED=${SHARED:-$ROOT/../shared}
 LOGS="$BUILD/valgrind"
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
+chmod 1777 "$LOGS" # rows run as nobody (e2e_hostile's unreadable file) log here too
 VG=(valgrind -q --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite
   --show-leak-kinds=definite --error-exitcode=99 --num-callers=30
   --suppressions="$ROOT/tests/valgrind.supp")
