@@ -82,7 +82,7 @@ struct nr_player {
     nr_rate_curve cal;
     bool calibrated, cal_tried;
 
-    PaStream *stream;
+    nr_out *stream;
     bool running; /* the stream is started */
     bool pace;
     double pace_t0;
@@ -480,7 +480,7 @@ static uint64_t pace(nr_player *p, size_t n, bool expected) {
     return held;
 }
 
-/* The emulated device's buffer plays out, as Pa_StopStream waits for. */
+/* The emulated device's buffer plays out, as nr_live_stop waits for. */
 static void pace_drain(nr_player *p) {
     if (!p->pace || p->pace_written == 0)
         return;
@@ -507,9 +507,9 @@ static void pass_marks(nr_player *p, size_t n) {
     }
 }
 
-static void fail_device(nr_player *p, PaError e) {
+static void fail_device(nr_player *p) {
     p->status =
-        nr_fail(&p->nr->ctx, NR_E_DEVICE, "the audio device failed (%s)", Pa_GetErrorText(e));
+        nr_fail(&p->nr->ctx, NR_E_DEVICE, "the audio device failed (%s)", nr_live_error(p->stream));
     p->state = NR_PLAYER_FAILED;
     notify(p);
 }
@@ -527,7 +527,7 @@ static void *write_out(void *arg) {
             if (p->running) {
                 p->running = false;
                 pthread_mutex_unlock(&p->lock);
-                Pa_StopStream(p->stream); /* plays what the device holds */
+                nr_live_stop(p->stream); /* plays what the device holds */
                 pace_drain(p);
                 pthread_mutex_lock(&p->lock);
                 trace(p, "paused");
@@ -539,7 +539,7 @@ static void *write_out(void *arg) {
         if (p->head == p->tail) { /* rendered to the end */
             p->running = false;
             pthread_mutex_unlock(&p->lock);
-            Pa_StopStream(p->stream);
+            nr_live_stop(p->stream);
             pace_drain(p);
             pthread_mutex_lock(&p->lock);
             if (p->head != p->tail || !p->rendered || p->quit)
@@ -568,22 +568,17 @@ static void *write_out(void *arg) {
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
 
-        PaError e = start ? Pa_StartStream(p->stream) : paNoError;
         uint64_t held = pace(p, n, start || fresh);
         if (!p->written)
             trace(p, "first");
         if (fresh)
             trace(p, "fresh %.1f held %llu", now_ms() - cmd_time, (unsigned long long)held);
-        if (e == paNoError)
-            e = Pa_WriteStream(p->stream, chunk, (unsigned long)n);
+        int e = nr_live_write(p->stream, chunk, n); /* starts the device after a stop */
         pthread_mutex_lock(&p->lock);
-        if (e == paOutputUnderflowed) {
-            if (!start && !fresh)
-                p->underruns++;
-            e = paNoError;
-        }
-        if (e != paNoError) {
-            fail_device(p, e);
+        if (e == NR_OUT_UNDERRUN && !start && !fresh)
+            p->underruns++;
+        if (e == NR_OUT_FAILED) {
+            fail_device(p);
             break;
         }
         p->written += n;
@@ -846,7 +841,7 @@ void nr_player_free(nr_player *p) {
         pthread_join(p->producer, NULL);
     if (p->stream) {
         if (p->running)
-            Pa_AbortStream(p->stream); /* q means now: nothing queued is played */
+            nr_live_abort(p->stream); /* q means now: nothing queued is played */
         nr_live_close(p->stream);
     }
     trace(p, "quit underruns %u", p->underruns);
