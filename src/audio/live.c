@@ -110,7 +110,8 @@ static void *warm_engine(void *arg) {
     (void)arg;
     nr_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    nr_engine_start(&ctx);
+    if (nr_engine_start(&ctx) == NR_OK)
+        nr_engine_preload_voices(); /* here, beside the analysis, not in its cast */
     return NULL;
 }
 

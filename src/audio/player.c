@@ -325,10 +325,12 @@ typedef enum job_kind {
 } job_kind;
 
 /* Renders D from sentence FROM into the ring.
- * - The renderer prepares every speaker's voice before its first sample,
- *   which takes a while when many people are quoted: a start whose first
- *   sentence is the narrator's renders that sentence alone first, with the
- *   narrator only, and the rest follows (JOB_AFTER_FIRST).
+ * - A start renders its first sentence alone first, in one worker process,
+ *   and the rest follows (JOB_AFTER_FIRST): the first audio does not share
+ *   the processor with the synthesis of what comes after it. The renderer
+ *   prepares every speaker's voice before its first sample, which takes a
+ *   while when many people are quoted: when that sentence is the
+ *   narrator's, it is rendered with the narrator only.
  * - A continuation renders from the start of the renderer's chunk and drops
  *   what comes before FROM, so the samples are the export's. */
 static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind kind, unsigned gen,
@@ -353,11 +355,11 @@ static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind ki
     }
     nr_doc view = *d->doc; /* the document with the player's rates */
     view.speakers.data = speakers;
-    bool quick =
-        kind == JOB_START && d->doc->speakers.len > 1 && from + 1 < d->n && narrator_only(d, from);
+    bool quick = kind == JOB_START && from + 1 < d->n;
     if (quick) {
-        view.speakers.len = 1;
         j.stop_at = from + 1;
+        if (narrator_only(d, from))
+            view.speakers.len = 1;
     }
     pthread_mutex_lock(&p->lock);
     j.base = p->head;
@@ -366,8 +368,12 @@ static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind ki
     if (st == NR_OK && nr_engine_sample_rate() != p->sample_rate)
         st = nr_fail(&p->nr->ctx, NR_E_ENGINE, "the voice speaks at %d Hz, not %d Hz",
                      nr_engine_sample_rate(), p->sample_rate);
+    int jobs = p->nr->ctx.jobs;
+    if (quick) /* one sentence: a second worker would only compete with the first */
+        p->nr->ctx.jobs = 1;
     if (st == NR_OK)
         st = nr_render_doc(&p->nr->ctx, &view, render_from, push, &j, NULL);
+    p->nr->ctx.jobs = jobs;
     pthread_mutex_lock(&p->lock);
     if (gen == p->gen && !p->quit) {
         if (j.stopped) { /* the quick first sentence is out: the rest */

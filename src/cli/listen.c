@@ -28,6 +28,7 @@ typedef struct session {
     bool own_bytes; /* malloc'd here (the sample), else nr_read_input's */
     const char *name;
     uint64_t hash;
+    bool hashed;              /* hash holds the article's */
     nr_document *head, *full; /* head: what started; full: the whole, when analysed */
     const nr_document *shown; /* the fullest the player has */
     nr_player *player;
@@ -157,6 +158,16 @@ static bool find_text(const nr_document *doc, const char *words, size_t *at) {
     return found;
 }
 
+/* The article's key for its saved place, computed on first use: hashing a
+ * long article is not free, and it waits until the first audio is out. */
+static uint64_t article_hash(session *s) {
+    if (!s->hashed) {
+        s->hash = nr_resume_hash(s->bytes, s->len);
+        s->hashed = true;
+    }
+    return s->hash;
+}
+
 /* Where to start, from --resume, --from or --from-text. May analyse the
  * whole article first when the place lies past the head. */
 static nr_listen_result starting_point(session *s, size_t *from) {
@@ -165,7 +176,7 @@ static nr_listen_result starting_point(session *s, size_t *from) {
     size_t want = 0;
     bool need = false;
     if (o->resume) {
-        if (nr_resume_load(s->hash, &want))
+        if (nr_resume_load(article_hash(s), &want))
             need = true;
         else {
             nr_warm_up_wait();
@@ -261,7 +272,7 @@ static bool command(session *s, nr_key k) {
 }
 
 static void save_place(session *s, size_t pos) {
-    if (!nr_resume_save(s->hash, pos, s->name))
+    if (!nr_resume_save(article_hash(s), pos, s->name))
         fprintf(stderr, "narrate: cannot save the place in %s (is $XDG_STATE_HOME writable?)\n",
                 s->name);
 }
@@ -285,6 +296,8 @@ static nr_listen_result loop(session *s) {
            two never compete for the processor */
         if (audio && !s->bg_started && nr_document_partial(s->shown))
             start_background(s);
+        if (audio)
+            article_hash(s);
         if (s->bg_running && (pfd[2].revents & POLLIN))
             finish_background(s);
         size_t pos = nr_player_position(s->player);
@@ -295,7 +308,7 @@ static nr_listen_result loop(session *s) {
         nr_display_status(&s->display, st == NR_PLAYER_PAUSED, pos,
                           nr_document_sentence_count(s->shown), nr_player_rate(s->player));
         if (st == NR_PLAYER_DONE) {
-            nr_resume_clear(s->hash);
+            nr_resume_clear(article_hash(s));
             return result(NR_OK, NULL, false, true);
         }
         if (st == NR_PLAYER_FAILED) {
@@ -322,8 +335,6 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
     nr_listen_result r = result(read_article(&s), s.name, false, false);
     if (r.status != NR_OK)
         goto out;
-    if (o->resume) /* else later: hashing a long article is not free */
-        s.hash = nr_resume_hash(s.bytes, s.len);
     r.status = nr_document_head_from_memory(nr, s.bytes, s.len, s.name, HEAD_BYTES, &s.head);
     if (r.status != NR_OK)
         goto out;
@@ -338,8 +349,6 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
         r = result(r.status, NULL, false, true);
         goto out;
     }
-    if (!o->resume)
-        s.hash = nr_resume_hash(s.bytes, s.len);
     bool tty_out = isatty(1);
     nr_display_mode mode = o->no_display ? NR_DISPLAY_NONE
                            : o->plain    ? NR_DISPLAY_PLAIN

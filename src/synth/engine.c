@@ -99,6 +99,13 @@ nr_status nr_engine_start(nr_ctx *ctx) {
     return NR_OK;
 }
 
+void nr_engine_preload_voices(void) {
+    pthread_mutex_lock(&engine_lock);
+    if (engine_state == 1)
+        espeak_ListVoices(NULL); /* eSpeak keeps the list it read */
+    pthread_mutex_unlock(&engine_lock);
+}
+
 int nr_engine_sample_rate(void) { return engine_rate; }
 
 int nr_engine_fork(void) {
