@@ -165,8 +165,11 @@ static void read_names(bool variant) {
  * folder, a base voice is one eSpeak selects. Only a miss (a differently
  * cased name, an unknown one) falls back to the full lists. */
 static bool quickly_found(const char *name, bool variant) {
-    if (!variant)
-        return espeak_ng_SetVoiceByName(name) == ENS_OK;
+    if (!variant) {
+        bool ok = espeak_ng_SetVoiceByName(name) == ENS_OK;
+        loaded_voice[0] = '\0'; /* eSpeak's voice is NAME now: the next selection loads its own */
+        return ok;
+    }
     const char *data = NULL;
     espeak_Info(&data);
     if (!data || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
