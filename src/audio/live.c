@@ -1,8 +1,10 @@
 #include "live.h"
 
 #include <alsa/asoundlib.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <portaudio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -34,6 +36,13 @@ static PaError quietly(PaError (*fn)(void *), void *arg) {
 static void alsa_silent(const char *file, int line, const char *fn, int err, const char *fmt, ...) {
     (void)file, (void)line, (void)fn, (void)err, (void)fmt;
 }
+
+struct nr_out {
+    snd_pcm_t *pcm; /* ALSA's default device, or */
+    PaStream *pa;   /* a device through PortAudio */
+    bool pa_started;
+    char error[160]; /* why the last write failed */
+};
 
 static PaError pa_init(void *arg) {
     (void)arg;
@@ -84,10 +93,10 @@ static struct {
     bool have_device_thread, have_engine_thread;
     char *device; /* NULL = the default */
     int rate;
-    PaStream *stream; /* opened, not started; NULL if it failed */
+    nr_out *stream; /* opened, not started; NULL if it failed */
 } warm = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **out);
+static nr_status open_now(nr_ctx *ctx, const char *device, int rate, nr_out **out);
 
 static void *warm_device(void *arg) {
     (void)arg;
@@ -101,7 +110,8 @@ static void *warm_engine(void *arg) {
     (void)arg;
     nr_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    nr_engine_start(&ctx);
+    if (nr_engine_start(&ctx) == NR_OK)
+        nr_engine_preload_voices(); /* here, beside the analysis, not in its cast */
     return NULL;
 }
 
@@ -120,9 +130,9 @@ void nr_warm_up(const char *device) {
 
 /* Joins the warm-up threads; with TAKE, hands over the stream if it was
  * opened for DEVICE at RATE, else closes it. */
-static PaStream *warm_join(bool take, const char *device, int rate) {
+static nr_out *warm_join(bool take, const char *device, int rate) {
     pthread_mutex_lock(&warm.lock);
-    PaStream *s = NULL;
+    nr_out *s = NULL;
     if (warm.have_engine_thread)
         pthread_join(warm.engine_thread, NULL);
     if (warm.have_device_thread)
@@ -153,14 +163,37 @@ void nr_warm_up_wait(void) {
     pthread_mutex_unlock(&warm.lock);
 }
 
-nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
+nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, nr_out **out) {
     *out = warm_join(true, device, rate);
     if (*out)
         return NR_OK;
     return open_now(ctx, device, rate, out);
 }
 
-static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
+typedef struct alsa_opener {
+    int rate;
+    snd_pcm_t *pcm;
+} alsa_opener;
+
+/* ALSA's default device, mono int16 at the rate, about 50 ms of buffer. */
+static PaError alsa_open(void *arg) {
+    alsa_opener *o = arg;
+    snd_lib_error_set_handler(alsa_silent);
+    if (snd_pcm_open(&o->pcm, "default", SND_PCM_STREAM_PLAYBACK, 0) < 0) {
+        o->pcm = NULL;
+        return paDeviceUnavailable;
+    }
+    if (snd_pcm_set_params(o->pcm, SND_PCM_FORMAT_S16, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                           (unsigned)o->rate, 1, 50000) < 0) {
+        snd_pcm_close(o->pcm);
+        o->pcm = NULL;
+        return paInvalidSampleRate;
+    }
+    return paNoError;
+}
+
+/* DEVICE through PortAudio. */
+static nr_status open_portaudio(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
     *out = NULL;
     if (quietly(pa_init, NULL) != paNoError)
         return nr_fail(ctx, NR_E_DEVICE, "cannot start PortAudio; use -o FILE to write a file");
@@ -194,12 +227,104 @@ static nr_status open_now(nr_ctx *ctx, const char *device, int rate, PaStream **
     return NR_OK;
 }
 
-void nr_live_close(PaStream *stream) {
-    if (!stream)
-        return;
-    Pa_CloseStream(stream);
-    Pa_Terminate();
+/* The default device is ALSA's, opened directly (a few milliseconds, where
+ * PortAudio's start-up takes tens); PortAudio serves a named device, and the
+ * default one where ALSA has none. */
+static nr_status open_now(nr_ctx *ctx, const char *device, int rate, nr_out **out) {
+    *out = NULL;
+    nr_out *o = calloc(1, sizeof *o);
+    if (!o)
+        return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    alsa_opener a = {.rate = rate};
+    if (!device && quietly(alsa_open, &a) == paNoError) {
+        o->pcm = a.pcm;
+        *out = o;
+        return NR_OK;
+    }
+    nr_status st = open_portaudio(ctx, device, rate, &o->pa);
+    if (st != NR_OK) {
+        free(o);
+        return st;
+    }
+    *out = o;
+    return NR_OK;
 }
+
+void nr_live_close(nr_out *o) {
+    if (!o)
+        return;
+    if (o->pcm)
+        snd_pcm_close(o->pcm);
+    if (o->pa) {
+        Pa_CloseStream(o->pa);
+        Pa_Terminate();
+    }
+    free(o);
+}
+
+/* Writes to ALSA, recovering from an underrun (reported) or a suspend. */
+static int alsa_write(nr_out *o, const int16_t *pcm, size_t n) {
+    int res = NR_OUT_OK;
+    while (n > 0) {
+        snd_pcm_sframes_t k = snd_pcm_writei(o->pcm, pcm, n);
+        if (k == -EAGAIN || k == -EINTR)
+            continue;
+        if (k < 0) {
+            if (k == -EPIPE)
+                res = NR_OUT_UNDERRUN;
+            int e = snd_pcm_recover(o->pcm, (int)k, 1);
+            if (e < 0) {
+                snprintf(o->error, sizeof o->error, "%s", snd_strerror(e));
+                return NR_OUT_FAILED;
+            }
+            continue;
+        }
+        pcm += k;
+        n -= (size_t)k;
+    }
+    return res;
+}
+
+int nr_live_write(nr_out *o, const int16_t *pcm, size_t n) {
+    if (o->pcm)
+        return alsa_write(o, pcm, n);
+    PaError e = paNoError;
+    if (!o->pa_started) {
+        e = Pa_StartStream(o->pa);
+        o->pa_started = e == paNoError;
+    }
+    if (e == paNoError)
+        e = Pa_WriteStream(o->pa, pcm, (unsigned long)n);
+    if (e == paOutputUnderflowed)
+        return NR_OUT_UNDERRUN;
+    if (e != paNoError) {
+        snprintf(o->error, sizeof o->error, "%s", Pa_GetErrorText(e));
+        return NR_OUT_FAILED;
+    }
+    return NR_OUT_OK;
+}
+
+void nr_live_stop(nr_out *o) {
+    if (o->pcm) {
+        snd_pcm_drain(o->pcm);
+        snd_pcm_prepare(o->pcm);
+    } else if (o->pa_started) {
+        Pa_StopStream(o->pa);
+        o->pa_started = false;
+    }
+}
+
+void nr_live_abort(nr_out *o) {
+    if (o->pcm) {
+        snd_pcm_drop(o->pcm);
+        snd_pcm_prepare(o->pcm);
+    } else if (o->pa_started) {
+        Pa_AbortStream(o->pa);
+        o->pa_started = false;
+    }
+}
+
+const char *nr_live_error(const nr_out *o) { return o->error; }
 
 nr_status nr_live_list_devices(nr_ctx *ctx, FILE *out) {
     if (quietly(pa_init, NULL) != paNoError)

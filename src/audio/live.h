@@ -1,26 +1,47 @@
-/* live.h: the output device, through PortAudio, for the player.
+/* live.h: the output device, for the player.
  *
- * PortAudio's ALSA and JACK start-up chatter is kept off the user's
+ * The default device is ALSA's, opened directly; a named one goes through
+ * PortAudio, whose ALSA and JACK start-up chatter is kept off the user's
  * terminal. The stream is opened for blocking writes with a short latency
  * (about 50 ms), so what the player drops on a command is never far from
  * being heard. */
 #ifndef NR_LIVE_H
 #define NR_LIVE_H
 
-#include <portaudio.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../core/ctx.h"
 #include "narrate.h"
 
-/* Starts PortAudio and opens a mono int16 stream at RATE on DEVICE (a name or
- * part of one; NULL = the default output), not yet started. NR_E_DEVICE, with
- * a message that suggests -o, when there is no such device or it fails. On
- * failure PortAudio is terminated again. */
-nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, PaStream **out);
-/* Closes the stream and terminates PortAudio. */
-void nr_live_close(PaStream *stream);
+/* An output stream: ALSA's default device directly, or a named device
+ * through PortAudio. */
+typedef struct nr_out nr_out;
+
+/* Opens a mono int16 stream at RATE on DEVICE (a name or part of one, as
+ * --list-devices prints; NULL = the default output), not yet started.
+ * The default device is ALSA's "default", opened directly: PortAudio's
+ * start-up probes every device and JACK, which costs more than the first
+ * sentence; PortAudio serves when that fails and for named devices.
+ * NR_E_DEVICE, with a message that suggests -o, when there is no such device
+ * or it fails. */
+nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, nr_out **out);
+/* Closes the stream (and terminates PortAudio if it was used). */
+void nr_live_close(nr_out *out);
+
+/* Results of nr_live_write: written; written after the device had run dry
+ * (an underrun); or failed (nr_live_error says why). */
+enum { NR_OUT_OK = 0, NR_OUT_UNDERRUN = 1, NR_OUT_FAILED = -1 };
+/* Writes N samples, blocking while the device is full. The stream starts
+ * with the first write after nr_live_open or nr_live_stop. */
+int nr_live_write(nr_out *out, const int16_t *pcm, size_t n);
+/* Lets the device play what it holds, then stops. */
+void nr_live_stop(nr_out *out);
+/* Stops at once, dropping what the device holds. */
+void nr_live_abort(nr_out *out);
+/* Why the last write failed. */
+const char *nr_live_error(const nr_out *out);
 
 nr_status nr_live_list_devices(nr_ctx *ctx, FILE *out);
 

@@ -82,7 +82,7 @@ struct nr_player {
     nr_rate_curve cal;
     bool calibrated, cal_tried;
 
-    PaStream *stream;
+    nr_out *stream;
     bool running; /* the stream is started */
     bool pace;
     double pace_t0;
@@ -325,10 +325,12 @@ typedef enum job_kind {
 } job_kind;
 
 /* Renders D from sentence FROM into the ring.
- * - The renderer prepares every speaker's voice before its first sample,
- *   which takes a while when many people are quoted: a start whose first
- *   sentence is the narrator's renders that sentence alone first, with the
- *   narrator only, and the rest follows (JOB_AFTER_FIRST).
+ * - A start renders its first sentence alone first, in one worker process,
+ *   and the rest follows (JOB_AFTER_FIRST): the first audio does not share
+ *   the processor with the synthesis of what comes after it. The renderer
+ *   prepares every speaker's voice before its first sample, which takes a
+ *   while when many people are quoted: when that sentence is the
+ *   narrator's, it is rendered with the narrator only.
  * - A continuation renders from the start of the renderer's chunk and drops
  *   what comes before FROM, so the samples are the export's. */
 static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind kind, unsigned gen,
@@ -353,11 +355,11 @@ static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind ki
     }
     nr_doc view = *d->doc; /* the document with the player's rates */
     view.speakers.data = speakers;
-    bool quick =
-        kind == JOB_START && d->doc->speakers.len > 1 && from + 1 < d->n && narrator_only(d, from);
+    bool quick = kind == JOB_START && from + 1 < d->n;
     if (quick) {
-        view.speakers.len = 1;
         j.stop_at = from + 1;
+        if (narrator_only(d, from))
+            view.speakers.len = 1;
     }
     pthread_mutex_lock(&p->lock);
     j.base = p->head;
@@ -366,8 +368,12 @@ static void run_job(nr_player *p, const nr_document *d, size_t from, job_kind ki
     if (st == NR_OK && nr_engine_sample_rate() != p->sample_rate)
         st = nr_fail(&p->nr->ctx, NR_E_ENGINE, "the voice speaks at %d Hz, not %d Hz",
                      nr_engine_sample_rate(), p->sample_rate);
+    int jobs = p->nr->ctx.jobs;
+    if (quick) /* one sentence: a second worker would only compete with the first */
+        p->nr->ctx.jobs = 1;
     if (st == NR_OK)
         st = nr_render_doc(&p->nr->ctx, &view, render_from, push, &j, NULL);
+    p->nr->ctx.jobs = jobs;
     pthread_mutex_lock(&p->lock);
     if (gen == p->gen && !p->quit) {
         if (j.stopped) { /* the quick first sentence is out: the rest */
@@ -480,7 +486,7 @@ static uint64_t pace(nr_player *p, size_t n, bool expected) {
     return held;
 }
 
-/* The emulated device's buffer plays out, as Pa_StopStream waits for. */
+/* The emulated device's buffer plays out, as nr_live_stop waits for. */
 static void pace_drain(nr_player *p) {
     if (!p->pace || p->pace_written == 0)
         return;
@@ -507,9 +513,9 @@ static void pass_marks(nr_player *p, size_t n) {
     }
 }
 
-static void fail_device(nr_player *p, PaError e) {
+static void fail_device(nr_player *p) {
     p->status =
-        nr_fail(&p->nr->ctx, NR_E_DEVICE, "the audio device failed (%s)", Pa_GetErrorText(e));
+        nr_fail(&p->nr->ctx, NR_E_DEVICE, "the audio device failed (%s)", nr_live_error(p->stream));
     p->state = NR_PLAYER_FAILED;
     notify(p);
 }
@@ -527,7 +533,7 @@ static void *write_out(void *arg) {
             if (p->running) {
                 p->running = false;
                 pthread_mutex_unlock(&p->lock);
-                Pa_StopStream(p->stream); /* plays what the device holds */
+                nr_live_stop(p->stream); /* plays what the device holds */
                 pace_drain(p);
                 pthread_mutex_lock(&p->lock);
                 trace(p, "paused");
@@ -539,7 +545,7 @@ static void *write_out(void *arg) {
         if (p->head == p->tail) { /* rendered to the end */
             p->running = false;
             pthread_mutex_unlock(&p->lock);
-            Pa_StopStream(p->stream);
+            nr_live_stop(p->stream);
             pace_drain(p);
             pthread_mutex_lock(&p->lock);
             if (p->head != p->tail || !p->rendered || p->quit)
@@ -568,22 +574,17 @@ static void *write_out(void *arg) {
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
 
-        PaError e = start ? Pa_StartStream(p->stream) : paNoError;
         uint64_t held = pace(p, n, start || fresh);
         if (!p->written)
             trace(p, "first");
         if (fresh)
             trace(p, "fresh %.1f held %llu", now_ms() - cmd_time, (unsigned long long)held);
-        if (e == paNoError)
-            e = Pa_WriteStream(p->stream, chunk, (unsigned long)n);
+        int e = nr_live_write(p->stream, chunk, n); /* starts the device after a stop */
         pthread_mutex_lock(&p->lock);
-        if (e == paOutputUnderflowed) {
-            if (!start && !fresh)
-                p->underruns++;
-            e = paNoError;
-        }
-        if (e != paNoError) {
-            fail_device(p, e);
+        if (e == NR_OUT_UNDERRUN && !start && !fresh)
+            p->underruns++;
+        if (e == NR_OUT_FAILED) {
+            fail_device(p);
             break;
         }
         p->written += n;
@@ -846,7 +847,7 @@ void nr_player_free(nr_player *p) {
         pthread_join(p->producer, NULL);
     if (p->stream) {
         if (p->running)
-            Pa_AbortStream(p->stream); /* q means now: nothing queued is played */
+            nr_live_abort(p->stream); /* q means now: nothing queued is played */
         nr_live_close(p->stream);
     }
     trace(p, "quit underruns %u", p->underruns);

@@ -1,6 +1,8 @@
 #include "listen.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,9 +27,10 @@ typedef struct session {
     volatile sig_atomic_t *signalled;
     char *bytes;
     size_t len;
-    bool own_bytes; /* malloc'd here (the sample), else nr_read_input's */
+    bool own_bytes; /* malloc'd here, else nr_read_input's */
     const char *name;
     uint64_t hash;
+    bool hashed;              /* hash holds the article's */
     nr_document *head, *full; /* head: what started; full: the whole, when analysed */
     const nr_document *shown; /* the fullest the player has */
     nr_player *player;
@@ -52,6 +55,43 @@ static bool stdin_is_piped(void) {
     return !isatty(0) && fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
 }
 
+/* A regular file of at most FAST_READ bytes in one read into a buffer of
+ * its size, where nr_read_input grows one as it goes (copies and page faults:
+ * 10 ms for 1 MB on a loaded machine, before the first audio). False leaves
+ * the file to nr_read_input: another kind, a size that changes, an error
+ * (which nr_read_input reports in its words). The size limit is checked on
+ * the bytes, by the analysis. */
+enum { FAST_READ = 16 << 20 };
+static bool read_regular(session *s, const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0)
+        return false;
+    size_t size =
+        fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= FAST_READ
+            ? (size_t)st.st_size
+            : 0;
+    char *buf = size ? malloc(size + 1) : NULL;
+    size_t n = 0;
+    while (buf && n <= size) { /* one byte more than the size: the end must come */
+        ssize_t r = read(fd, buf + n, size + 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!buf || n != size) {
+        free(buf);
+        return false;
+    }
+    s->bytes = buf;
+    s->len = size;
+    s->own_bytes = true;
+    return true;
+}
+
 /* The article's bytes, as the other modes pick them: the file, a piped
  * standard input, else the built-in sample. */
 static nr_status read_article(session *s) {
@@ -61,6 +101,8 @@ static nr_status read_article(session *s) {
     if (path) {
         const char *slash = strrchr(path, '/');
         s->name = !strcmp(path, "-") ? "stdin" : slash ? slash + 1 : path;
+        if (strcmp(path, "-") && read_regular(s, path))
+            return NR_OK;
         nr_status st = nr_read_input(s->nr, path, &s->bytes, &s->len);
         if (st != NR_OK || s->len > 0 || s->o->input)
             return st;
@@ -157,6 +199,16 @@ static bool find_text(const nr_document *doc, const char *words, size_t *at) {
     return found;
 }
 
+/* The article's key for its saved place, computed on first use: hashing a
+ * long article is not free, and it waits until the first audio is out. */
+static uint64_t article_hash(session *s) {
+    if (!s->hashed) {
+        s->hash = nr_resume_hash(s->bytes, s->len);
+        s->hashed = true;
+    }
+    return s->hash;
+}
+
 /* Where to start, from --resume, --from or --from-text. May analyse the
  * whole article first when the place lies past the head. */
 static nr_listen_result starting_point(session *s, size_t *from) {
@@ -165,7 +217,7 @@ static nr_listen_result starting_point(session *s, size_t *from) {
     size_t want = 0;
     bool need = false;
     if (o->resume) {
-        if (nr_resume_load(s->hash, &want))
+        if (nr_resume_load(article_hash(s), &want))
             need = true;
         else {
             nr_warm_up_wait();
@@ -261,7 +313,7 @@ static bool command(session *s, nr_key k) {
 }
 
 static void save_place(session *s, size_t pos) {
-    if (!nr_resume_save(s->hash, pos, s->name))
+    if (!nr_resume_save(article_hash(s), pos, s->name))
         fprintf(stderr, "narrate: cannot save the place in %s (is $XDG_STATE_HOME writable?)\n",
                 s->name);
 }
@@ -285,6 +337,8 @@ static nr_listen_result loop(session *s) {
            two never compete for the processor */
         if (audio && !s->bg_started && nr_document_partial(s->shown))
             start_background(s);
+        if (audio)
+            article_hash(s);
         if (s->bg_running && (pfd[2].revents & POLLIN))
             finish_background(s);
         size_t pos = nr_player_position(s->player);
@@ -295,7 +349,7 @@ static nr_listen_result loop(session *s) {
         nr_display_status(&s->display, st == NR_PLAYER_PAUSED, pos,
                           nr_document_sentence_count(s->shown), nr_player_rate(s->player));
         if (st == NR_PLAYER_DONE) {
-            nr_resume_clear(s->hash);
+            nr_resume_clear(article_hash(s));
             return result(NR_OK, NULL, false, true);
         }
         if (st == NR_PLAYER_FAILED) {
@@ -322,8 +376,6 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
     nr_listen_result r = result(read_article(&s), s.name, false, false);
     if (r.status != NR_OK)
         goto out;
-    if (o->resume) /* else later: hashing a long article is not free */
-        s.hash = nr_resume_hash(s.bytes, s.len);
     r.status = nr_document_head_from_memory(nr, s.bytes, s.len, s.name, HEAD_BYTES, &s.head);
     if (r.status != NR_OK)
         goto out;
@@ -338,8 +390,6 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
         r = result(r.status, NULL, false, true);
         goto out;
     }
-    if (!o->resume)
-        s.hash = nr_resume_hash(s.bytes, s.len);
     bool tty_out = isatty(1);
     nr_display_mode mode = o->no_display ? NR_DISPLAY_NONE
                            : o->plain    ? NR_DISPLAY_PLAIN

@@ -99,6 +99,13 @@ nr_status nr_engine_start(nr_ctx *ctx) {
     return NR_OK;
 }
 
+void nr_engine_preload_voices(void) {
+    pthread_mutex_lock(&engine_lock);
+    if (engine_state == 1)
+        espeak_ListVoices(NULL); /* eSpeak keeps the list it read */
+    pthread_mutex_unlock(&engine_lock);
+}
+
 int nr_engine_sample_rate(void) { return engine_rate; }
 
 int nr_engine_fork(void) {
@@ -158,8 +165,11 @@ static void read_names(bool variant) {
  * folder, a base voice is one eSpeak selects. Only a miss (a differently
  * cased name, an unknown one) falls back to the full lists. */
 static bool quickly_found(const char *name, bool variant) {
-    if (!variant)
-        return espeak_ng_SetVoiceByName(name) == ENS_OK;
+    if (!variant) {
+        bool ok = espeak_ng_SetVoiceByName(name) == ENS_OK;
+        loaded_voice[0] = '\0'; /* eSpeak's voice is NAME now: the next selection loads its own */
+        return ok;
+    }
     const char *data = NULL;
     espeak_Info(&data);
     if (!data || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))

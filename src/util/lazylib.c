@@ -1,0 +1,175 @@
+/* lazylib.c: libraries loaded on first use.
+ *
+ * Loading and relocating a shared library costs the process time before
+ * main, and some of narrate's are heavy: libxml2 pulls in ICU and the C++
+ * runtime, PortAudio pulls in JACK and Berkeley DB. None of them is needed
+ * before the first audio of a plain-text article, and PortAudio is needed in
+ * a background thread only. So these functions are defined here under the
+ * libraries' own names, with the prototypes of the libraries' headers: the
+ * first call loads the library (dlopen, by the soname CMake found at build
+ * time: NR_LAZY_<lib>) and every call goes through the real function. The
+ * callers are unchanged; the build links none of these libraries.
+ *
+ * When a library cannot be loaded, a function answers as the library does
+ * for a failure it reports (NULL, an error code), so the caller's message
+ * shows; functions that only take what a successful call returned are never
+ * reached then. */
+#include <dlfcn.h>
+#include <ebur128.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <md4c.h>
+#include <portaudio.h>
+#include <pthread.h>
+#include <soxr.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <uchardet.h>
+
+typedef struct lazy_lib {
+    const char *soname;
+    pthread_once_t once;
+    void *handle; /* NULL when the library cannot be loaded */
+} lazy_lib;
+
+#define LIB(var, soname) static lazy_lib var = {soname, PTHREAD_ONCE_INIT, NULL};
+LIB(lib_xml2, NR_LAZY_xml2)
+LIB(lib_md4c, NR_LAZY_md4c)
+LIB(lib_uchardet, NR_LAZY_uchardet)
+LIB(lib_portaudio, NR_LAZY_portaudio)
+LIB(lib_soxr, NR_LAZY_soxr)
+LIB(lib_ebur128, NR_LAZY_ebur128)
+
+/* pthread_once takes no argument: one opener per library. */
+#define OPENER(var)                                                                                \
+    static void open_##var(void) { var.handle = dlopen(var.soname, RTLD_NOW | RTLD_LOCAL); }
+OPENER(lib_xml2)
+OPENER(lib_md4c)
+OPENER(lib_uchardet)
+OPENER(lib_portaudio)
+OPENER(lib_soxr)
+OPENER(lib_ebur128)
+
+/* The address of NAME in LIB, loading LIB the first time; NULL when either
+ * is missing. *CACHE keeps the answer for the next calls. */
+static void *resolve(lazy_lib *lib, void (*opener)(void), const char *name, void **cache) {
+    void *fn = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+    if (fn)
+        return fn;
+    pthread_once(&lib->once, opener);
+    fn = lib->handle ? dlsym(lib->handle, name) : NULL;
+    if (fn)
+        __atomic_store_n(cache, fn, __ATOMIC_RELEASE);
+    return fn;
+}
+
+/* Defines NAME with the header's prototype: RET NAME PARAMS calls the real
+ * function with ARGS, or gives FAIL when it cannot be loaded. */
+#define LAZY(var, ret, name, params, args, fail)                                                   \
+    ret name params {                                                                              \
+        static void *cache;                                                                        \
+        __typeof__(name) *real;                                                                    \
+        *(void **)&real = resolve(&var, open_##var, #name, &cache);                                \
+        if (!real)                                                                                 \
+            return fail;                                                                           \
+        return real args;                                                                          \
+    }
+/* The same for a function that returns nothing. */
+#define LAZY_VOID(var, name, params, args)                                                         \
+    void name params {                                                                             \
+        static void *cache;                                                                        \
+        __typeof__(name) *real;                                                                    \
+        *(void **)&real = resolve(&var, open_##var, #name, &cache);                                \
+        if (real)                                                                                  \
+            real args;                                                                             \
+    }
+
+/* ---- libxml2: HTML articles ---------------------------------------------- */
+
+LAZY(lib_xml2, htmlDocPtr, htmlReadMemory,
+     (const char *buffer, int size, const char *URL, const char *encoding, int options),
+     (buffer, size, URL, encoding, options), NULL)
+LAZY(lib_xml2, const htmlEntityDesc *, htmlEntityLookup, (const xmlChar *name), (name), NULL)
+LAZY(lib_xml2, xmlNodePtr, xmlDocGetRootElement, (const xmlDoc *doc), (doc), NULL)
+LAZY_VOID(lib_xml2, xmlFreeDoc, (xmlDocPtr cur), (cur))
+
+/* ---- md4c: Markdown articles --------------------------------------------- */
+
+LAZY(lib_md4c, int, md_parse,
+     (const MD_CHAR *text, MD_SIZE size, const MD_PARSER *parser, void *userdata),
+     (text, size, parser, userdata), -1)
+
+/* ---- uchardet: articles not in UTF-8 ------------------------------------- */
+
+LAZY(lib_uchardet, uchardet_t, uchardet_new, (void), (), NULL)
+LAZY_VOID(lib_uchardet, uchardet_delete, (uchardet_t ud), (ud))
+LAZY(lib_uchardet, int, uchardet_handle_data, (uchardet_t ud, const char *data, size_t len),
+     (ud, data, len), -1)
+LAZY_VOID(lib_uchardet, uchardet_data_end, (uchardet_t ud), (ud))
+LAZY(lib_uchardet, const char *, uchardet_get_charset, (uchardet_t ud), (ud), "")
+
+/* ---- PortAudio: the sound device ----------------------------------------- */
+
+LAZY(lib_portaudio, PaError, Pa_Initialize, (void), (), paInternalError)
+LAZY(lib_portaudio, PaError, Pa_Terminate, (void), (), paNotInitialized)
+LAZY(lib_portaudio, const char *, Pa_GetErrorText, (PaError errorCode), (errorCode),
+     "PortAudio cannot be loaded (" NR_LAZY_portaudio ")")
+LAZY(lib_portaudio, PaDeviceIndex, Pa_GetDeviceCount, (void), (), paNotInitialized)
+LAZY(lib_portaudio, PaDeviceIndex, Pa_GetDefaultOutputDevice, (void), (), paNoDevice)
+LAZY(lib_portaudio, const PaDeviceInfo *, Pa_GetDeviceInfo, (PaDeviceIndex device), (device), NULL)
+LAZY(lib_portaudio, PaError, Pa_OpenStream,
+     (PaStream * *stream, const PaStreamParameters *inputParameters,
+      const PaStreamParameters *outputParameters, double sampleRate, unsigned long framesPerBuffer,
+      PaStreamFlags streamFlags, PaStreamCallback *streamCallback, void *userData),
+     (stream, inputParameters, outputParameters, sampleRate, framesPerBuffer, streamFlags,
+      streamCallback, userData),
+     paNotInitialized)
+LAZY(lib_portaudio, PaError, Pa_CloseStream, (PaStream * stream), (stream), paNotInitialized)
+LAZY(lib_portaudio, PaError, Pa_StartStream, (PaStream * stream), (stream), paNotInitialized)
+LAZY(lib_portaudio, PaError, Pa_StopStream, (PaStream * stream), (stream), paNotInitialized)
+LAZY(lib_portaudio, PaError, Pa_AbortStream, (PaStream * stream), (stream), paNotInitialized)
+LAZY(lib_portaudio, PaError, Pa_WriteStream,
+     (PaStream * stream, const void *buffer, unsigned long frames), (stream, buffer, frames),
+     paNotInitialized)
+
+/* ---- soxr: resampling for export ----------------------------------------- */
+
+LAZY(lib_soxr, soxr_io_spec_t, soxr_io_spec, (soxr_datatype_t itype, soxr_datatype_t otype),
+     (itype, otype), (soxr_io_spec_t){.e = "libsoxr cannot be loaded"})
+LAZY(lib_soxr, soxr_quality_spec_t, soxr_quality_spec, (unsigned long recipe, unsigned long flags),
+     (recipe, flags), (soxr_quality_spec_t){.e = "libsoxr cannot be loaded"})
+static soxr_t soxr_missing(soxr_error_t *error) {
+    if (error)
+        *error = "libsoxr cannot be loaded (" NR_LAZY_soxr ")";
+    return NULL;
+}
+LAZY(lib_soxr, soxr_t, soxr_create,
+     (double input_rate, double output_rate, unsigned num_channels, soxr_error_t *error,
+      const soxr_io_spec_t *io_spec, const soxr_quality_spec_t *quality_spec,
+      const soxr_runtime_spec_t *runtime_spec),
+     (input_rate, output_rate, num_channels, error, io_spec, quality_spec, runtime_spec),
+     soxr_missing(error))
+LAZY(lib_soxr, soxr_error_t, soxr_process,
+     (soxr_t resampler, soxr_in_t in, size_t ilen, size_t *idone, soxr_out_t out, size_t olen,
+      size_t *odone),
+     (resampler, in, ilen, idone, out, olen, odone), "libsoxr cannot be loaded")
+LAZY_VOID(lib_soxr, soxr_delete, (soxr_t resampler), (resampler))
+
+/* ---- libebur128: loudness for export ------------------------------------- */
+
+LAZY(lib_ebur128, ebur128_state *, ebur128_init,
+     (unsigned int channels, unsigned long samplerate, int mode), (channels, samplerate, mode),
+     NULL)
+LAZY_VOID(lib_ebur128, ebur128_destroy, (ebur128_state * *st), (st))
+LAZY(lib_ebur128, int, ebur128_add_frames_short,
+     (ebur128_state * st, const short *src, size_t frames), (st, src, frames), EBUR128_ERROR_NOMEM)
+LAZY(lib_ebur128, int, ebur128_add_frames_float,
+     (ebur128_state * st, const float *src, size_t frames), (st, src, frames), EBUR128_ERROR_NOMEM)
+LAZY(lib_ebur128, int, ebur128_loudness_global, (ebur128_state * st, double *out), (st, out),
+     EBUR128_ERROR_NOMEM)
+LAZY(lib_ebur128, int, ebur128_sample_peak,
+     (ebur128_state * st, unsigned int channel_number, double *out), (st, channel_number, out),
+     EBUR128_ERROR_NOMEM)
+LAZY(lib_ebur128, int, ebur128_true_peak,
+     (ebur128_state * st, unsigned int channel_number, double *out), (st, channel_number, out),
+     EBUR128_ERROR_NOMEM)
