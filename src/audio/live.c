@@ -38,8 +38,7 @@ static void alsa_silent(const char *file, int line, const char *fn, int err, con
 }
 
 struct nr_out {
-    snd_pcm_t *pcm; /* ALSA's default device, or */
-    PaStream *pa;   /* a device through PortAudio */
+    PaStream *pa;
     bool pa_started;
     char error[160]; /* why the last write failed */
 };
@@ -170,28 +169,6 @@ nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, nr_out **out) 
     return open_now(ctx, device, rate, out);
 }
 
-typedef struct alsa_opener {
-    int rate;
-    snd_pcm_t *pcm;
-} alsa_opener;
-
-/* ALSA's default device, mono int16 at the rate, about 50 ms of buffer. */
-static PaError alsa_open(void *arg) {
-    alsa_opener *o = arg;
-    snd_lib_error_set_handler(alsa_silent);
-    if (snd_pcm_open(&o->pcm, "default", SND_PCM_STREAM_PLAYBACK, 0) < 0) {
-        o->pcm = NULL;
-        return paDeviceUnavailable;
-    }
-    if (snd_pcm_set_params(o->pcm, SND_PCM_FORMAT_S16, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
-                           (unsigned)o->rate, 1, 50000) < 0) {
-        snd_pcm_close(o->pcm);
-        o->pcm = NULL;
-        return paInvalidSampleRate;
-    }
-    return paNoError;
-}
-
 /* DEVICE through PortAudio. */
 static nr_status open_portaudio(nr_ctx *ctx, const char *device, int rate, PaStream **out) {
     *out = NULL;
@@ -227,20 +204,12 @@ static nr_status open_portaudio(nr_ctx *ctx, const char *device, int rate, PaStr
     return NR_OK;
 }
 
-/* The default device is ALSA's, opened directly (a few milliseconds, where
- * PortAudio's start-up takes tens); PortAudio serves a named device, and the
- * default one where ALSA has none. */
+/* Every device goes through PortAudio (the project's audio layer). */
 static nr_status open_now(nr_ctx *ctx, const char *device, int rate, nr_out **out) {
     *out = NULL;
     nr_out *o = calloc(1, sizeof *o);
     if (!o)
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    alsa_opener a = {.rate = rate};
-    if (!device && quietly(alsa_open, &a) == paNoError) {
-        o->pcm = a.pcm;
-        *out = o;
-        return NR_OK;
-    }
     nr_status st = open_portaudio(ctx, device, rate, &o->pa);
     if (st != NR_OK) {
         free(o);
@@ -253,8 +222,6 @@ static nr_status open_now(nr_ctx *ctx, const char *device, int rate, nr_out **ou
 void nr_live_close(nr_out *o) {
     if (!o)
         return;
-    if (o->pcm)
-        snd_pcm_close(o->pcm);
     if (o->pa) {
         Pa_CloseStream(o->pa);
         Pa_Terminate();
@@ -262,32 +229,7 @@ void nr_live_close(nr_out *o) {
     free(o);
 }
 
-/* Writes to ALSA, recovering from an underrun (reported) or a suspend. */
-static int alsa_write(nr_out *o, const int16_t *pcm, size_t n) {
-    int res = NR_OUT_OK;
-    while (n > 0) {
-        snd_pcm_sframes_t k = snd_pcm_writei(o->pcm, pcm, n);
-        if (k == -EAGAIN || k == -EINTR)
-            continue;
-        if (k < 0) {
-            if (k == -EPIPE)
-                res = NR_OUT_UNDERRUN;
-            int e = snd_pcm_recover(o->pcm, (int)k, 1);
-            if (e < 0) {
-                snprintf(o->error, sizeof o->error, "%s", snd_strerror(e));
-                return NR_OUT_FAILED;
-            }
-            continue;
-        }
-        pcm += k;
-        n -= (size_t)k;
-    }
-    return res;
-}
-
 int nr_live_write(nr_out *o, const int16_t *pcm, size_t n) {
-    if (o->pcm)
-        return alsa_write(o, pcm, n);
     PaError e = paNoError;
     if (!o->pa_started) {
         e = Pa_StartStream(o->pa);
@@ -305,20 +247,14 @@ int nr_live_write(nr_out *o, const int16_t *pcm, size_t n) {
 }
 
 void nr_live_stop(nr_out *o) {
-    if (o->pcm) {
-        snd_pcm_drain(o->pcm);
-        snd_pcm_prepare(o->pcm);
-    } else if (o->pa_started) {
+    if (o->pa_started) {
         Pa_StopStream(o->pa);
         o->pa_started = false;
     }
 }
 
 void nr_live_abort(nr_out *o) {
-    if (o->pcm) {
-        snd_pcm_drop(o->pcm);
-        snd_pcm_prepare(o->pcm);
-    } else if (o->pa_started) {
+    if (o->pa_started) {
         Pa_AbortStream(o->pa);
         o->pa_started = false;
     }

@@ -1,8 +1,8 @@
 /* live.h: the output device, for the player.
  *
- * The default device is ALSA's, opened directly; a named one goes through
- * PortAudio, whose ALSA and JACK start-up chatter is kept off the user's
- * terminal. The stream is opened for blocking writes with a short latency
+ * Every device goes through PortAudio, whose ALSA and JACK start-up chatter
+ * is kept off the user's terminal; its start-up (probing every device, tens
+ * of milliseconds) runs in a warm-up thread beside the analysis. The stream is opened for blocking writes with a short latency
  * (about 50 ms), so what the player drops on a command is never far from
  * being heard. */
 #ifndef NR_LIVE_H
@@ -15,15 +15,11 @@
 #include "../core/ctx.h"
 #include "narrate.h"
 
-/* An output stream: ALSA's default device directly, or a named device
- * through PortAudio. */
+/* An output stream: a PortAudio stream and why its last write failed. */
 typedef struct nr_out nr_out;
 
 /* Opens a mono int16 stream at RATE on DEVICE (a name or part of one, as
  * --list-devices prints; NULL = the default output), not yet started.
- * The default device is ALSA's "default", opened directly: PortAudio's
- * start-up probes every device and JACK, which costs more than the first
- * sentence; PortAudio serves when that fails and for named devices.
  * NR_E_DEVICE, with a message that suggests -o, when there is no such device
  * or it fails. */
 nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, nr_out **out);
