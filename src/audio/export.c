@@ -159,6 +159,16 @@ typedef struct job {
     nr_meter *meter;
     nr_timeline *tl;
     nr_status status;
+    /* pass one also measures the loudness after the limiter at a first
+       guess of the gain, made from the first GUESS_SECONDS: the solve then
+       starts from a measured point, and usually makes no pass of its own */
+    double target, ceiling; /* before the codec: the first try's */
+    nr_limiter *guess_lim;
+    nr_meter *guess_meter;
+    int16_t *guess_buf; /* the first seconds, until the guess is made */
+    size_t n_guess;
+    float guess_gain; /* linear */
+    nr_loudness_point known;
     /* progress */
     double weight_render, weight_solve, weight_encode, done;
     size_t n_sents;
@@ -199,6 +209,57 @@ static nr_status flush_scratch(job *j) {
     return NR_OK;
 }
 
+enum { GUESS_SECONDS = 20 };
+
+/* Limits N samples at the guessed gain and measures them, in blocks, as
+ * nr_loudness_solve's own passes do (so the point is the one a pass would
+ * measure). */
+static void guess_run(job *j, const int16_t *pcm, size_t n) {
+    while (n > 0) {
+        size_t k = n < 4096 ? n : 4096;
+        for (size_t i = 0; i < k; i++)
+            j->f[i] = pcm[i] / 32768.0f;
+        nr_meter_add(j->guess_meter, j->lim,
+                     nr_limiter_process(j->guess_lim, j->f, k, j->guess_gain, j->lim));
+        pcm += k, n -= k;
+    }
+}
+
+/* The guess: the gain that brings what was heard so far to the target. */
+static void guess_start(job *j) {
+    double l = nr_meter_lufs(j->meter);
+    j->known.gain_db = isfinite(l) ? j->target - l : 0;
+    j->guess_gain = (float)pow(10, j->known.gain_db / 20);
+    guess_run(j, j->guess_buf, j->n_guess);
+    free(j->guess_buf);
+    j->guess_buf = NULL;
+}
+
+static void guess_feed(job *j, const int16_t *pcm, size_t n) {
+    if (j->guess_buf) {
+        size_t room = (size_t)GUESS_SECONDS * (size_t)j->in_rate - j->n_guess;
+        size_t k = n < room ? n : room;
+        memcpy(j->guess_buf + j->n_guess, pcm, k * sizeof *pcm);
+        j->n_guess += k, pcm += k, n -= k;
+        if (k < room)
+            return;
+        guess_start(j);
+    }
+    guess_run(j, pcm, n);
+}
+
+/* The measured point, once the render is complete. */
+static void guess_finish(job *j) {
+    if (!j->guess_lim)
+        return;
+    if (j->guess_buf)
+        guess_start(j);
+    float tail[8192];
+    if (nr_limiter_latency(j->guess_lim) <= sizeof tail / sizeof *tail)
+        nr_meter_add(j->guess_meter, tail, nr_limiter_flush(j->guess_lim, tail));
+    j->known.lufs = nr_meter_lufs(j->guess_meter);
+}
+
 /* Pass one's callback: scratch file, meter, timeline. */
 static int on_audio(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
     job *j = user;
@@ -211,6 +272,8 @@ static int on_audio(void *user, const int16_t *pcm, size_t n, const nr_event *ev
     }
     if (pcm && n)
         nr_meter_add_s16(j->meter, pcm, n);
+    if (pcm && n && j->guess_lim)
+        guess_feed(j, pcm, n);
     nr_timeline_feed(j->tl, pcm, n, ev, n_ev);
     j->total += n;
     for (size_t i = 0; i < n_ev; i++)
@@ -498,13 +561,7 @@ static nr_status encode(job *j, const char *path, double gain_db, double ceiling
  * again (at most twice more). Bars: ±0.5 LU, true peak at most the ceiling. */
 static nr_status normalise_and_encode(job *j, const char *path, nr_export_result *res) {
     const nr_export_opts *o = j->o;
-    /* first guesses at what the codec does, measured on speech at the
-       default bitrates: MP3 at 64 kbit/s loses about 0.45 LU to its
-       low-pass, Opus 0.2, Vorbis 0.15; lossy codecs overshoot peaks by up
-       to about a decibel */
-    static const double codec_loss[NR_FMT_COUNT] = {0, 0, 0.15, 0.2, 0.45};
-    double target = o->loudness + codec_loss[j->fmt->id];
-    double ceiling = o->true_peak - (j->fmt->lossy ? 1.2 : 0.2);
+    double target = j->target, ceiling = j->ceiling; /* set_targets */
     nr_file_sink *sink = NULL;
     nr_status st = NR_OK;
     for (int attempt = 0; st == NR_OK; attempt++) {
@@ -513,15 +570,20 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
             j->done = j->weight_render;
             j->encoding = false;
             st = nr_loudness_solve(j->ctx, j->in_rate, nr_meter_lufs(j->meter), target, ceiling,
-                                   read_scratch, rewind_scratch, j, j->stop, &gain_db);
+                                   attempt == 0 ? &j->known : NULL, read_scratch, rewind_scratch, j,
+                                   j->stop, &gain_db);
         }
         if (st == NR_OK)
             st = encode(j, path, gain_db, ceiling, &sink, res);
         const char *tmp = sink ? nr_file_sink_temp_path(sink) : NULL;
-        if (st != NR_OK || !o->normalise || !tmp || !isfinite(res->lufs) || attempt == 2)
+        if (st != NR_OK || !o->normalise || !isfinite(res->lufs) || attempt == 2 ||
+            (!tmp && j->fmt->lossy))
             break;
-        double lufs, peak;
-        st = nr_measure_file(j->ctx, tmp, &lufs, &peak);
+        /* a lossless file holds what the encoder's meter measured (to the
+           16-bit rounding): decoding it again would measure the same */
+        double lufs = res->lufs, peak = res->peak;
+        if (j->fmt->lossy)
+            st = nr_measure_file(j->ctx, tmp, &lufs, &peak);
         if (st != NR_OK)
             break;
         res->lufs = lufs, res->peak = peak;
@@ -788,6 +850,17 @@ static nr_status resolve_format(job *j, const char *path) {
     return NR_OK;
 }
 
+/* The first try's loudness target before the codec and the limiter's
+ * ceiling. First guesses at what the codec does, measured on speech at the
+ * default bitrates: MP3 at 64 kbit/s loses about 0.45 LU to its low-pass,
+ * Opus 0.2, Vorbis 0.15; lossy codecs overshoot peaks by up to about a
+ * decibel. */
+static void set_targets(job *j) {
+    static const double codec_loss[NR_FMT_COUNT] = {0, 0, 0.15, 0.2, 0.45};
+    j->target = j->o->loudness + codec_loss[j->fmt->id];
+    j->ceiling = j->o->true_peak - (j->fmt->lossy ? 1.2 : 0.2);
+}
+
 static void set_weights(job *j) {
     static const double encode_cost[NR_FMT_COUNT] = {0.1, 0.4, 1.0, 1.0, 2.5};
     j->weight_render = 1.0;
@@ -809,6 +882,14 @@ static nr_status render(job *j, const char *path) {
         return nr_fail(j->ctx, NR_E_IO, "%s: cannot create a scratch file: %s", path,
                        strerror(errno));
     j->meter = j->o->normalise ? nr_meter_new(j->in_rate, false) : NULL;
+    j->known = (nr_loudness_point){0, NAN};
+    if (j->o->normalise) {
+        j->guess_lim = nr_limiter_new(j->in_rate, j->ceiling);
+        j->guess_meter = nr_meter_new(j->in_rate, false);
+        j->guess_buf = malloc((size_t)GUESS_SECONDS * (size_t)j->in_rate * sizeof *j->guess_buf);
+        if (!j->guess_lim || !j->guess_meter || !j->guess_buf)
+            return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
+    }
     j->tl = nr_timeline_new(j->doc, j->in_rate, j->tags.title, j->side_f[SIDE_VTT],
                             j->side_f[SIDE_SRT], j->side_f[SIDE_WORDS]);
     if ((j->o->normalise && !j->meter) || !j->tl)
@@ -820,6 +901,8 @@ static nr_status render(job *j, const char *path) {
         st = flush_scratch(j);
     if (st == NR_OK)
         nr_timeline_finish(j->tl, j->total);
+    if (st == NR_OK)
+        guess_finish(j);
     return st;
 }
 
@@ -845,6 +928,7 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
         st = open_sidecars(j, path);
     if (st == NR_OK) {
         set_weights(j);
+        set_targets(j);
         progress(j, 0, true);
         if (o->normalise)
             st = render(j, path);
@@ -871,6 +955,9 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
         close(j->scratch);
     nr_meter_free(j->meter);
     nr_timeline_free(j->tl);
+    nr_limiter_free(j->guess_lim);
+    nr_meter_free(j->guess_meter);
+    free(j->guess_buf);
     free(j);
     return st;
 }

@@ -101,7 +101,9 @@ struct nr_limiter {
     float box[RING];
     double box_sum;
     float g;
-    size_t in; /* samples taken so far */
+    size_t in;        /* samples taken so far */
+    size_t last_loud; /* 1 + the index of the last sample loud enough to need
+                         the interpolation (|x| * coef_abs > ceiling); 0: none */
 };
 
 /* Hann-windowed sinc taps that interpolate at fractions 1/4, 2/4, 3/4
@@ -148,17 +150,14 @@ void nr_limiter_free(nr_limiter *l) { free(l); }
 size_t nr_limiter_latency(const nr_limiter *l) { return HALF + l->look - 1; }
 
 /* The gain sample M needs: its own and its inter-sample peaks under the
- * ceiling. Needs x[m-7 .. m+8]; the interpolation is skipped when the
- * window is too quiet for any of it to reach the ceiling. */
+ * ceiling. Needs x[m-7 .. m+8]; the interpolation is skipped when no
+ * sample of that window is loud enough for any of it to reach the
+ * ceiling (tracked as the samples come in, rather than by scanning the
+ * window for every sample: most of speech is far below the ceiling). */
 static float needed(const nr_limiter *l, size_t m) {
-    const float *w = &l->x[(m + RING - (HALF - 1)) & (RING - 1)];
-    float top = 0;
-    for (int k = 0; k < TAPS; k++) {
-        float a = w[k] < 0 ? -w[k] : w[k];
-        top = a > top ? a : top;
-    }
-    if (top * l->coef_abs <= l->ceiling)
+    if (l->last_loud == 0 || l->last_loud - 1 + (HALF - 1) < m)
         return 1.0f;
+    const float *w = &l->x[(m + RING - (HALF - 1)) & (RING - 1)];
     float peak = fabsf(w[HALF - 1]);
     for (int p = 0; p < PHASES; p++) {
         float acc = 0;
@@ -173,6 +172,8 @@ static float needed(const nr_limiter *l, size_t m) {
 /* One sample in; returns true with *OUT set once the pipeline is full. */
 static bool step(nr_limiter *l, float v, float *out) {
     size_t i = l->in++;
+    if ((v < 0 ? -v : v) * l->coef_abs > l->ceiling)
+        l->last_loud = i + 1;
     l->x[i & (RING - 1)] = v;
     l->x[(i & (RING - 1)) + RING] = v;
     if (i < HALF)
@@ -260,17 +261,24 @@ static nr_status limited_lufs(nr_ctx *ctx, int rate, double gain_db, double ceil
 }
 
 nr_status nr_loudness_solve(nr_ctx *ctx, int rate, double raw_lufs, double target_lufs,
-                            double ceiling_db, nr_pcm_reader read, nr_pcm_rewind rewind, void *user,
-                            volatile sig_atomic_t *stop, double *gain_db) {
+                            double ceiling_db, const nr_loudness_point *known, nr_pcm_reader read,
+                            nr_pcm_rewind rewind, void *user, volatile sig_atomic_t *stop,
+                            double *gain_db) {
     *gain_db = 0;
     if (!isfinite(raw_lufs)) /* silence: nothing to normalise */
         return NR_OK;
-    double g = target_lufs - raw_lufs, prev_g = 0, prev_l = 0, best = g, best_err = HUGE_VAL;
+    bool have = known && isfinite(known->lufs);
+    double g = have ? known->gain_db : target_lufs - raw_lufs;
+    double prev_g = 0, prev_l = 0, best = g, best_err = HUGE_VAL;
     for (int k = 0; k < 8; k++) {
         double l;
-        nr_status st = limited_lufs(ctx, rate, g, ceiling_db, read, rewind, user, stop, &l);
-        if (st != NR_OK)
-            return st;
+        if (k == 0 && have) {
+            l = known->lufs;
+        } else {
+            nr_status st = limited_lufs(ctx, rate, g, ceiling_db, read, rewind, user, stop, &l);
+            if (st != NR_OK)
+                return st;
+        }
         double err = target_lufs - l;
         if (fabs(err) < best_err)
             best = g, best_err = fabs(err);
@@ -285,6 +293,10 @@ nr_status nr_loudness_solve(nr_ctx *ctx, int rate, double raw_lufs, double targe
         g += err / slope;
         if (g > 40)
             g = 40;
+        if (k == 0 && have && fabs(g - prev_g) < 0.25) { /* close enough to trust */
+            best = g;
+            break;
+        }
     }
     *gain_db = best;
     return NR_OK;
