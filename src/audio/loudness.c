@@ -17,7 +17,10 @@ nr_meter *nr_meter_new(int rate, bool true_peak) {
     nr_meter *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    int mode = EBUR128_MODE_I | (true_peak ? EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_SAMPLE_PEAK);
+    /* the histogram keeps memory constant: without it libebur128 keeps every
+       400 ms block of the episode */
+    int mode = EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM |
+               (true_peak ? EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_SAMPLE_PEAK);
     m->st = ebur128_init(1, (unsigned long)rate, mode);
     m->true_peak = true_peak;
     if (!m->st) {
