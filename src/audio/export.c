@@ -300,6 +300,16 @@ static long read_scratch(void *user, int16_t *buf, size_t max) {
     return r / (long)sizeof *buf;
 }
 
+/* The solve's reader: positional, so two threads can read at once. */
+static long pread_scratch(void *user, int16_t *buf, size_t max, uint64_t at) {
+    job *j = user;
+    ssize_t r;
+    do
+        r = pread(j->scratch, buf, max * sizeof *buf, (off_t)(at * sizeof *buf));
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -1 : r / (long)sizeof *buf;
+}
+
 static int rewind_scratch(void *user) {
     job *j = user;
     if (j->read_at)
@@ -570,8 +580,8 @@ static nr_status normalise_and_encode(job *j, const char *path, nr_export_result
             j->done = j->weight_render;
             j->encoding = false;
             st = nr_loudness_solve(j->ctx, j->in_rate, nr_meter_lufs(j->meter), target, ceiling,
-                                   attempt == 0 ? &j->known : NULL, read_scratch, rewind_scratch, j,
-                                   j->stop, &gain_db);
+                                   attempt == 0 ? &j->known : NULL, pread_scratch, j, j->stop,
+                                   &gain_db);
         }
         if (st == NR_OK)
             st = encode(j, path, gain_db, ceiling, &sink, res);
