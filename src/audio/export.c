@@ -755,7 +755,9 @@ static nr_status feeder_stop(feeder *f, bool drain) {
 
 typedef struct one_pass {
     job *j;
+    encoder *e;
     feeder f;
+    nr_status start; /* of the encoding thread, started with the first audio */
 } one_pass;
 
 static int on_direct(void *user, const int16_t *pcm, size_t n, const nr_event *ev, size_t n_ev) {
@@ -766,7 +768,13 @@ static int on_direct(void *user, const int16_t *pcm, size_t n, const nr_event *e
     for (size_t i = 0; i < n_ev; i++)
         if (ev[i].kind == NR_EV_SENTENCE && j->n_sents)
             progress(j, (double)ev[i].index / j->n_sents, false);
-    return pcm && n ? feeder_push(&d->f, pcm, n) : 0;
+    if (!pcm || !n)
+        return 0;
+    /* the thread starts once the synthesis processes are forked: a fork
+       beside a running thread is what sanitizers' allocators handle worst */
+    if (!d->f.ring && (d->start = feeder_start(&d->f, j, d->e)) != NR_OK)
+        return 1;
+    return feeder_push(&d->f, pcm, n);
 }
 
 /* Room for the final ID3 tag, reserved before the audio: the tag without
@@ -800,13 +808,15 @@ static nr_status export_direct(job *j, const char *path, nr_export_result *res) 
             st = build_id3(j, NULL, 0, room, &id3);
     }
     encoder e = {0};
-    one_pass d = {.j = j};
+    one_pass d = {.j = j, .e = &e};
     if (st == NR_OK)
         st = encoder_open(j, path, 0, 0, &id3, &e);
-    if (st == NR_OK)
-        st = feeder_start(&d.f, j, &e);
     if (st == NR_OK) {
         st = nr_render_doc(j->ctx, j->doc, 0, on_direct, &d, j->stop);
+        if (d.start != NR_OK)
+            st = d.start;
+        if (st == NR_OK && !d.f.ring && !e.raw) /* no audio at all: the resampler's tail */
+            st = emit(j, &e, NULL, 0);
         nr_status enc = feeder_stop(&d.f, st == NR_OK);
         if (enc != NR_OK)
             st = enc;
