@@ -272,7 +272,10 @@ static _Noreturn void zygote_main(nr_ctx *ctx, int sock, pid_t parent, const nr_
         int fd;
         if (recv_request(sock, &chunk, &fd) <= 0)
             break;
-        if (chunk >= n || (n_kids == cap && !(kids = realloc(kids, (cap *= 2) * sizeof *kids)))) {
+        child *more = kids;
+        if (n_kids == cap && (more = realloc(kids, 2 * cap * sizeof *kids)) != NULL)
+            kids = more, cap *= 2;
+        if (chunk >= n || !more) {
             close(fd);
             break;
         }
