@@ -235,6 +235,22 @@ nr_status nr_file_sink_write_float(nr_file_sink *s, const float *pcm, size_t n) 
     return NR_OK;
 }
 
+nr_status nr_file_sink_rewrite_head(nr_file_sink *s, const uint8_t *p, size_t n) {
+    if ((sf_count_t)n != s->vf.base)
+        return nr_fail(s->ctx, NR_E_ARG, "%s: the new tag does not fit", s->out->path);
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = pwrite(s->vf.fd, p + done, n - done, (off_t)done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return nr_fail(s->ctx, NR_E_IO, "%s: cannot write the tag: %s", s->out->path,
+                           w < 0 ? strerror(errno) : "short write");
+        done += (size_t)w;
+    }
+    return NR_OK;
+}
+
 nr_status nr_file_sink_finish(nr_file_sink *s) {
     if (!s->sf)
         return NR_OK;

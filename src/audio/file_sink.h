@@ -73,6 +73,11 @@ nr_status nr_file_sink_open_ex(nr_ctx *ctx, const char *path, const nr_format *f
 nr_status nr_file_sink_write(nr_file_sink *s, const int16_t *pcm, size_t n);
 /* Appends N samples in [-1, 1]. */
 nr_status nr_file_sink_write_float(nr_file_sink *s, const float *pcm, size_t n);
+/* MP3: overwrites the ID3 tag written at open (EO's id3) with P, N bytes,
+ * which must be the same length: an export that learns its chapters only
+ * at the end reserves the tag's room first. NR_E_IO when the file cannot
+ * be written there (a pipe), NR_E_ARG for another length. */
+nr_status nr_file_sink_rewrite_head(nr_file_sink *s, const uint8_t *p, size_t n);
 /* Finishes the encoding but keeps the file under its temporary name, so
  * it can be checked (nr_file_sink_temp_path) before nr_file_sink_close
  * commits or removes it. */

@@ -2,6 +2,7 @@
 
 #include <ebur128.h>
 #include <math.h>
+#include <pthread.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,10 @@ nr_meter *nr_meter_new(int rate, bool true_peak) {
     nr_meter *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
-    int mode = EBUR128_MODE_I | (true_peak ? EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_SAMPLE_PEAK);
+    /* the histogram keeps memory constant: without it libebur128 keeps every
+       400 ms block of the episode */
+    int mode = EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM |
+               (true_peak ? EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_SAMPLE_PEAK);
     m->st = ebur128_init(1, (unsigned long)rate, mode);
     m->true_peak = true_peak;
     if (!m->st) {
@@ -101,7 +105,9 @@ struct nr_limiter {
     float box[RING];
     double box_sum;
     float g;
-    size_t in; /* samples taken so far */
+    size_t in;        /* samples taken so far */
+    size_t last_loud; /* 1 + the index of the last sample loud enough to need
+                         the interpolation (|x| * coef_abs > ceiling); 0: none */
 };
 
 /* Hann-windowed sinc taps that interpolate at fractions 1/4, 2/4, 3/4
@@ -148,17 +154,14 @@ void nr_limiter_free(nr_limiter *l) { free(l); }
 size_t nr_limiter_latency(const nr_limiter *l) { return HALF + l->look - 1; }
 
 /* The gain sample M needs: its own and its inter-sample peaks under the
- * ceiling. Needs x[m-7 .. m+8]; the interpolation is skipped when the
- * window is too quiet for any of it to reach the ceiling. */
+ * ceiling. Needs x[m-7 .. m+8]; the interpolation is skipped when no
+ * sample of that window is loud enough for any of it to reach the
+ * ceiling (tracked as the samples come in, rather than by scanning the
+ * window for every sample: most of speech is far below the ceiling). */
 static float needed(const nr_limiter *l, size_t m) {
-    const float *w = &l->x[(m + RING - (HALF - 1)) & (RING - 1)];
-    float top = 0;
-    for (int k = 0; k < TAPS; k++) {
-        float a = w[k] < 0 ? -w[k] : w[k];
-        top = a > top ? a : top;
-    }
-    if (top * l->coef_abs <= l->ceiling)
+    if (l->last_loud == 0 || l->last_loud - 1 + (HALF - 1) < m)
         return 1.0f;
+    const float *w = &l->x[(m + RING - (HALF - 1)) & (RING - 1)];
     float peak = fabsf(w[HALF - 1]);
     for (int p = 0; p < PHASES; p++) {
         float acc = 0;
@@ -173,6 +176,8 @@ static float needed(const nr_limiter *l, size_t m) {
 /* One sample in; returns true with *OUT set once the pipeline is full. */
 static bool step(nr_limiter *l, float v, float *out) {
     size_t i = l->in++;
+    if ((v < 0 ? -v : v) * l->coef_abs > l->ceiling)
+        l->last_loud = i + 1;
     l->x[i & (RING - 1)] = v;
     l->x[(i & (RING - 1)) + RING] = v;
     if (i < HALF)
@@ -227,65 +232,178 @@ size_t nr_limiter_flush(nr_limiter *l, float *out) {
 
 /* ---- gain --------------------------------------------------------------- */
 
-/* Loudness of the source after GAIN_DB and the limiter. */
-static nr_status limited_lufs(nr_ctx *ctx, int rate, double gain_db, double ceiling_db,
-                              nr_pcm_reader read, nr_pcm_rewind rewind, void *user,
-                              volatile sig_atomic_t *stop, double *lufs) {
-    if (rewind(user) != 0)
-        return nr_fail(ctx, NR_E_IO, "cannot read the rendered audio back");
-    nr_meter *m = nr_meter_new(rate, false);
-    nr_limiter *l = nr_limiter_new(rate, ceiling_db);
+/* One measurement of the loudness of the source after a gain and the
+ * limiter, which may run in a thread of its own: it reports its status
+ * rather than calling nr_fail. */
+typedef struct probe {
+    int rate;
+    double gain_db, ceiling_db;
+    nr_pcm_pread read;
+    void *user;
+    volatile sig_atomic_t *stop;
+    double lufs;
+    nr_status st;
+    pthread_t thread;
+} probe;
+
+static void run_probe(probe *p) {
+    nr_meter *m = nr_meter_new(p->rate, false);
+    nr_limiter *l = nr_limiter_new(p->rate, p->ceiling_db);
     int16_t raw[4096];
     float f[4096], out[4096];
-    nr_status st = m && l ? NR_OK : nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    float gain = (float)pow(10, gain_db / 20);
-    for (long n; st == NR_OK && (n = read(user, raw, 4096)) != 0;) {
+    p->st = m && l ? NR_OK : NR_E_NOMEM;
+    float gain = (float)pow(10, p->gain_db / 20);
+    uint64_t at = 0;
+    for (long n; p->st == NR_OK && (n = p->read(p->user, raw, 4096, at)) != 0;) {
         if (n < 0)
-            st = nr_fail(ctx, NR_E_IO, "cannot read the rendered audio back");
-        else if (stop && *stop)
-            st = nr_fail(ctx, NR_E_ABORTED, "interrupted");
-        for (long i = 0; st == NR_OK && i < n; i++)
+            p->st = NR_E_IO;
+        else if (p->stop && *p->stop)
+            p->st = NR_E_ABORTED;
+        for (long i = 0; p->st == NR_OK && i < n; i++)
             f[i] = raw[i] / 32768.0f;
-        if (st == NR_OK)
+        if (p->st == NR_OK)
             nr_meter_add(m, out, nr_limiter_process(l, f, (size_t)n, gain, out));
+        at += n > 0 ? (uint64_t)n : 0;
     }
-    if (st == NR_OK) {
-        float tail[RING];
-        nr_meter_add(m, tail, nr_limiter_flush(l, tail));
-        *lufs = nr_meter_lufs(m);
+    if (p->st == NR_OK) {
+        float *tail = malloc(RING * sizeof *tail);
+        if (tail)
+            nr_meter_add(m, tail, nr_limiter_flush(l, tail));
+        p->st = tail ? NR_OK : NR_E_NOMEM;
+        free(tail);
+        p->lufs = nr_meter_lufs(m);
     }
     nr_meter_free(m);
     nr_limiter_free(l);
-    return st;
+}
+
+static void *probe_main(void *arg) {
+    run_probe(arg);
+    return NULL;
+}
+
+/* Measures PROBES[0..N) (N is 1 or 2) at once: the second in a thread of
+ * its own, on the second core an export's solve would otherwise leave
+ * idle. */
+static nr_status run_probes(nr_ctx *ctx, probe *p, size_t n) {
+    bool threaded = n > 1 && pthread_create(&p[1].thread, NULL, probe_main, &p[1]) == 0;
+    run_probe(&p[0]);
+    if (threaded)
+        pthread_join(p[1].thread, NULL);
+    else if (n > 1)
+        run_probe(&p[1]);
+    for (size_t i = 0; i < n; i++)
+        if (p[i].st != NR_OK)
+            return nr_fail(ctx, p[i].st, "%s",
+                           p[i].st == NR_E_NOMEM     ? "out of memory"
+                           : p[i].st == NR_E_ABORTED ? "interrupted"
+                                                     : "cannot read the rendered audio back");
+    return NR_OK;
+}
+
+/* The gain that reaches TARGET by the secant through the two points of
+ * PTS[0..N) nearest to it (their slope kept within reason), or from the
+ * one point with slope SLOPE1. *NEAR is the gain of the nearest point. */
+static double estimate(const nr_loudness_point *pts, size_t n, double target, double slope1,
+                       double *near) {
+    size_t a = 0, b = n;
+    for (size_t i = 1; i < n; i++)
+        if (fabs(pts[i].lufs - target) < fabs(pts[a].lufs - target))
+            a = i;
+    for (size_t i = 0; i < n; i++)
+        if (i != a && (b == n || fabs(pts[i].lufs - target) < fabs(pts[b].lufs - target)))
+            b = i;
+    *near = pts[a].gain_db;
+    double slope = slope1;
+    if (b < n && fabs(pts[a].gain_db - pts[b].gain_db) > 1e-6)
+        slope = (pts[a].lufs - pts[b].lufs) / (pts[a].gain_db - pts[b].gain_db);
+    if (!(slope > 0.1 && slope < 1.5))
+        slope = 0.5;
+    double g = pts[a].gain_db + (target - pts[a].lufs) / slope;
+    return g > 40 ? 40 : g;
+}
+
+/* When two measured points within 2 dB of each other fall on either side
+ * of TARGET, the gain between them by linear interpolation: the loudness
+ * after the limiter is a smooth, slowly bending function of the gain, so
+ * the chord is off by a few thousandths of a LU over such a span. */
+static bool bracket(const nr_loudness_point *pts, size_t n, double target, double *gain_db) {
+    const nr_loudness_point *lo = NULL, *hi = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (pts[i].lufs < target && (!lo || pts[i].gain_db > lo->gain_db))
+            lo = &pts[i];
+        if (pts[i].lufs > target && (!hi || pts[i].gain_db < hi->gain_db))
+            hi = &pts[i];
+    }
+    if (!lo || !hi || hi->gain_db <= lo->gain_db || hi->gain_db - lo->gain_db > 2)
+        return false;
+    *gain_db =
+        lo->gain_db + (hi->gain_db - lo->gain_db) * (target - lo->lufs) / (hi->lufs - lo->lufs);
+    return true;
 }
 
 nr_status nr_loudness_solve(nr_ctx *ctx, int rate, double raw_lufs, double target_lufs,
-                            double ceiling_db, nr_pcm_reader read, nr_pcm_rewind rewind, void *user,
-                            volatile sig_atomic_t *stop, double *gain_db) {
+                            double ceiling_db, const nr_loudness_point *known, nr_pcm_pread read,
+                            void *user, volatile sig_atomic_t *stop, double *gain_db) {
     *gain_db = 0;
     if (!isfinite(raw_lufs)) /* silence: nothing to normalise */
         return NR_OK;
-    double g = target_lufs - raw_lufs, prev_g = 0, prev_l = 0, best = g, best_err = HUGE_VAL;
-    for (int k = 0; k < 8; k++) {
-        double l;
-        nr_status st = limited_lufs(ctx, rate, g, ceiling_db, read, rewind, user, stop, &l);
+    nr_loudness_point pts[16];
+    size_t n = 0;
+    if (known && isfinite(known->lufs))
+        pts[n++] = *known;
+    for (int round = 0; round < 6; round++) {
+        size_t best = 0;
+        for (size_t i = 1; i < n; i++)
+            if (fabs(pts[i].lufs - target_lufs) < fabs(pts[best].lufs - target_lufs))
+                best = i;
+        if (n && fabs(pts[best].lufs - target_lufs) < 0.1) {
+            *gain_db = pts[best].gain_db;
+            return NR_OK;
+        }
+        /* two gains at a time: one point alone says nothing of the slope,
+           which the limiter brings from 1 down to a third or less, so
+           the first pair takes both ends; then the secant and a step
+           further along it */
+        double g[2], near = 0;
+        if (n == 0) {
+            g[0] = target_lufs - raw_lufs;
+            g[1] = g[0] + 1.5;
+        } else if (n == 1) {
+            double err = target_lufs - pts[0].lufs;
+            g[0] = pts[0].gain_db + err;
+            g[1] = pts[0].gain_db + err / 0.35;
+        } else if (bracket(pts, n, target_lufs, gain_db)) {
+            return NR_OK;
+        } else {
+            g[0] = estimate(pts, n, target_lufs, 0.5, &near);
+            if (fabs(g[0] - near) < 0.25) { /* the loss barely changes over so little */
+                *gain_db = g[0];
+                return NR_OK;
+            }
+            g[1] = g[0] + 0.5 * (g[0] - near);
+        }
+        probe p[2];
+        for (int k = 0; k < 2; k++)
+            p[k] = (probe){.rate = rate,
+                           .gain_db = g[k] > 40 ? 40 : g[k],
+                           .ceiling_db = ceiling_db,
+                           .read = read,
+                           .user = user,
+                           .stop = stop};
+        nr_status st = run_probes(ctx, p, 2);
         if (st != NR_OK)
             return st;
-        double err = target_lufs - l;
-        if (fabs(err) < best_err)
-            best = g, best_err = fabs(err);
-        if (fabs(err) < 0.1 || !isfinite(l))
-            break;
-        double slope = 1.0; /* dB of loudness per dB of gain: below 1 once limiting */
-        if (k > 0 && fabs(g - prev_g) > 1e-6)
-            slope = (l - prev_l) / (g - prev_g);
-        if (!(slope > 0.1 && slope < 1.5))
-            slope = k > 0 ? 0.5 : 1.0;
-        prev_g = g, prev_l = l;
-        g += err / slope;
-        if (g > 40)
-            g = 40;
+        for (int k = 0; k < 2 && n < 16; k++)
+            if (isfinite(p[k].lufs))
+                pts[n++] = (nr_loudness_point){p[k].gain_db, p[k].lufs};
+        if (n == 0) /* nothing measurable after the gain: leave it */
+            return NR_OK;
     }
-    *gain_db = best;
+    size_t best = 0;
+    for (size_t i = 1; i < n; i++)
+        if (fabs(pts[i].lufs - target_lufs) < fabs(pts[best].lufs - target_lufs))
+            best = i;
+    *gain_db = n ? pts[best].gain_db : 0;
     return NR_OK;
 }

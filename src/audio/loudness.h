@@ -50,18 +50,28 @@ size_t nr_limiter_process(nr_limiter *l, const float *in, size_t n, float gain, 
 size_t nr_limiter_flush(nr_limiter *l, float *out);
 size_t nr_limiter_latency(const nr_limiter *l);
 
-/* Reads int16 samples again from the start of a source: the scratch file
- * of pass one. Returns how many were read into BUF (0 at the end, -1 on
- * error). */
-typedef long (*nr_pcm_reader)(void *user, int16_t *buf, size_t max);
-typedef int (*nr_pcm_rewind)(void *user);
+/* Reads up to MAX int16 samples from sample AT of a source (the scratch
+ * file of pass one) into BUF: how many were read, 0 at the end, -1 on an
+ * error. Called from two threads at once. */
+typedef long (*nr_pcm_pread)(void *user, int16_t *buf, size_t max, uint64_t at);
+
+/* A gain in dB and the loudness the audio had at that gain once limited:
+ * a point already measured (an export measures one while it renders). */
+typedef struct nr_loudness_point {
+    double gain_db, lufs;
+} nr_loudness_point;
 
 /* The gain in dB that brings audio measured at RAW_LUFS to TARGET_LUFS
- * once limited at CEILING_DB, by re-measuring the limited audio read from
- * the source (a few passes; each within TOLERANCE of the last estimate).
- * STOP, when not NULL, is polled. */
+ * once limited at CEILING_DB, within 0.1 LU, by measuring the limited
+ * audio read from the source at two gains at a time (two threads): from
+ * the secant through the points nearest the target. KNOWN, when not NULL,
+ * is a point measured at the same ceiling (an export measures one while it
+ * renders): when it lies within 0.1 LU no pass is made; an estimate within
+ * 0.25 dB of a measured point is taken without measuring it (the
+ * limiter's loss barely changes over so little). STOP, when not NULL, is
+ * polled. */
 nr_status nr_loudness_solve(nr_ctx *ctx, int rate, double raw_lufs, double target_lufs,
-                            double ceiling_db, nr_pcm_reader read, nr_pcm_rewind rewind, void *user,
-                            volatile sig_atomic_t *stop, double *gain_db);
+                            double ceiling_db, const nr_loudness_point *known, nr_pcm_pread read,
+                            void *user, volatile sig_atomic_t *stop, double *gain_db);
 
 #endif

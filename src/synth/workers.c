@@ -1,5 +1,18 @@
 /* workers.c: worker processes, the pipe protocol and in-order delivery.
  *
+ * The renderer's process forks once per run: a "zygote", a copy of it with
+ * the engine as initialised, which forks one worker per chunk on request.
+ * Forking from the renderer itself made every one of its pages copy-on-write
+ * again at each chunk, and its next write to each (the pipe buffers it reads
+ * into, the sink's) a page fault with a TLB flush on every CPU: a third of
+ * the time of a 2-job render went there. The zygote barely writes, so its
+ * forks are cheap, and the renderer's pages stay its own.
+ *
+ * Control socket (SOCK_SEQPACKET), renderer -> zygote: a u64 chunk index
+ * with the write end of the chunk's pipe (SCM_RIGHTS); zygote -> renderer,
+ * as each worker is reaped: { u64 chunk index, i32 wait status, i32 0 }.
+ * Closing the socket tells the zygote to kill and reap its workers and exit.
+ *
  * A worker writes records to its pipe:
  *   audio: u32 n, u32 n_ev, n int16 samples, n_ev nr_event (n != END)
  *   end:   u32 END, u32 status, u32 msg_len, u32 0, msg_len bytes padded to 8
@@ -11,10 +24,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +42,8 @@ enum {
     READ_STEP = 1 << 16,    /* bytes read from a pipe at a time */
     AHEAD_BYTES = 16 << 20, /* buffered audio of chunks not yet due, over all */
     MAX_EVENTS = 4096,      /* events in one record, a sanity bound */
+    MAX_SLOTS = 128,        /* chunks in flight: twice the most jobs */
+    PIPE_BYTES = 1 << 20,   /* a worker's pipe, when the system allows */
 };
 
 /* ---- the worker side ---------------------------------------------------- */
@@ -135,7 +153,7 @@ static void put_end(writer *w, nr_status st, const char *msg) {
     flush(w);
 }
 
-/* The child: render one chunk into the pipe and leave without running any
+/* The worker: render one chunk into the pipe and leave without running any
  * of the parent's exit handlers or flushing its stdio buffers. */
 static _Noreturn void worker_main(nr_ctx *ctx, int fd, pid_t parent, const nr_chunk *chunk,
                                   nr_chunk_fn render, const void *arg) {
@@ -143,6 +161,9 @@ static _Noreturn void worker_main(nr_ctx *ctx, int fd, pid_t parent, const nr_ch
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(2);
@@ -156,12 +177,136 @@ static _Noreturn void worker_main(nr_ctx *ctx, int fd, pid_t parent, const nr_ch
     _exit(0);
 }
 
-/* ---- the parent side ---------------------------------------------------- */
+/* ---- the zygote --------------------------------------------------------- */
+
+/* What the zygote says of each worker it reaped; ERR is an errno when the
+ * worker could not be started at all. */
+typedef struct report {
+    uint64_t chunk;
+    int32_t wstatus, err;
+} report;
+
+typedef struct child {
+    pid_t pid;
+    uint64_t chunk;
+} child;
+
+/* Receives a request: 1 with *CHUNK and *FD set, 0 at the socket's end
+ * (the renderer is done or gone), -1 for anything else. */
+static int recv_request(int sock, uint64_t *chunk, int *fd) {
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } cm;
+    struct iovec iov = {chunk, sizeof *chunk};
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof cm.buf};
+    ssize_t r;
+    do
+        r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0)
+        return r == 0 ? 0 : -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -1;
+    memcpy(fd, CMSG_DATA(c), sizeof *fd);
+    return r == sizeof *chunk ? 1 : (close(*fd), -1);
+}
+
+static void send_report(int sock, uint64_t chunk, int wstatus, int err) {
+    report r = {chunk, wstatus, err};
+    while (send(sock, &r, sizeof r, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+/* Reaps the workers that ended and reports each. */
+static void reap_children(int sock, child *kids, size_t *n_kids) {
+    int ws;
+    pid_t pid;
+    while ((pid = waitpid(-1, &ws, WNOHANG)) > 0)
+        for (size_t k = 0; k < *n_kids; k++)
+            if (kids[k].pid == pid) {
+                send_report(sock, kids[k].chunk, ws, 0);
+                kids[k] = kids[--*n_kids];
+                break;
+            }
+}
+
+/* The zygote: forks a worker for each request until the socket closes,
+ * then kills and reaps whatever runs and leaves. It ignores the terminal's
+ * signals: the renderer decides, and the zygote dies with it. */
+static _Noreturn void zygote_main(nr_ctx *ctx, int sock, pid_t parent, const nr_chunk *chunks,
+                                  size_t n, nr_chunk_fn render, const void *arg) {
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(2);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    size_t cap = 16, n_kids = 0;
+    child *kids = malloc(cap * sizeof *kids);
+    if (sfd < 0 || !kids)
+        _exit(4);
+    pid_t self = getpid();
+    for (;;) {
+        struct pollfd pf[2] = {{.fd = sock, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+        if (poll(pf, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (pf[1].revents) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) > 0)
+                ;
+            reap_children(sock, kids, &n_kids);
+        }
+        if (!pf[0].revents)
+            continue;
+        uint64_t chunk;
+        int fd;
+        if (recv_request(sock, &chunk, &fd) <= 0)
+            break;
+        child *more = kids;
+        if (n_kids == cap && (more = realloc(kids, 2 * cap * sizeof *kids)) != NULL)
+            kids = more, cap *= 2;
+        if (chunk >= n || !more) {
+            close(fd);
+            break;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sock);
+            close(sfd);
+            worker_main(ctx, fd, self, &chunks[chunk], render, arg);
+        }
+        int e = errno;
+        close(fd); /* the worker's own copy is its pipe's only write end */
+        if (pid < 0)
+            send_report(sock, chunk, 0, e);
+        else
+            kids[n_kids++] = (child){pid, chunk};
+    }
+    for (size_t k = 0; k < n_kids; k++)
+        kill(kids[k].pid, SIGKILL);
+    for (size_t k = 0; k < n_kids; k++)
+        while (waitpid(kids[k].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    _exit(0);
+}
+
+/* ---- the renderer's side ------------------------------------------------ */
 
 typedef struct slot {
-    pid_t pid; /* 0 once reaped */
-    int fd;    /* -1 at end of pipe */
-    int wstatus;
+    int fd;       /* -1 at end of pipe */
+    bool started; /* its worker was asked for */
+    bool reported;
+    int wstatus, err; /* from the zygote's report */
     char *buf;
     size_t len, cap, pos;
     bool ended;
@@ -176,6 +321,8 @@ typedef struct pool {
     slot *slots;          /* chunk i lives in slots[i % n_slots] */
     size_t n_slots;
     int jobs, running;
+    pid_t zygote;
+    int ctl; /* the zygote's socket; -1 when it is gone */
     nr_chunk_fn render;
     const void *arg;
     nr_audio_fn fn;
@@ -196,18 +343,11 @@ int nr_workers_default_jobs(void) {
 
 static slot *slot_of(pool *p, size_t chunk) { return &p->slots[chunk % p->n_slots]; }
 
-static void reap(pool *p, slot *s, bool kill_it) {
+static void close_pipe(pool *p, slot *s) {
     if (s->fd >= 0) {
         close(s->fd);
         s->fd = -1;
         p->running--;
-    }
-    if (s->pid > 0) {
-        if (kill_it)
-            kill(s->pid, SIGKILL);
-        while (waitpid(s->pid, &s->wstatus, 0) < 0 && errno == EINTR)
-            ;
-        s->pid = 0;
     }
 }
 
@@ -223,37 +363,96 @@ static void clear(slot *s) {
     s->cap = cap;
 }
 
+/* Starts the zygote: a copy of this process, forked now that the engine is
+ * started and the voices loaded, which forks the workers. */
+static nr_status start_zygote(pool *p) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start synthesis: %s", strerror(errno));
+    pid_t parent = getpid();
+    pid_t pid = nr_engine_fork();
+    if (pid == 0) {
+        close(sv[0]);
+        zygote_main(p->ctx, sv[1], parent, p->chunks, p->n, p->render, p->arg);
+    }
+    int e = errno;
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start synthesis: %s", strerror(e));
+    }
+    p->zygote = pid;
+    p->ctl = sv[0];
+    return NR_OK;
+}
+
+/* Asks the zygote for a worker for the next chunk, giving it the write end
+ * of the chunk's pipe. */
 static nr_status spawn(pool *p) {
     size_t i = p->next;
     slot *s = slot_of(p, i);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
         return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(errno));
-    pid_t parent = getpid();
-    pid_t pid = nr_engine_fork();
-    if (pid < 0) {
-        int e = errno;
-        close(fds[0]);
-        close(fds[1]);
-        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(e));
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        for (size_t k = p->head; k < p->next; k++)
-            if (slot_of(p, k)->fd >= 0)
-                close(slot_of(p, k)->fd);
-        worker_main(p->ctx, fds[1], parent, &p->chunks[i], p->render, p->arg);
-    }
+    /* a larger pipe: fewer wake-ups for both sides (the default 64 kB holds
+       under 1.5 s of audio); the system may refuse, which only costs time */
+    fcntl(fds[0], F_SETPIPE_SZ, PIPE_BYTES);
+    uint64_t chunk = i;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } cm;
+    memset(&cm, 0, sizeof cm);
+    struct iovec iov = {&chunk, sizeof chunk};
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof cm.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fds[1], sizeof(int));
+    ssize_t r;
+    do
+        r = sendmsg(p->ctl, &m, MSG_NOSIGNAL);
+    while (r < 0 && errno == EINTR);
+    int e = errno;
     close(fds[1]);
+    if (r != (ssize_t)sizeof chunk) {
+        close(fds[0]);
+        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s",
+                       r < 0 ? strerror(e) : "the synthesis process is gone");
+    }
     clear(s);
-    s->pid = pid;
     s->fd = fds[0];
+    s->started = true;
     p->next++;
     p->running++;
     return NR_OK;
 }
 
-/* Reads what is waiting on S's pipe; at its end, reaps the worker. */
+/* Takes the zygote's reports waiting on its socket (all of them, or, with
+ * WAIT, at least one). NR_E_ENGINE when the zygote is gone. */
+static nr_status read_reports(pool *p, bool wait) {
+    for (;;) {
+        report r;
+        ssize_t got = recv(p->ctl, &r, sizeof r, wait ? 0 : MSG_DONTWAIT);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return NR_OK;
+        if (got != (ssize_t)sizeof r)
+            return nr_fail(p->ctx, NR_E_ENGINE, "the synthesis process stopped");
+        wait = false;
+        if (r.chunk >= p->head && r.chunk < p->next) {
+            slot *s = slot_of(p, r.chunk);
+            s->reported = true;
+            s->wstatus = r.wstatus;
+            s->err = r.err;
+        }
+    }
+}
+
+/* Reads what is waiting on S's pipe; at its end, closes it. */
 static nr_status fill(pool *p, slot *s) {
     if (s->cap - s->len < READ_STEP) {
         if (s->pos > 0) { /* drop what was delivered before growing */
@@ -274,12 +473,11 @@ static nr_status fill(pool *p, slot *s) {
     if (r < 0 && (errno == EINTR || errno == EAGAIN))
         return NR_OK;
     if (r <= 0)
-        reap(p, s, false);
+        close_pipe(p, s);
     else
         s->len += (size_t)r;
     return NR_OK;
 }
-
 static size_t buffered_ahead(pool *p) {
     size_t total = 0;
     for (size_t k = p->head + 1; k < p->next; k++)
@@ -328,15 +526,26 @@ static nr_status deliver(pool *p, slot *s) {
 /* The head chunk is complete: check how its worker ended and move on. */
 static nr_status finish_head(pool *p, slot *s) {
     const nr_chunk *c = &p->chunks[p->head];
-    if (!s->ended) {
-        int ws = s->wstatus;
-        if (WIFSIGNALED(ws))
+    if (!s->ended) { /* the worker died: the zygote says how */
+        nr_status st = NR_OK;
+        while (st == NR_OK && !s->reported) {
+            struct pollfd pf = {.fd = p->ctl, .events = POLLIN};
+            if (poll(&pf, 1, 10000) <= 0)
+                break;
+            st = read_reports(p, true);
+        }
+        int ws = s->reported ? s->wstatus : 0;
+        if (s->reported && s->err)
+            return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s",
+                           strerror(s->err));
+        if (s->reported && WIFSIGNALED(ws))
             return nr_fail(p->ctx, NR_E_ENGINE,
                            "the speech engine crashed (signal %d) in sentences %zu..%zu",
                            WTERMSIG(ws), c->sentence + 1, c->sentence + c->count);
-        return nr_fail(
-            p->ctx, NR_E_ENGINE, "the speech engine stopped (status %d) in sentences %zu..%zu",
-            WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, c->sentence + 1, c->sentence + c->count);
+        return nr_fail(p->ctx, NR_E_ENGINE,
+                       "the speech engine stopped (status %d) in sentences %zu..%zu",
+                       s->reported && WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, c->sentence + 1,
+                       c->sentence + c->count);
     }
     if (s->status != NR_OK) {
         nr_fail(p->ctx, s->status, "%s", s->msg ? s->msg : "synthesis failed");
@@ -348,7 +557,8 @@ static nr_status finish_head(pool *p, slot *s) {
     return NR_OK;
 }
 
-/* One round: start workers, wait for any pipe, read, deliver the head. */
+/* One round: start workers, wait for any pipe or report, read, deliver the
+ * head. */
 static nr_status step(pool *p) {
     while (p->next < p->n && p->next - p->head < p->n_slots && p->running < p->jobs) {
         nr_status st = spawn(p);
@@ -360,20 +570,26 @@ static nr_status step(pool *p) {
         nr_status st = deliver(p, head);
         return st != NR_OK ? st : finish_head(p, head);
     }
-    struct pollfd fds[256];
-    slot *who[256];
+    struct pollfd fds[MAX_SLOTS + 1];
+    slot *who[MAX_SLOTS + 1];
     size_t nf = 0;
     bool room = buffered_ahead(p) < AHEAD_BYTES;
-    for (size_t k = p->head; k < p->next && nf < 256; k++) {
+    for (size_t k = p->head; k < p->next; k++) {
         slot *s = slot_of(p, k);
         if (s->fd >= 0 && (k == p->head || room)) {
             fds[nf] = (struct pollfd){.fd = s->fd, .events = POLLIN};
             who[nf++] = s;
         }
     }
-    int r = poll(fds, nf, 100);
+    fds[nf] = (struct pollfd){.fd = p->ctl, .events = POLLIN};
+    int r = poll(fds, nf + 1, 100);
     if (r < 0 && errno != EINTR)
         return nr_fail(p->ctx, NR_E_ENGINE, "waiting for synthesis workers: %s", strerror(errno));
+    if (r > 0 && fds[nf].revents) {
+        nr_status st = read_reports(p, false);
+        if (st != NR_OK)
+            return st;
+    }
     for (size_t k = 0; r > 0 && k < nf; k++) {
         if (!fds[k].revents)
             continue;
@@ -384,24 +600,43 @@ static nr_status step(pool *p) {
     return deliver(p, head);
 }
 
+/* Closes every pipe and the zygote's socket, on which the zygote kills and
+ * reaps what still runs and leaves; then reaps the zygote. */
+static void stop_all(pool *p) {
+    for (size_t k = p->head; p->slots && k < p->next; k++) {
+        close_pipe(p, slot_of(p, k));
+        clear(slot_of(p, k));
+    }
+    if (p->ctl >= 0)
+        close(p->ctl);
+    p->ctl = -1;
+    if (p->zygote > 0)
+        while (waitpid(p->zygote, NULL, 0) < 0 && errno == EINTR)
+            ;
+    p->zygote = 0;
+}
+
 nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n,
                          nr_chunk_fn render, const void *arg, nr_audio_fn fn, void *user,
                          volatile sig_atomic_t *stop, uint64_t *sample) {
     if (jobs <= 0)
         jobs = nr_workers_default_jobs();
-    if (jobs > 64)
-        jobs = 64;
+    if (jobs > MAX_SLOTS / 2)
+        jobs = MAX_SLOTS / 2;
     pool p = {.ctx = ctx,
               .chunks = chunks,
               .n = n,
               .jobs = jobs,
               .n_slots = 2 * (size_t)jobs,
+              .ctl = -1,
               .render = render,
               .arg = arg,
               .fn = fn,
               .user = user,
               .sample = *sample,
               .base = *sample};
+    if (n == 0)
+        return NR_OK;
     p.slots = calloc(p.n_slots, sizeof *p.slots);
     p.ev = malloc(MAX_EVENTS * sizeof *p.ev);
     nr_status st = NR_OK;
@@ -409,6 +644,8 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     for (size_t k = 0; p.slots && k < p.n_slots; k++)
         p.slots[k].fd = -1;
+    if (st == NR_OK)
+        st = start_zygote(&p);
     while (st == NR_OK && p.head < p.n) {
         if (stop && *stop) {
             st = NR_E_ABORTED;
@@ -416,10 +653,7 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
         }
         st = step(&p);
     }
-    for (size_t k = p.head; p.slots && k < p.next; k++) {
-        reap(&p, slot_of(&p, k), true);
-        clear(slot_of(&p, k));
-    }
+    stop_all(&p);
     for (size_t k = 0; p.slots && k < p.n_slots; k++)
         free(p.slots[k].buf);
     free(p.slots);
