@@ -8,60 +8,65 @@
 
 #include "../util/utf8.h"
 
-void nr_json_string(nr_buf *b, const char *s, size_t n) {
-    nr_buf_addc(b, '"');
+/* S (N bytes) as a JSON string literal, written straight into B in one
+ * pass. FOLD: every run of white space becomes one space, none at the ends.
+ * Invalid UTF-8 is written as U+FFFD; a control character as \uXXXX. */
+static void json_text(nr_buf *b, const char *s, size_t n, bool fold) {
+    static const char hex[] = "0123456789abcdef";
+    if (n > ((size_t)-1 - 2) / 6 || !nr_buf_reserve(b, n * 6 + 2)) {
+        b->failed = true;
+        return;
+    }
+    char *o = b->data + b->len;
+    *o++ = '"';
+    bool space = false, any = false;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (fold && (c == ' ' || c == '\n' || c == '\t' || c == '\r')) {
+            space = true;
+            i++;
+            continue;
+        }
+        if (space && any)
+            *o++ = ' ';
+        space = false;
+        any = true;
         if (c >= 0x80) {
             uint32_t cp;
             size_t l = nr_utf8_decode(s + i, n - i, &cp);
             if (cp == 0xFFFD && l == 1)
-                nr_buf_adds(b, "\xEF\xBF\xBD");
+                memcpy(o, "\xEF\xBF\xBD", 3), o += 3;
             else
-                nr_buf_add(b, s + i, l);
+                memcpy(o, s + i, l), o += l;
             i += l;
             continue;
         }
         if (c == '"' || c == '\\') {
-            nr_buf_addc(b, '\\');
-            nr_buf_addc(b, (char)c);
+            *o++ = '\\';
+            *o++ = (char)c;
         } else if (c == '\n') {
-            nr_buf_adds(b, "\\n");
+            *o++ = '\\', *o++ = 'n';
         } else if (c == '\t') {
-            nr_buf_adds(b, "\\t");
+            *o++ = '\\', *o++ = 't';
         } else if (c < 0x20 || c == 0x7F) {
-            nr_buf_printf(b, "\\u%04x", c);
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
         } else {
-            nr_buf_addc(b, (char)c);
+            *o++ = (char)c;
         }
         i++;
     }
-    nr_buf_addc(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
 }
 
+void nr_json_string(nr_buf *b, const char *s, size_t n) { json_text(b, s, n, false); }
+
 /* Text as the plan shows it: every run of white space folded to one space. */
-static void json_folded(nr_buf *b, const char *s, size_t n) {
-    nr_buf tmp;
-    nr_buf_init(&tmp);
-    bool space = false;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = nr_utf8_decode(s + i, n - i, &cp);
-        if (cp == '\n' || cp == '\t' || cp == ' ' || cp == '\r') {
-            space = true;
-        } else {
-            if (space && tmp.len)
-                nr_buf_addc(&tmp, ' ');
-            space = false;
-            nr_buf_add(&tmp, s + i, l);
-        }
-        i += l;
-    }
-    nr_json_string(b, tmp.data ? tmp.data : "", tmp.len);
-    if (!nr_buf_ok(&tmp))
-        b->failed = true;
-    nr_buf_free(&tmp);
-}
+static void json_folded(nr_buf *b, const char *s, size_t n) { json_text(b, s, n, true); }
 
 static void json_opt_string(nr_buf *b, const char *s) {
     if (s)
