@@ -41,6 +41,7 @@ typedef struct attr {
     int *turn_ent;     /* per block: the entity of that turn, resolved on the way */
     int next_quote;    /* a fresh quotation id */
     bool seg_links;    /* the segmenter linked the parts of quotations */
+    nr_tok_scratch scratch; /* the tokens of the sentence being read */
 } attr;
 
 /* ---- dialogue ---------------------------------------------------------- */
@@ -659,10 +660,12 @@ static bool run(attr *a) {
         if (!dialogue_sentence(a, si))
             return false;
         if (s->bkind != NR_BLOCK_BYLINE &&
-            (!nr_tokenise(a->doc, s->se, lx, &s->toks, &s->n_toks) || !nr_mentions_read(&a->m, si)))
+            (!nr_tokenise(a->doc, s->se, lx, &a->scratch, &s->toks, &s->n_toks) ||
+             !nr_mentions_read(&a->m, si)))
             return false;
         if (!read_sentence(a, si))
             return false;
+        s->toks = NULL; /* the scratch is the next sentence's */
     }
     group_quotes(a);
     return cast_out(a);
@@ -674,7 +677,9 @@ nr_status nr_attribute(nr_ctx *ctx, nr_doc *doc) {
     a.m.title_ent = -1;
     nr_vec_init(&a.m.ents, sizeof(nr_entity));
     nr_vec_init(&a.q, sizeof(qinfo));
+    nr_tok_scratch_init(&a.scratch);
     bool ok = run(&a);
+    nr_tok_scratch_free(&a.scratch);
     nr_mentions_free(&a.m);
     nr_vec_free(&a.q);
     if (!ok)
