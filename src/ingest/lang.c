@@ -18,6 +18,15 @@ typedef struct word {
     uint32_t langs; /* bit i: langs[i] has it */
 } word;
 
+/* A word as written and what the lists say of it: folding a word with
+ * accents costs an allocation, and news text repeats its words. */
+#define NR_LANG_CACHE 2048
+typedef struct seen {
+    char raw[64];
+    size_t len; /* 0 = empty slot */
+    const word *w;
+} seen;
+
 typedef struct lang_rules {
     char langs[NR_LANG_MAX][16];
     size_t n_langs;
@@ -27,6 +36,7 @@ typedef struct lang_rules {
     size_t n_slots;  /* a power of two */
     void *textcat;   /* NULL when libexttextcat's data is missing */
     bool textcat_tried;
+    seen *cache; /* NR_LANG_CACHE slots, direct-mapped; NULL = no cache */
 } lang_rules;
 
 static void rules_free(void *p) {
@@ -37,6 +47,7 @@ static void rules_free(void *p) {
         free((char *)r->words[i].w);
     free(r->words);
     free(r->slots);
+    free(r->cache);
     if (r->textcat)
         textcat_Done(r->textcat);
     free(r);
@@ -72,6 +83,26 @@ static const word *lookup(const lang_rules *r, const char *w) {
         if (!strcmp(r->words[k - 1].w, w))
             return &r->words[k - 1];
     }
+}
+
+/* The entry for the word TOK (TL bytes, not ASCII) as written, folded
+ * first; NULL when it is not listed (or folding ran out of memory). */
+static const word *lookup_raw(lang_rules *r, const char *tok, size_t tl) {
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < tl; k++)
+        h = (h ^ (unsigned char)tok[k]) * 16777619u;
+    seen *c = r->cache ? &r->cache[h & (NR_LANG_CACHE - 1)] : NULL;
+    if (c && c->len == tl && !memcmp(c->raw, tok, tl))
+        return c->w;
+    char *f = fold_word(tok, tl);
+    const word *w = f ? lookup(r, f) : NULL;
+    free(f);
+    if (c && f && tl <= sizeof c->raw) {
+        memcpy(c->raw, tok, tl);
+        c->len = tl;
+        c->w = w;
+    }
+    return w;
 }
 
 static int word_cmp(const void *a, const void *b) {
@@ -148,6 +179,7 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
     while (r->n_slots < r->n_words * 2)
         r->n_slots *= 2;
     r->slots = calloc(r->n_slots, sizeof *r->slots);
+    r->cache = calloc(NR_LANG_CACHE, sizeof *r->cache); /* optional */
     if (!r->slots) {
         rules_free(r);
         nr_fail(ctx, NR_E_NOMEM, "out of memory");
@@ -231,20 +263,17 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
             for (size_t k = 0; k < tl && ascii; k++)
                 ascii = (unsigned char)tok[k] < 0x80;
             char low[64];
-            char *f = NULL;
+            const word *w = NULL;
             if (ascii) {
                 for (size_t k = 0; k < tl; k++)
                     low[k] = (char)(tok[k] >= 'A' && tok[k] <= 'Z' ? tok[k] + 32 : tok[k]);
                 low[tl] = 0;
+                w = lookup(r, low);
             } else {
-                f = fold_word(tok, tl);
+                w = lookup_raw(r, tok, tl);
             }
-            if (ascii || f) {
-                const word *w = lookup(r, ascii ? low : f);
-                for (size_t k = 0; w && k < r->n_langs; k++)
-                    hits[k] += (w->langs >> k) & 1;
-                free(f);
-            }
+            for (size_t k = 0; w && k < r->n_langs; k++)
+                hits[k] += (w->langs >> k) & 1;
             tl = 0;
         } else if (!letter) {
             tl = 0;
