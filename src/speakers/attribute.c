@@ -188,7 +188,7 @@ static bool addressee(const attr *a, const nr_sent *s, size_t i) {
         const nr_tok *t = &s->toks[j];
         if (t->kind != NR_TOK_WORD)
             return false;
-        if (nr_lexicon_find(a->m.lx, NR_LX_ADDRESSEE, t->low, t->low_len))
+        if (nr_lexicon_find_hashed(a->m.lx, NR_LX_ADDRESSEE, t->low, t->low_len, t->low_hash))
             return true;
     }
     return false;
@@ -378,9 +378,9 @@ static bool complement(const nr_mentions *m, const nr_sent *s, size_t i) {
         const nr_tok *t = &s->toks[j];
         if (t->kind != NR_TOK_WORD)
             return false;
-        if (nr_lexicon_find(m->lx, NR_LX_PREPOSITIONS, t->low, t->low_len))
+        if (nr_lexicon_find_hashed(m->lx, NR_LX_PREPOSITIONS, t->low, t->low_len, t->low_hash))
             return true;
-        if (!nr_lexicon_find(m->lx, NR_LX_DETERMINERS, t->low, t->low_len))
+        if (!nr_lexicon_find_hashed(m->lx, NR_LX_DETERMINERS, t->low, t->low_len, t->low_hash))
             return false;
     }
     return false;

@@ -9,14 +9,17 @@
 /* ---- word classes ------------------------------------------------------ */
 
 static unsigned lx_low(const nr_mentions *m, nr_lx_list l, const nr_tok *t) {
-    return t->kind == NR_TOK_WORD ? nr_lexicon_find(m->lx, l, t->low, t->low_len) : 0;
+    return t->kind == NR_TOK_WORD
+               ? nr_lexicon_find_hashed(m->lx, l, t->low, t->low_len, t->low_hash)
+               : 0;
 }
 
 /* A list matched as written (titles, org words, given names). */
 static unsigned lx_text(const nr_mentions *m, nr_lx_list l, const nr_tok *t) {
     if (t->kind != NR_TOK_WORD)
         return 0;
-    return nr_lexicon_find(m->lx, l, m->doc->text + t->start, t->end - t->start);
+    return nr_lexicon_find_hashed(m->lx, l, m->doc->text + t->start, t->end - t->start,
+                                  t->text_hash);
 }
 
 static nr_gender tag_gender(unsigned tag) {
@@ -568,7 +571,8 @@ static size_t pronoun_mention(chunker *c, size_t i, bool *ok) {
     size_t v = 0;
     unsigned tag = suffix_pronoun(c->m, t, &v);
     size_t end = i + 1;
-    if (!tag && i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD) {
+    if (!tag && i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD &&
+        nr_lexicon_has_head(c->m->lx, NR_LX_PRONOUNS, t->low, t->low_len, " ")) {
         char two[96];
         size_t n = join_words(two, sizeof two, t, " ", &s->toks[i + 1]);
         if (n && (tag = nr_lexicon_find(c->m->lx, NR_LX_PRONOUNS, two, n)) != 0)
@@ -597,9 +601,10 @@ static size_t source_marker(chunker *c, size_t i) {
     const nr_sent *s = c->s;
     if (lx_low(c->m, NR_LX_SOURCES, &s->toks[i]))
         return c->source = true, c->source_at = i + 1, i + 1;
-    if (i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD) {
+    const char *sep = s->toks[i].low[s->toks[i].low_len - 1] == '\'' ? "" : " ";
+    if (i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD &&
+        nr_lexicon_has_head(c->m->lx, NR_LX_SOURCES, s->toks[i].low, s->toks[i].low_len, sep)) {
         char two[96];
-        const char *sep = s->toks[i].low[s->toks[i].low_len - 1] == '\'' ? "" : " ";
         size_t n = join_words(two, sizeof two, &s->toks[i], sep, &s->toks[i + 1]);
         if (n && nr_lexicon_find(c->m->lx, NR_LX_SOURCES, two, n))
             return c->source = true, c->source_at = i + 2, i + 2;

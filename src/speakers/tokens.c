@@ -83,6 +83,10 @@ static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
     t->end = b;
     t->span = -1;
     t->low_len = lower_into(&st->sc->low, st->doc->text, a, b);
+    if (nr_buf_ok(&st->sc->low))
+        t->low_hash =
+            nr_lexicon_hash(st->sc->low.data + st->sc->low.len - t->low_len - 1, t->low_len);
+    t->text_hash = nr_lexicon_hash(st->doc->text + a, b - a);
     uint32_t cp;
     nr_utf8_decode(st->doc->text + a, b - a, &cp);
     t->cap = is_upper(cp);

@@ -22,9 +22,11 @@ typedef struct nr_tok {
     size_t start, end; /* bytes of doc->text */
     const char *low;   /* lower case, NUL-terminated (scratch); punctuation: itself */
     size_t low_len;
-    bool cap;     /* starts with an upper-case letter */
-    bool allcaps; /* two letters or more, all upper case */
-    int span;     /* NR_TOK_QUOTE: index of the span in its sentence */
+    uint64_t low_hash;  /* nr_lexicon_hash of low */
+    uint64_t text_hash; /* nr_lexicon_hash of the bytes as written */
+    bool cap;           /* starts with an upper-case letter */
+    bool allcaps;       /* two letters or more, all upper case */
+    int span;           /* NR_TOK_QUOTE: index of the span in its sentence */
 } nr_tok;
 
 /* Room the tokens of one sentence live in, reused from one sentence to
