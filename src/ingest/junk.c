@@ -23,6 +23,9 @@ typedef struct pattern {
     char *lit;       /* a literal every match contains, or NULL */
     char **alts;     /* one of these literals is in every match, or NULL */
     size_t n_alts;
+    char **heads; /* a whole-line match starts with one of these, or NULL */
+    size_t n_heads;
+    int last; /* the byte every match ends with, or -1 */
     const char *reason;
     size_t max_words; /* 0 = any */
     bool caps, end, credit;
@@ -175,6 +178,9 @@ static void patterns_free(nr_vec *v) {
         for (size_t k = 0; k < q->n_alts; k++)
             free(q->alts[k]);
         free(q->alts);
+        for (size_t k = 0; k < q->n_heads; k++)
+            free(q->heads[k]);
+        free(q->heads);
     }
     nr_vec_free(v);
 }
@@ -439,6 +445,113 @@ static bool literals(const char *s, size_t n, pattern *p) {
     return true;
 }
 
+/* The literal bytes S[0..N) starts with: plain bytes, up to one that a
+ * quantifier makes optional. */
+static size_t leading_literal(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && plain(s[i]) && !(i + 1 < n && strchr("?*+{", s[i + 1])))
+        i++;
+    return i;
+}
+
+/* True when S[0..N) has an alternation '|' outside every group. */
+static bool top_alternation(const char *s, size_t n) {
+    int depth = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (s[j] == '\\') {
+            j++;
+            continue;
+        }
+        if (s[j] == '[') {
+            j = element_end(s, n, j) - 1;
+            continue;
+        }
+        depth += s[j] == '(';
+        depth -= s[j] == ')';
+        if (s[j] == '|' && depth == 0)
+            return true;
+    }
+    return false;
+}
+
+/* What cheaply rules a line out before the regex, read from the pattern
+ * S[0..N): the literal starts of a whole-line match (each alternative of a
+ * leading group, or the pattern's own first bytes) and the byte a match
+ * ends with (the pattern's last element, a literal byte). A pattern these
+ * readings do not follow gets no such test. */
+static bool heads_and_last(const char *s, size_t n, pattern *p) {
+    p->last = -1;
+    if (!n || top_alternation(s, n))
+        return true;
+    size_t slashes = 0;
+    for (size_t j = n - 1; j > 0 && s[j - 1] == '\\'; j--)
+        slashes++;
+    unsigned char c = (unsigned char)s[n - 1];
+    if (slashes % 2 == 0 && plain((char)c))
+        p->last = c;
+    else if (slashes % 2 == 1 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+             !(c >= '0' && c <= '9') && !strchr("<>`'", c))
+        p->last = c; /* an escaped punctuation byte: "\)" */
+    size_t lead = leading_literal(s, n);
+    if (lead) {
+        p->heads = calloc(1, sizeof *p->heads);
+        if (!p->heads || !(p->heads[0] = strndup(s, lead)))
+            return false;
+        p->n_heads = 1;
+        return true;
+    }
+    size_t e = element_end(s, n, 0);
+    if (s[0] != '(' || (e < n && strchr("?*+{", s[e])))
+        return true;
+    /* the alternatives of the leading group, split at its own '|' */
+    size_t cuts[64], k = 0, a = 1;
+    int depth = 0;
+    for (size_t j = 1; j < e && k < 64; j++) {
+        if (s[j] == '\\') {
+            j++;
+            continue;
+        }
+        if (s[j] == '[') {
+            j = element_end(s, e, j) - 1;
+            continue;
+        }
+        if (s[j] == '(')
+            depth++;
+        else if (s[j] == ')' && depth > 0)
+            depth--;
+        else if ((s[j] == '|' || s[j] == ')') && depth == 0) {
+            if (!leading_literal(s + a, j - a))
+                return true; /* an alternative without a literal start */
+            cuts[k++] = a;
+            a = j + 1;
+        }
+    }
+    if (k == 0 || k == 64)
+        return true;
+    p->heads = calloc(k, sizeof *p->heads);
+    if (!p->heads)
+        return false;
+    for (size_t i = 0; i < k; i++) {
+        size_t end = i + 1 < k ? cuts[i + 1] - 1 : e - 1;
+        if (!(p->heads[i] = strndup(s + cuts[i], leading_literal(s + cuts[i], end - cuts[i]))))
+            return false;
+        p->n_heads++;
+    }
+    return true;
+}
+
+/* True when F passes the pattern's cheap tests (literal starts, last byte). */
+static bool may_match(const pattern *p, const nr_folded *f) {
+    if (p->last >= 0 && (unsigned char)f->s[f->len - 1] != p->last)
+        return false;
+    if (!p->heads || p->end)
+        return true;
+    for (size_t k = 0; k < p->n_heads; k++)
+        if (!strncmp(f->s, p->heads[k], strlen(p->heads[k])))
+            return true;
+    return false;
+}
+
 /* Brackets and parentheses pair up, outside bracket expressions and
  * escapes: the mistakes a hand-edited pattern file makes. */
 static bool balanced(const char *s, size_t n) {
@@ -518,7 +631,7 @@ static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
     p->state = 0;
     p->src = strndup(line, len);
     first_set(line, len, p->first);
-    if (!literals(line, len, p)) {
+    if (!literals(line, len, p) || !heads_and_last(line, len, p)) {
         nr_fail(ld->ctx, NR_E_NOMEM, "out of memory");
         ld->ok = false;
         return false;
@@ -617,6 +730,8 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
         if ((!p->end && !p->first[(unsigned char)f->s[0]]) ||
             (p->max_words && f->words > p->max_words && !p->end) || (p->caps && f->has_lower) ||
             (p->end && sentence_end) || (!p->end && !p->max_words && f->words > 40))
+            continue;
+        if (!may_match(p, f))
             continue;
         if (p->lit && !strstr(f->s, p->lit))
             continue;
