@@ -322,6 +322,26 @@ static bool first_elem(const char *s, size_t i, size_t e, bool set[256]) {
     return false;
 }
 
+/* The index of the first '|' of S[0..N) outside every group (N if none). */
+static size_t top_bar(const char *s, size_t n) {
+    int depth = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (s[j] == '\\') {
+            j++;
+            continue;
+        }
+        if (s[j] == '[') {
+            j = element_end(s, n, j) - 1;
+            continue;
+        }
+        depth += s[j] == '(';
+        depth -= s[j] == ')';
+        if (s[j] == '|' && depth == 0)
+            return j;
+    }
+    return n;
+}
+
 static bool first_seq(const char *s, size_t n, bool set[256]) {
     for (size_t i = 0; i < n;) {
         if (s[i] == '|') { /* a top-level alternative: its own sequence */
@@ -341,22 +361,8 @@ static bool first_seq(const char *s, size_t n, bool set[256]) {
         }
         if (!nullable) {
             /* a later top-level '|' still adds its alternative */
-            int depth = 0;
-            for (size_t j = e; j < n; j++) {
-                if (s[j] == '\\') {
-                    j++;
-                    continue;
-                }
-                if (s[j] == '[') {
-                    j = element_end(s, n, j) - 1;
-                    continue;
-                }
-                depth += s[j] == '(';
-                depth -= s[j] == ')';
-                if (s[j] == '|' && depth == 0)
-                    return first_seq(s + j + 1, n - j - 1, set);
-            }
-            return false;
+            size_t j = e + top_bar(s + e, n - e);
+            return j < n && first_seq(s + j + 1, n - j - 1, set);
         }
         i = e;
     }
@@ -372,6 +378,9 @@ static void first_set(const char *s, size_t n, bool set[256]) {
 
 /* A byte that stands for itself in an ERE. */
 static bool plain(char c) { return !strchr(".[]()|*+?{}^$\\", c); }
+
+/* True when S[0..N) has an alternation '|' outside every group. */
+static bool top_alternation(const char *s, size_t n) { return top_bar(s, n) < n; }
 
 /* What a match must contain, for a cheap test before the regex: the
  * longest run of literal bytes outside groups and not quantified, and the
@@ -422,23 +431,13 @@ static bool literals(const char *s, size_t n, pattern *p) {
             i += i < n;
         }
     }
-    /* an alternation at the top level makes nothing required */
-    int depth = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (s[j] == '\\') {
-            j++;
-            continue;
-        }
-        depth += s[j] == '(';
-        depth -= s[j] == ')';
-        if (s[j] == '|' && depth == 0) {
-            for (size_t k = 0; k < p->n_alts; k++)
-                free(p->alts[k]);
-            free(p->alts);
-            p->alts = NULL;
-            p->n_alts = 0;
-            return true;
-        }
+    if (top_alternation(s, n)) { /* then nothing is required */
+        for (size_t k = 0; k < p->n_alts; k++)
+            free(p->alts[k]);
+        free(p->alts);
+        p->alts = NULL;
+        p->n_alts = 0;
+        return true;
     }
     if (best_n && !(p->lit = strndup(s + best_a, best_n)))
         return false;
@@ -452,26 +451,6 @@ static size_t leading_literal(const char *s, size_t n) {
     while (i < n && plain(s[i]) && !(i + 1 < n && strchr("?*+{", s[i + 1])))
         i++;
     return i;
-}
-
-/* True when S[0..N) has an alternation '|' outside every group. */
-static bool top_alternation(const char *s, size_t n) {
-    int depth = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (s[j] == '\\') {
-            j++;
-            continue;
-        }
-        if (s[j] == '[') {
-            j = element_end(s, n, j) - 1;
-            continue;
-        }
-        depth += s[j] == '(';
-        depth -= s[j] == ')';
-        if (s[j] == '|' && depth == 0)
-            return true;
-    }
-    return false;
 }
 
 /* What cheaply rules a line out before the regex, read from the pattern
