@@ -68,6 +68,27 @@ void nr_json_string(nr_buf *b, const char *s, size_t n) { json_text(b, s, n, fal
 /* Text as the plan shows it: every run of white space folded to one space. */
 static void json_folded(nr_buf *b, const char *s, size_t n) { json_text(b, s, n, true); }
 
+/* Appends V in decimal, NEG: with a minus sign (printf costs more than
+ * the rest of a span). */
+static void add_num(nr_buf *b, bool neg, size_t v) {
+    char tmp[24], *p = tmp + sizeof tmp;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    if (neg)
+        *--p = '-';
+    nr_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* Appends "\"start\": START, \"end\": END, \"text\": ". */
+static void add_range(nr_buf *b, size_t start, size_t end) {
+    nr_buf_adds(b, "\"start\": ");
+    add_num(b, false, start);
+    nr_buf_adds(b, ", \"end\": ");
+    add_num(b, false, end);
+    nr_buf_adds(b, ", \"text\": ");
+}
+
 static void json_opt_string(nr_buf *b, const char *s) {
     if (s)
         nr_json_string(b, s, strlen(s));
@@ -129,8 +150,8 @@ static void write_dropped(nr_buf *b, const nr_doc *doc) {
 
 static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
     bool q = sp->kind == NR_SPAN_QUOTE;
-    nr_buf_printf(b, "{\"kind\": \"%s\", \"start\": %zu, \"end\": %zu, \"text\": ",
-                  q ? "quote" : "narration", sp->start, sp->end);
+    nr_buf_adds(b, q ? "{\"kind\": \"quote\", " : "{\"kind\": \"narration\", ");
+    add_range(b, sp->start, sp->end);
     json_folded(b, doc->text + sp->start, sp->end - sp->start);
     if (sp->spoken) {
         nr_buf_adds(b, ", \"spoken\": ");
@@ -143,10 +164,13 @@ static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
     const char *voice = speaker_id(doc, sp->voice);
     nr_buf_adds(b, ", \"voice\": ");
     json_opt_string(b, voice ? voice : "narrator");
-    if (q)
-        nr_buf_printf(b, ", \"embedded\": %s, \"quote\": %d%s%s", sp->embedded ? "true" : "false",
-                      sp->quote, sp->continues ? ", \"continues\": true" : "",
-                      sp->recovered ? ", \"recovered\": true" : "");
+    if (q) {
+        nr_buf_adds(b, sp->embedded ? ", \"embedded\": true, \"quote\": "
+                                    : ", \"embedded\": false, \"quote\": ");
+        add_num(b, sp->quote < 0, sp->quote < 0 ? 0u - (size_t)sp->quote : (size_t)sp->quote);
+        nr_buf_adds(b, sp->continues ? ", \"continues\": true" : "");
+        nr_buf_adds(b, sp->recovered ? ", \"recovered\": true" : "");
+    }
     nr_buf_addc(b, '}');
 }
 
@@ -159,8 +183,8 @@ static void write_block(nr_buf *b, const nr_doc *doc, const nr_block *blk) {
     nr_buf_adds(b, ", \"sentences\": [");
     for (size_t i = 0; i < blk->n_sents; i++) {
         const nr_sentence *se = &blk->sents[i];
-        nr_buf_printf(b, "%s\n      {\"start\": %zu, \"end\": %zu, \"text\": ", i ? "," : "",
-                      se->start, se->end);
+        nr_buf_adds(b, i ? ",\n      {" : "\n      {");
+        add_range(b, se->start, se->end);
         json_folded(b, doc->text + se->start, se->end - se->start);
         nr_buf_adds(b, ",\n       \"spans\": [");
         for (size_t k = 0; k < se->n_spans; k++) {
