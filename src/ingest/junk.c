@@ -49,7 +49,7 @@ typedef struct folder {
     bool space;
 } folder;
 
-static void put(folder *f, const char *bytes, size_t n, size_t orig) {
+static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
     if (f->space && f->len > 0 && f->len < f->cap) {
         if (f->map)
             f->map[f->len] = orig;
@@ -112,6 +112,13 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
         return false;
     for (size_t i = 0; i < look;) {
         unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            /* ASCII: lower-cased as it is copied (fold_cp's first case) */
+            out->has_lower |= c >= 'a' && c <= 'z';
+            put(&f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, i);
+            i++;
+            continue;
+        }
         utf8proc_int32_t cp = c;
         utf8proc_ssize_t l = 1;
         if (c >= 0x80) {

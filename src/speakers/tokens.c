@@ -31,20 +31,28 @@ static bool is_mark(uint32_t cp) {
 }
 
 /* Appends [a, b) of S to OUT in lower case, apostrophes folded to ',
- * then a NUL; returns the length without the NUL. */
-static size_t lower_into(nr_buf *out, const char *s, size_t a, size_t b) {
+ * then a NUL; returns the length without the NUL. Counts into LU[0] the
+ * letters (digits excluded) and into LU[1] the upper-case ones. */
+static size_t lower_into(nr_buf *out, const char *s, size_t a, size_t b, size_t lu[2]) {
     if (!nr_buf_reserve(out, (b - a) * 2 + 1))
         return 0;
     char *o = out->data + out->len, *o0 = o;
     while (a < b) {
         unsigned char c = (unsigned char)s[a];
         if (c < 0x80) {
-            *o++ = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+            bool up = (unsigned)(c - 'A') < 26u;
+            lu[0] += up || (unsigned)(c - 'a') < 26u;
+            lu[1] += up;
+            *o++ = (char)(up ? c | 0x20 : c);
             a++;
             continue;
         }
         uint32_t cp;
         size_t l = nr_utf8_decode(s + a, b - a, &cp);
+        if (is_letter(cp)) {
+            lu[0]++;
+            lu[1] += is_upper(cp);
+        }
         if (is_apostrophe(cp))
             cp = '\'';
         cp = (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
@@ -82,7 +90,8 @@ static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
     t->start = a;
     t->end = b;
     t->span = -1;
-    t->low_len = lower_into(&st->sc->low, st->doc->text, a, b);
+    size_t lu[2] = {0, 0};
+    t->low_len = lower_into(&st->sc->low, st->doc->text, a, b, lu);
     if (nr_buf_ok(&st->sc->low))
         t->low_hash =
             nr_lexicon_hash(st->sc->low.data + st->sc->low.len - t->low_len - 1, t->low_len);
@@ -90,16 +99,7 @@ static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
     uint32_t cp;
     nr_utf8_decode(st->doc->text + a, b - a, &cp);
     t->cap = is_upper(cp);
-    size_t letters = 0, uppers = 0;
-    for (size_t i = a; i < b;) {
-        size_t l = nr_utf8_decode(st->doc->text + i, b - i, &cp);
-        if (is_letter(cp) && !(cp >= '0' && cp <= '9')) {
-            letters++;
-            uppers += is_upper(cp);
-        }
-        i += l;
-    }
-    t->allcaps = letters >= 2 && letters == uppers;
+    t->allcaps = lu[0] >= 2 && lu[0] == lu[1];
     return t;
 }
 
@@ -107,7 +107,8 @@ static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
 static bool elided(tok_state *st, const char *s, size_t a, size_t b) {
     nr_buf *low = &st->sc->low;
     size_t mark = low->len;
-    size_t n = lower_into(low, s, a, b);
+    size_t lu[2] = {0, 0};
+    size_t n = lower_into(low, s, a, b, lu);
     bool el = nr_buf_ok(low) && n < 32 && elision(low->data + mark, n);
     low->len = mark;
     return el;
