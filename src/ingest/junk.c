@@ -3,6 +3,7 @@
  * never furniture, and word-count limits skip most patterns on body text. */
 #include "junk.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,16 +64,22 @@ static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
     }
 }
 
-/* Appends the folded form of CP, remembering that it came from ORIG. */
-static void fold_cp(folder *f, int32_t cp, size_t orig) {
-    if (cp < 0x80) {
-        char c = (char)cp;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            f->space = true;
-        else
-            put(f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, orig);
-        return;
-    }
+/* What a code point folds to: up to 8 pieces, each a space (N = 0) or
+ * the UTF-8 bytes of a folded code point; LOWER: it is a small letter. */
+typedef struct fold_piece {
+    unsigned char n;
+    char b[4];
+} fold_piece;
+
+typedef struct fold_form {
+    unsigned char n_pieces;
+    bool lower;
+    fold_piece pieces[8];
+} fold_form;
+
+/* The folded form of CP (not ASCII): its decomposition without case,
+ * marks or format characters, spaces lumped. */
+static void fold_form_of(int32_t cp, fold_form *ff) {
     utf8proc_int32_t out[8];
     int last = 0;
     utf8proc_ssize_t n =
@@ -84,18 +91,59 @@ static void fold_cp(folder *f, int32_t cp, size_t orig) {
         out[0] = cp;
         n = 1;
     }
+    ff->n_pieces = 0;
+    ff->lower = utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LL;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         int32_t c = out[i];
         const utf8proc_property_t *p = utf8proc_get_property(c);
+        fold_piece *pc = &ff->pieces[ff->n_pieces];
         if (c == ' ' || c == '\t' || c == '\n' || p->category == UTF8PROC_CATEGORY_ZS) {
-            f->space = true;
+            pc->n = 0;
+            ff->n_pieces++;
             continue;
         }
         if (p->category == UTF8PROC_CATEGORY_CF || p->category == UTF8PROC_CATEGORY_MN)
             continue;
-        uint8_t enc[4];
-        utf8proc_ssize_t l = utf8proc_encode_char(c, enc);
-        put(f, (const char *)enc, (size_t)l, orig);
+        pc->n = (unsigned char)utf8proc_encode_char(c, (uint8_t *)pc->b);
+        ff->n_pieces++;
+    }
+}
+
+/* The folded forms of U+0080..U+07FF (the accented Latin letters, Greek,
+ * Cyrillic...), computed once per process: news text is full of them. */
+#define NR_FOLD_MEMO 0x800
+static fold_form fold_memo[NR_FOLD_MEMO];
+static pthread_once_t fold_memo_once = PTHREAD_ONCE_INIT;
+
+static void fold_memo_fill(void) {
+    for (int32_t cp = 0x80; cp < NR_FOLD_MEMO; cp++)
+        fold_form_of(cp, &fold_memo[cp]);
+}
+
+/* Appends the folded form of CP, remembering that it came from ORIG;
+ * *LOWER is set when CP is a small letter. */
+static void fold_cp(folder *f, int32_t cp, size_t orig, bool *lower) {
+    if (cp < 0x80) {
+        char c = (char)cp;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            f->space = true;
+        else
+            put(f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, orig);
+        *lower |= c >= 'a' && c <= 'z';
+        return;
+    }
+    fold_form local;
+    const fold_form *ff = &local;
+    if (cp < NR_FOLD_MEMO && pthread_once(&fold_memo_once, fold_memo_fill) == 0)
+        ff = &fold_memo[cp];
+    else
+        fold_form_of(cp, &local);
+    *lower |= ff->lower;
+    for (size_t i = 0; i < ff->n_pieces; i++) {
+        if (ff->pieces[i].n == 0)
+            f->space = true;
+        else
+            put(f, ff->pieces[i].b, ff->pieces[i].n, orig);
     }
 }
 
@@ -128,11 +176,7 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
                 l = 1;
             }
         }
-        if (c >= 'a' && c <= 'z')
-            out->has_lower = true;
-        else if (c >= 0x80 && utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LL)
-            out->has_lower = true;
-        fold_cp(&f, cp, i);
+        fold_cp(&f, cp, i, &out->has_lower);
         i += (size_t)l;
     }
     out->s = malloc(f.len + 1);
