@@ -73,16 +73,21 @@ static uint32_t hash(const char *s) {
 }
 
 /* The entry for folded word W, or NULL. */
-static const word *lookup(const lang_rules *r, const char *w) {
+/* The entry for folded word W whose hash() is H, or NULL. */
+static const word *lookup_hashed(const lang_rules *r, const char *w, uint32_t h) {
     if (!r->n_slots)
         return NULL;
-    for (size_t i = hash(w) & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
+    for (size_t i = h & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
         uint32_t k = r->slots[i];
         if (!k)
             return NULL;
         if (!strcmp(r->words[k - 1].w, w))
             return &r->words[k - 1];
     }
+}
+
+static const word *lookup(const lang_rules *r, const char *w) {
+    return lookup_hashed(r, w, hash(w));
 }
 
 /* The entry for the word TOK (TL bytes, not ASCII) as written, folded
@@ -236,8 +241,10 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
     if (n > NR_LANG_LOOK)
         n = NR_LANG_LOOK;
     size_t hits[NR_LANG_MAX] = {0};
-    char tok[64];
+    char tok[64], low[64]; /* the word as written; in lower case while it is ASCII */
     size_t tl = 0;
+    bool ascii = true;
+    uint32_t h = 2166136261u; /* hash() of low, as it grows */
     for (size_t i = 0; i <= n;) {
         uint32_t cp = ' ';
         size_t l = 1;
@@ -252,31 +259,28 @@ bool nr_lang_detect(nr_ctx *ctx, const char *s, size_t n, nr_lang_guess *out) {
         }
         if (letter && tl + l < sizeof tok) {
             memcpy(tok + tl, s + i, l);
+            if (cp < 0x80) { /* ASCII words are folded here; others through utf8proc */
+                low[tl] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+                h = (h ^ (unsigned char)low[tl]) * 16777619u;
+            }
+            ascii &= cp < 0x80;
             tl += l;
         } else if (!letter && tl) {
             out->words++;
             /* an elided word keeps its apostrophe: French "l'", "qu'" */
-            if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok)
-                tok[tl++] = '\'';
-            /* ASCII words are folded here; others through utf8proc */
-            bool ascii = true;
-            for (size_t k = 0; k < tl && ascii; k++)
-                ascii = (unsigned char)tok[k] < 0x80;
-            char low[64];
-            const word *w = NULL;
-            if (ascii) {
-                for (size_t k = 0; k < tl; k++)
-                    low[k] = (char)(tok[k] >= 'A' && tok[k] <= 'Z' ? tok[k] + 32 : tok[k]);
-                low[tl] = 0;
-                w = lookup(r, low);
-            } else {
-                w = lookup_raw(r, tok, tl);
+            if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok) {
+                tok[tl] = low[tl] = '\'';
+                h = (h ^ '\'') * 16777619u;
+                tl++;
             }
+            if (ascii)
+                low[tl] = 0;
+            const word *w = ascii ? lookup_hashed(r, low, h) : lookup_raw(r, tok, tl);
             for (size_t k = 0; w && k < r->n_langs; k++)
                 hits[k] += (w->langs >> k) & 1;
-            tl = 0;
+            tl = 0, ascii = true, h = 2166136261u;
         } else if (!letter) {
-            tl = 0;
+            tl = 0, ascii = true, h = 2166136261u;
         }
         i += l;
     }
