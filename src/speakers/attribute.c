@@ -38,6 +38,7 @@ typedef struct attr {
     nr_mentions m;
     nr_vec q;          /* qinfo, in document order */
     signed char *turn; /* per block: 0, or 1/2 = party of a dash dialogue, 3 = interview question */
+    bool interview;    /* some block is an interview question (turn 3) */
     int *turn_ent;     /* per block: the entity of that turn, resolved on the way */
     int next_quote;    /* a fresh quotation id */
     bool seg_links;    /* the segmenter linked the parts of quotations */
@@ -104,6 +105,8 @@ static void find_dialogues(attr *a) {
                     a->turn[j] = 3;
         if (turns < 2)
             a->turn[i] = 0;
+        for (size_t j = i; j <= last; j++)
+            a->interview |= a->turn[j] == 3;
         i = last + 1;
     }
 }
@@ -113,13 +116,8 @@ static void find_dialogues(attr *a) {
  * of the text before (first party) and the other person last named. */
 static int turn_speaker(attr *a, size_t si, int party) {
     int p = nr_mentions_protagonist(&a->m);
-    if (party == 2 && a->turn[a->m.sents[si].block] == 2) {
-        bool interview = false;
-        for (size_t b = 0; b < a->doc->blocks.len; b++)
-            interview |= a->turn[b] == 3;
-        if (interview)
-            return p;
-    }
+    if (party == 2 && a->turn[a->m.sents[si].block] == 2 && a->interview)
+        return p;
     int first = -1, second = -1;
     for (size_t s = si; s-- > 0 && second < 0;) {
         const nr_sent *ps = &a->m.sents[s];
