@@ -8,59 +8,85 @@
 
 #include "../util/utf8.h"
 
-void nr_json_string(nr_buf *b, const char *s, size_t n) {
-    nr_buf_addc(b, '"');
+/* S (N bytes) as a JSON string literal, written straight into B in one
+ * pass. FOLD: every run of white space becomes one space, none at the ends.
+ * Invalid UTF-8 is written as U+FFFD; a control character as \uXXXX. */
+static void json_text(nr_buf *b, const char *s, size_t n, bool fold) {
+    static const char hex[] = "0123456789abcdef";
+    if (n > ((size_t)-1 - 2) / 6 || !nr_buf_reserve(b, n * 6 + 2)) {
+        b->failed = true;
+        return;
+    }
+    char *o = b->data + b->len;
+    *o++ = '"';
+    bool space = false, any = false;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
+        if (fold && (c == ' ' || c == '\n' || c == '\t' || c == '\r')) {
+            space = true;
+            i++;
+            continue;
+        }
+        if (space && any)
+            *o++ = ' ';
+        space = false;
+        any = true;
         if (c >= 0x80) {
             uint32_t cp;
             size_t l = nr_utf8_decode(s + i, n - i, &cp);
             if (cp == 0xFFFD && l == 1)
-                nr_buf_adds(b, "\xEF\xBF\xBD");
+                memcpy(o, "\xEF\xBF\xBD", 3), o += 3;
             else
-                nr_buf_add(b, s + i, l);
+                memcpy(o, s + i, l), o += l;
             i += l;
             continue;
         }
         if (c == '"' || c == '\\') {
-            nr_buf_addc(b, '\\');
-            nr_buf_addc(b, (char)c);
+            *o++ = '\\';
+            *o++ = (char)c;
         } else if (c == '\n') {
-            nr_buf_adds(b, "\\n");
+            *o++ = '\\', *o++ = 'n';
         } else if (c == '\t') {
-            nr_buf_adds(b, "\\t");
+            *o++ = '\\', *o++ = 't';
         } else if (c < 0x20 || c == 0x7F) {
-            nr_buf_printf(b, "\\u%04x", c);
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
         } else {
-            nr_buf_addc(b, (char)c);
+            *o++ = (char)c;
         }
         i++;
     }
-    nr_buf_addc(b, '"');
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    b->data[b->len] = '\0';
 }
 
+void nr_json_string(nr_buf *b, const char *s, size_t n) { json_text(b, s, n, false); }
+
 /* Text as the plan shows it: every run of white space folded to one space. */
-static void json_folded(nr_buf *b, const char *s, size_t n) {
-    nr_buf tmp;
-    nr_buf_init(&tmp);
-    bool space = false;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = nr_utf8_decode(s + i, n - i, &cp);
-        if (cp == '\n' || cp == '\t' || cp == ' ' || cp == '\r') {
-            space = true;
-        } else {
-            if (space && tmp.len)
-                nr_buf_addc(&tmp, ' ');
-            space = false;
-            nr_buf_add(&tmp, s + i, l);
-        }
-        i += l;
-    }
-    nr_json_string(b, tmp.data ? tmp.data : "", tmp.len);
-    if (!nr_buf_ok(&tmp))
-        b->failed = true;
-    nr_buf_free(&tmp);
+static void json_folded(nr_buf *b, const char *s, size_t n) { json_text(b, s, n, true); }
+
+/* Appends V in decimal, NEG: with a minus sign (printf costs more than
+ * the rest of a span). */
+static void add_num(nr_buf *b, bool neg, size_t v) {
+    char tmp[24], *p = tmp + sizeof tmp;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    if (neg)
+        *--p = '-';
+    nr_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* Appends "\"start\": START, \"end\": END, \"text\": ". */
+static void add_range(nr_buf *b, size_t start, size_t end) {
+    nr_buf_adds(b, "\"start\": ");
+    add_num(b, false, start);
+    nr_buf_adds(b, ", \"end\": ");
+    add_num(b, false, end);
+    nr_buf_adds(b, ", \"text\": ");
 }
 
 static void json_opt_string(nr_buf *b, const char *s) {
@@ -124,8 +150,8 @@ static void write_dropped(nr_buf *b, const nr_doc *doc) {
 
 static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
     bool q = sp->kind == NR_SPAN_QUOTE;
-    nr_buf_printf(b, "{\"kind\": \"%s\", \"start\": %zu, \"end\": %zu, \"text\": ",
-                  q ? "quote" : "narration", sp->start, sp->end);
+    nr_buf_adds(b, q ? "{\"kind\": \"quote\", " : "{\"kind\": \"narration\", ");
+    add_range(b, sp->start, sp->end);
     json_folded(b, doc->text + sp->start, sp->end - sp->start);
     if (sp->spoken) {
         nr_buf_adds(b, ", \"spoken\": ");
@@ -138,10 +164,13 @@ static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
     const char *voice = speaker_id(doc, sp->voice);
     nr_buf_adds(b, ", \"voice\": ");
     json_opt_string(b, voice ? voice : "narrator");
-    if (q)
-        nr_buf_printf(b, ", \"embedded\": %s, \"quote\": %d%s%s", sp->embedded ? "true" : "false",
-                      sp->quote, sp->continues ? ", \"continues\": true" : "",
-                      sp->recovered ? ", \"recovered\": true" : "");
+    if (q) {
+        nr_buf_adds(b, sp->embedded ? ", \"embedded\": true, \"quote\": "
+                                    : ", \"embedded\": false, \"quote\": ");
+        add_num(b, sp->quote < 0, sp->quote < 0 ? 0u - (size_t)sp->quote : (size_t)sp->quote);
+        nr_buf_adds(b, sp->continues ? ", \"continues\": true" : "");
+        nr_buf_adds(b, sp->recovered ? ", \"recovered\": true" : "");
+    }
     nr_buf_addc(b, '}');
 }
 
@@ -154,8 +183,8 @@ static void write_block(nr_buf *b, const nr_doc *doc, const nr_block *blk) {
     nr_buf_adds(b, ", \"sentences\": [");
     for (size_t i = 0; i < blk->n_sents; i++) {
         const nr_sentence *se = &blk->sents[i];
-        nr_buf_printf(b, "%s\n      {\"start\": %zu, \"end\": %zu, \"text\": ", i ? "," : "",
-                      se->start, se->end);
+        nr_buf_adds(b, i ? ",\n      {" : "\n      {");
+        add_range(b, se->start, se->end);
         json_folded(b, doc->text + se->start, se->end - se->start);
         nr_buf_adds(b, ",\n       \"spans\": [");
         for (size_t k = 0; k < se->n_spans; k++) {

@@ -3,6 +3,7 @@
  * never furniture, and word-count limits skip most patterns on body text. */
 #include "junk.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@ typedef struct pattern {
     char *lit;       /* a literal every match contains, or NULL */
     char **alts;     /* one of these literals is in every match, or NULL */
     size_t n_alts;
+    char **heads; /* a whole-line match starts with one of these, or NULL */
+    size_t n_heads;
+    int last; /* the byte every match ends with, or -1 */
     const char *reason;
     size_t max_words; /* 0 = any */
     bool caps, end, credit;
@@ -46,7 +50,7 @@ typedef struct folder {
     bool space;
 } folder;
 
-static void put(folder *f, const char *bytes, size_t n, size_t orig) {
+static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
     if (f->space && f->len > 0 && f->len < f->cap) {
         if (f->map)
             f->map[f->len] = orig;
@@ -60,16 +64,22 @@ static void put(folder *f, const char *bytes, size_t n, size_t orig) {
     }
 }
 
-/* Appends the folded form of CP, remembering that it came from ORIG. */
-static void fold_cp(folder *f, int32_t cp, size_t orig) {
-    if (cp < 0x80) {
-        char c = (char)cp;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            f->space = true;
-        else
-            put(f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, orig);
-        return;
-    }
+/* What a code point folds to: up to 8 pieces, each a space (N = 0) or
+ * the UTF-8 bytes of a folded code point; LOWER: it is a small letter. */
+typedef struct fold_piece {
+    unsigned char n;
+    char b[4];
+} fold_piece;
+
+typedef struct fold_form {
+    unsigned char n_pieces;
+    bool lower;
+    fold_piece pieces[8];
+} fold_form;
+
+/* The folded form of CP (not ASCII): its decomposition without case,
+ * marks or format characters, spaces lumped. */
+static void fold_form_of(int32_t cp, fold_form *ff) {
     utf8proc_int32_t out[8];
     int last = 0;
     utf8proc_ssize_t n =
@@ -81,18 +91,59 @@ static void fold_cp(folder *f, int32_t cp, size_t orig) {
         out[0] = cp;
         n = 1;
     }
+    ff->n_pieces = 0;
+    ff->lower = utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LL;
     for (utf8proc_ssize_t i = 0; i < n; i++) {
         int32_t c = out[i];
         const utf8proc_property_t *p = utf8proc_get_property(c);
+        fold_piece *pc = &ff->pieces[ff->n_pieces];
         if (c == ' ' || c == '\t' || c == '\n' || p->category == UTF8PROC_CATEGORY_ZS) {
-            f->space = true;
+            pc->n = 0;
+            ff->n_pieces++;
             continue;
         }
         if (p->category == UTF8PROC_CATEGORY_CF || p->category == UTF8PROC_CATEGORY_MN)
             continue;
-        uint8_t enc[4];
-        utf8proc_ssize_t l = utf8proc_encode_char(c, enc);
-        put(f, (const char *)enc, (size_t)l, orig);
+        pc->n = (unsigned char)utf8proc_encode_char(c, (uint8_t *)pc->b);
+        ff->n_pieces++;
+    }
+}
+
+/* The folded forms of U+0080..U+07FF (the accented Latin letters, Greek,
+ * Cyrillic...), computed once per process: news text is full of them. */
+#define NR_FOLD_MEMO 0x800
+static fold_form fold_memo[NR_FOLD_MEMO];
+static pthread_once_t fold_memo_once = PTHREAD_ONCE_INIT;
+
+static void fold_memo_fill(void) {
+    for (int32_t cp = 0x80; cp < NR_FOLD_MEMO; cp++)
+        fold_form_of(cp, &fold_memo[cp]);
+}
+
+/* Appends the folded form of CP, remembering that it came from ORIG;
+ * *LOWER is set when CP is a small letter. */
+static void fold_cp(folder *f, int32_t cp, size_t orig, bool *lower) {
+    if (cp < 0x80) {
+        char c = (char)cp;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            f->space = true;
+        else
+            put(f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, orig);
+        *lower |= c >= 'a' && c <= 'z';
+        return;
+    }
+    fold_form local;
+    const fold_form *ff = &local;
+    if (cp < NR_FOLD_MEMO && pthread_once(&fold_memo_once, fold_memo_fill) == 0)
+        ff = &fold_memo[cp];
+    else
+        fold_form_of(cp, &local);
+    *lower |= ff->lower;
+    for (size_t i = 0; i < ff->n_pieces; i++) {
+        if (ff->pieces[i].n == 0)
+            f->space = true;
+        else
+            put(f, ff->pieces[i].b, ff->pieces[i].n, orig);
     }
 }
 
@@ -109,6 +160,13 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
         return false;
     for (size_t i = 0; i < look;) {
         unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            /* ASCII: lower-cased as it is copied (fold_cp's first case) */
+            out->has_lower |= c >= 'a' && c <= 'z';
+            put(&f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, i);
+            i++;
+            continue;
+        }
         utf8proc_int32_t cp = c;
         utf8proc_ssize_t l = 1;
         if (c >= 0x80) {
@@ -118,11 +176,7 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
                 l = 1;
             }
         }
-        if (c >= 'a' && c <= 'z')
-            out->has_lower = true;
-        else if (c >= 0x80 && utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_LL)
-            out->has_lower = true;
-        fold_cp(&f, cp, i);
+        fold_cp(&f, cp, i, &out->has_lower);
         i += (size_t)l;
     }
     out->s = malloc(f.len + 1);
@@ -175,6 +229,9 @@ static void patterns_free(nr_vec *v) {
         for (size_t k = 0; k < q->n_alts; k++)
             free(q->alts[k]);
         free(q->alts);
+        for (size_t k = 0; k < q->n_heads; k++)
+            free(q->heads[k]);
+        free(q->heads);
     }
     nr_vec_free(v);
 }
@@ -316,6 +373,26 @@ static bool first_elem(const char *s, size_t i, size_t e, bool set[256]) {
     return false;
 }
 
+/* The index of the first '|' of S[0..N) outside every group (N if none). */
+static size_t top_bar(const char *s, size_t n) {
+    int depth = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (s[j] == '\\') {
+            j++;
+            continue;
+        }
+        if (s[j] == '[') {
+            j = element_end(s, n, j) - 1;
+            continue;
+        }
+        depth += s[j] == '(';
+        depth -= s[j] == ')';
+        if (s[j] == '|' && depth == 0)
+            return j;
+    }
+    return n;
+}
+
 static bool first_seq(const char *s, size_t n, bool set[256]) {
     for (size_t i = 0; i < n;) {
         if (s[i] == '|') { /* a top-level alternative: its own sequence */
@@ -335,22 +412,8 @@ static bool first_seq(const char *s, size_t n, bool set[256]) {
         }
         if (!nullable) {
             /* a later top-level '|' still adds its alternative */
-            int depth = 0;
-            for (size_t j = e; j < n; j++) {
-                if (s[j] == '\\') {
-                    j++;
-                    continue;
-                }
-                if (s[j] == '[') {
-                    j = element_end(s, n, j) - 1;
-                    continue;
-                }
-                depth += s[j] == '(';
-                depth -= s[j] == ')';
-                if (s[j] == '|' && depth == 0)
-                    return first_seq(s + j + 1, n - j - 1, set);
-            }
-            return false;
+            size_t j = e + top_bar(s + e, n - e);
+            return j < n && first_seq(s + j + 1, n - j - 1, set);
         }
         i = e;
     }
@@ -366,6 +429,9 @@ static void first_set(const char *s, size_t n, bool set[256]) {
 
 /* A byte that stands for itself in an ERE. */
 static bool plain(char c) { return !strchr(".[]()|*+?{}^$\\", c); }
+
+/* True when S[0..N) has an alternation '|' outside every group. */
+static bool top_alternation(const char *s, size_t n) { return top_bar(s, n) < n; }
 
 /* What a match must contain, for a cheap test before the regex: the
  * longest run of literal bytes outside groups and not quantified, and the
@@ -416,27 +482,104 @@ static bool literals(const char *s, size_t n, pattern *p) {
             i += i < n;
         }
     }
-    /* an alternation at the top level makes nothing required */
-    int depth = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (s[j] == '\\') {
-            j++;
-            continue;
-        }
-        depth += s[j] == '(';
-        depth -= s[j] == ')';
-        if (s[j] == '|' && depth == 0) {
-            for (size_t k = 0; k < p->n_alts; k++)
-                free(p->alts[k]);
-            free(p->alts);
-            p->alts = NULL;
-            p->n_alts = 0;
-            return true;
-        }
+    if (top_alternation(s, n)) { /* then nothing is required */
+        for (size_t k = 0; k < p->n_alts; k++)
+            free(p->alts[k]);
+        free(p->alts);
+        p->alts = NULL;
+        p->n_alts = 0;
+        return true;
     }
     if (best_n && !(p->lit = strndup(s + best_a, best_n)))
         return false;
     return true;
+}
+
+/* The literal bytes S[0..N) starts with: plain bytes, up to one that a
+ * quantifier makes optional. */
+static size_t leading_literal(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && plain(s[i]) && !(i + 1 < n && strchr("?*+{", s[i + 1])))
+        i++;
+    return i;
+}
+
+/* What cheaply rules a line out before the regex, read from the pattern
+ * S[0..N): the literal starts of a whole-line match (each alternative of a
+ * leading group, or the pattern's own first bytes) and the byte a match
+ * ends with (the pattern's last element, a literal byte). A pattern these
+ * readings do not follow gets no such test. */
+static bool heads_and_last(const char *s, size_t n, pattern *p) {
+    p->last = -1;
+    if (!n || top_alternation(s, n))
+        return true;
+    size_t slashes = 0;
+    for (size_t j = n - 1; j > 0 && s[j - 1] == '\\'; j--)
+        slashes++;
+    unsigned char c = (unsigned char)s[n - 1];
+    if (slashes % 2 == 0 && plain((char)c))
+        p->last = c;
+    else if (slashes % 2 == 1 && !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+             !(c >= '0' && c <= '9') && !strchr("<>`'", c))
+        p->last = c; /* an escaped punctuation byte: "\)" */
+    size_t lead = leading_literal(s, n);
+    if (lead) {
+        p->heads = calloc(1, sizeof *p->heads);
+        if (!p->heads || !(p->heads[0] = strndup(s, lead)))
+            return false;
+        p->n_heads = 1;
+        return true;
+    }
+    size_t e = element_end(s, n, 0);
+    if (s[0] != '(' || (e < n && strchr("?*+{", s[e])))
+        return true;
+    /* the alternatives of the leading group, split at its own '|' */
+    size_t cuts[64], k = 0, a = 1;
+    int depth = 0;
+    for (size_t j = 1; j < e && k < 64; j++) {
+        if (s[j] == '\\') {
+            j++;
+            continue;
+        }
+        if (s[j] == '[') {
+            j = element_end(s, e, j) - 1;
+            continue;
+        }
+        if (s[j] == '(')
+            depth++;
+        else if (s[j] == ')' && depth > 0)
+            depth--;
+        else if ((s[j] == '|' || s[j] == ')') && depth == 0) {
+            if (!leading_literal(s + a, j - a))
+                return true; /* an alternative without a literal start */
+            cuts[k++] = a;
+            a = j + 1;
+        }
+    }
+    if (k == 0 || k == 64)
+        return true;
+    p->heads = calloc(k, sizeof *p->heads);
+    if (!p->heads)
+        return false;
+    for (size_t i = 0; i < k; i++) {
+        size_t end = i + 1 < k ? cuts[i + 1] - 1 : e - 1;
+        if (!(p->heads[i] = strndup(s + cuts[i], leading_literal(s + cuts[i], end - cuts[i]))))
+            return false;
+        p->n_heads++;
+    }
+    return true;
+}
+
+/* True when F passes the pattern's cheap tests (literal starts, last byte). */
+static bool may_match(const pattern *p, const nr_folded *f) {
+    if (p->last >= 0 && (unsigned char)f->s[f->len - 1] != p->last)
+        return false;
+    if (!p->heads || p->end)
+        return true;
+    for (size_t k = 0; k < p->n_heads; k++)
+        if (!strncmp(f->s, p->heads[k], strlen(p->heads[k])))
+            return true;
+    return false;
 }
 
 /* Brackets and parentheses pair up, outside bracket expressions and
@@ -518,7 +661,7 @@ static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
     p->state = 0;
     p->src = strndup(line, len);
     first_set(line, len, p->first);
-    if (!literals(line, len, p)) {
+    if (!literals(line, len, p) || !heads_and_last(line, len, p)) {
         nr_fail(ld->ctx, NR_E_NOMEM, "out of memory");
         ld->ok = false;
         return false;
@@ -617,6 +760,8 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
         if ((!p->end && !p->first[(unsigned char)f->s[0]]) ||
             (p->max_words && f->words > p->max_words && !p->end) || (p->caps && f->has_lower) ||
             (p->end && sentence_end) || (!p->end && !p->max_words && f->words > 40))
+            continue;
+        if (!may_match(p, f))
             continue;
         if (p->lit && !strstr(f->s, p->lit))
             continue;

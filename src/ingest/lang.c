@@ -18,6 +18,15 @@ typedef struct word {
     uint32_t langs; /* bit i: langs[i] has it */
 } word;
 
+/* A word as written and what the lists say of it: folding a word with
+ * accents costs an allocation, and news text repeats its words. */
+#define NR_LANG_CACHE 2048
+typedef struct seen {
+    char raw[64];
+    size_t len; /* 0 = empty slot */
+    const word *w;
+} seen;
+
 typedef struct lang_rules {
     char langs[NR_LANG_MAX][16];
     size_t n_langs;
@@ -27,6 +36,7 @@ typedef struct lang_rules {
     size_t n_slots;  /* a power of two */
     void *textcat;   /* NULL when libexttextcat's data is missing */
     bool textcat_tried;
+    seen *cache; /* NR_LANG_CACHE slots, direct-mapped; NULL = no cache */
 } lang_rules;
 
 static void rules_free(void *p) {
@@ -37,6 +47,7 @@ static void rules_free(void *p) {
         free((char *)r->words[i].w);
     free(r->words);
     free(r->slots);
+    free(r->cache);
     if (r->textcat)
         textcat_Done(r->textcat);
     free(r);
@@ -62,16 +73,41 @@ static uint32_t hash(const char *s) {
 }
 
 /* The entry for folded word W, or NULL. */
-static const word *lookup(const lang_rules *r, const char *w) {
+/* The entry for folded word W whose hash() is H, or NULL. */
+static const word *lookup_hashed(const lang_rules *r, const char *w, uint32_t h) {
     if (!r->n_slots)
         return NULL;
-    for (size_t i = hash(w) & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
+    for (size_t i = h & (r->n_slots - 1);; i = (i + 1) & (r->n_slots - 1)) {
         uint32_t k = r->slots[i];
         if (!k)
             return NULL;
         if (!strcmp(r->words[k - 1].w, w))
             return &r->words[k - 1];
     }
+}
+
+static const word *lookup(const lang_rules *r, const char *w) {
+    return lookup_hashed(r, w, hash(w));
+}
+
+/* The entry for the word TOK (TL bytes, not ASCII) as written, folded
+ * first; NULL when it is not listed (or folding ran out of memory). */
+static const word *lookup_raw(lang_rules *r, const char *tok, size_t tl) {
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < tl; k++)
+        h = (h ^ (unsigned char)tok[k]) * 16777619u;
+    seen *c = r->cache ? &r->cache[h & (NR_LANG_CACHE - 1)] : NULL;
+    if (c && c->len == tl && !memcmp(c->raw, tok, tl))
+        return c->w;
+    char *f = fold_word(tok, tl);
+    const word *w = f ? lookup(r, f) : NULL;
+    free(f);
+    if (c && f && tl <= sizeof c->raw) {
+        memcpy(c->raw, tok, tl);
+        c->len = tl;
+        c->w = w;
+    }
+    return w;
 }
 
 static int word_cmp(const void *a, const void *b) {
@@ -148,6 +184,7 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
     while (r->n_slots < r->n_words * 2)
         r->n_slots *= 2;
     r->slots = calloc(r->n_slots, sizeof *r->slots);
+    r->cache = calloc(NR_LANG_CACHE, sizeof *r->cache); /* optional */
     if (!r->slots) {
         rules_free(r);
         nr_fail(ctx, NR_E_NOMEM, "out of memory");
@@ -207,8 +244,10 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
     if (n > NR_LANG_LOOK)
         n = NR_LANG_LOOK;
     size_t hits[NR_LANG_MAX] = {0};
-    char tok[64];
+    char tok[64], low[64]; /* the word as written; in lower case while it is ASCII */
     size_t tl = 0;
+    bool ascii = true;
+    uint32_t h = 2166136261u; /* hash() of low, as it grows */
     for (size_t i = 0; i <= n;) {
         uint32_t cp = ' ';
         size_t l = 1;
@@ -223,34 +262,28 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
         }
         if (letter && tl + l < sizeof tok) {
             memcpy(tok + tl, s + i, l);
+            if (cp < 0x80) { /* ASCII words are folded here; others through utf8proc */
+                low[tl] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+                h = (h ^ (unsigned char)low[tl]) * 16777619u;
+            }
+            ascii &= cp < 0x80;
             tl += l;
         } else if (!letter && tl) {
             out->words++;
             /* an elided word keeps its apostrophe: French "l'", "qu'" */
-            if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok)
-                tok[tl++] = '\'';
-            /* ASCII words are folded here; others through utf8proc */
-            bool ascii = true;
-            for (size_t k = 0; k < tl && ascii; k++)
-                ascii = (unsigned char)tok[k] < 0x80;
-            char low[64];
-            char *f = NULL;
-            if (ascii) {
-                for (size_t k = 0; k < tl; k++)
-                    low[k] = (char)(tok[k] >= 'A' && tok[k] <= 'Z' ? tok[k] + 32 : tok[k]);
+            if ((cp == '\'' || cp == 0x2019) && tl + 1 < sizeof tok) {
+                tok[tl] = low[tl] = '\'';
+                h = (h ^ '\'') * 16777619u;
+                tl++;
+            }
+            if (ascii)
                 low[tl] = 0;
-            } else {
-                f = fold_word(tok, tl);
-            }
-            if (ascii || f) {
-                const word *w = lookup(r, ascii ? low : f);
-                for (size_t k = 0; w && k < r->n_langs; k++)
-                    hits[k] += (w->langs >> k) & 1;
-                free(f);
-            }
-            tl = 0;
+            const word *w = ascii ? lookup_hashed(r, low, h) : lookup_raw(r, tok, tl);
+            for (size_t k = 0; w && k < r->n_langs; k++)
+                hits[k] += (w->langs >> k) & 1;
+            tl = 0, ascii = true, h = 2166136261u;
         } else if (!letter) {
-            tl = 0;
+            tl = 0, ascii = true, h = 2166136261u;
         }
         i += l;
     }

@@ -38,9 +38,11 @@ typedef struct attr {
     nr_mentions m;
     nr_vec q;          /* qinfo, in document order */
     signed char *turn; /* per block: 0, or 1/2 = party of a dash dialogue, 3 = interview question */
+    bool interview;    /* some block is an interview question (turn 3) */
     int *turn_ent;     /* per block: the entity of that turn, resolved on the way */
     int next_quote;    /* a fresh quotation id */
     bool seg_links;    /* the segmenter linked the parts of quotations */
+    nr_tok_scratch scratch; /* the tokens of the sentence being read */
 } attr;
 
 /* ---- dialogue ---------------------------------------------------------- */
@@ -103,6 +105,8 @@ static void find_dialogues(attr *a) {
                     a->turn[j] = 3;
         if (turns < 2)
             a->turn[i] = 0;
+        for (size_t j = i; j <= last; j++)
+            a->interview |= a->turn[j] == 3;
         i = last + 1;
     }
 }
@@ -112,13 +116,8 @@ static void find_dialogues(attr *a) {
  * of the text before (first party) and the other person last named. */
 static int turn_speaker(attr *a, size_t si, int party) {
     int p = nr_mentions_protagonist(&a->m);
-    if (party == 2 && a->turn[a->m.sents[si].block] == 2) {
-        bool interview = false;
-        for (size_t b = 0; b < a->doc->blocks.len; b++)
-            interview |= a->turn[b] == 3;
-        if (interview)
-            return p;
-    }
+    if (party == 2 && a->turn[a->m.sents[si].block] == 2 && a->interview)
+        return p;
     int first = -1, second = -1;
     for (size_t s = si; s-- > 0 && second < 0;) {
         const nr_sent *ps = &a->m.sents[s];
@@ -187,7 +186,7 @@ static bool addressee(const attr *a, const nr_sent *s, size_t i) {
         const nr_tok *t = &s->toks[j];
         if (t->kind != NR_TOK_WORD)
             return false;
-        if (nr_lexicon_find(a->m.lx, NR_LX_ADDRESSEE, t->low, t->low_len))
+        if (nr_lexicon_find_hashed(a->m.lx, NR_LX_ADDRESSEE, t->low, t->low_len, t->low_hash))
             return true;
     }
     return false;
@@ -377,9 +376,9 @@ static bool complement(const nr_mentions *m, const nr_sent *s, size_t i) {
         const nr_tok *t = &s->toks[j];
         if (t->kind != NR_TOK_WORD)
             return false;
-        if (nr_lexicon_find(m->lx, NR_LX_PREPOSITIONS, t->low, t->low_len))
+        if (nr_lexicon_find_hashed(m->lx, NR_LX_PREPOSITIONS, t->low, t->low_len, t->low_hash))
             return true;
-        if (!nr_lexicon_find(m->lx, NR_LX_DETERMINERS, t->low, t->low_len))
+        if (!nr_lexicon_find_hashed(m->lx, NR_LX_DETERMINERS, t->low, t->low_len, t->low_hash))
             return false;
     }
     return false;
@@ -659,10 +658,12 @@ static bool run(attr *a) {
         if (!dialogue_sentence(a, si))
             return false;
         if (s->bkind != NR_BLOCK_BYLINE &&
-            (!nr_tokenise(a->doc, s->se, lx, &s->toks, &s->n_toks) || !nr_mentions_read(&a->m, si)))
+            (!nr_tokenise(a->doc, s->se, lx, &a->scratch, &s->toks, &s->n_toks) ||
+             !nr_mentions_read(&a->m, si)))
             return false;
         if (!read_sentence(a, si))
             return false;
+        s->toks = NULL; /* the scratch is the next sentence's */
     }
     group_quotes(a);
     return cast_out(a);
@@ -674,7 +675,9 @@ nr_status nr_attribute(nr_ctx *ctx, nr_doc *doc) {
     a.m.title_ent = -1;
     nr_vec_init(&a.m.ents, sizeof(nr_entity));
     nr_vec_init(&a.q, sizeof(qinfo));
+    nr_tok_scratch_init(&a.scratch);
     bool ok = run(&a);
+    nr_tok_scratch_free(&a.scratch);
     nr_mentions_free(&a.m);
     nr_vec_free(&a.q);
     if (!ok)

@@ -8,6 +8,8 @@
 
 typedef struct lx_entry {
     char *key;
+    size_t len;
+    uint64_t hash;
     unsigned tag;
 } lx_entry;
 
@@ -18,6 +20,8 @@ typedef struct lx_table {
 
 struct nr_lexicon {
     lx_table lists[NR_LX_COUNT];
+    lx_table heads[NR_LX_COUNT]; /* the starts of entries of several words, up to
+                                    and with a space or an apostrophe */
 };
 
 static const char *const lx_files[NR_LX_COUNT] = {
@@ -32,12 +36,17 @@ static bool lx_word_list(nr_lx_list l) {
            l == NR_LX_ADDRESSEE || l == NR_LX_PREPOSITIONS || l == NR_LX_COPULAS;
 }
 
-static uint64_t lx_hash(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ull;
+static uint64_t lx_hash_more(uint64_t h, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
+
+static uint64_t lx_hash(const char *s, size_t n) {
+    return lx_hash_more(1469598103934665603ull, s, n);
+}
+
+uint64_t nr_lexicon_hash(const char *s, size_t n) { return lx_hash(s, n); }
 
 static bool lx_grow(lx_table *t) {
     size_t cap = t->cap ? t->cap * 2 : 64;
@@ -47,7 +56,7 @@ static bool lx_grow(lx_table *t) {
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i].key)
             continue;
-        size_t k = lx_hash(t->slots[i].key, strlen(t->slots[i].key)) & (cap - 1);
+        size_t k = t->slots[i].hash & (cap - 1);
         while (slots[k].key)
             k = (k + 1) & (cap - 1);
         slots[k] = t->slots[i];
@@ -62,9 +71,10 @@ static bool lx_grow(lx_table *t) {
 static bool lx_put(lx_table *t, const char *key, size_t n, unsigned tag) {
     if ((t->len + 1) * 2 > t->cap && !lx_grow(t))
         return false;
-    size_t k = lx_hash(key, n) & (t->cap - 1);
+    uint64_t h = lx_hash(key, n);
+    size_t k = h & (t->cap - 1);
     while (t->slots[k].key) {
-        if (strlen(t->slots[k].key) == n && !memcmp(t->slots[k].key, key, n)) {
+        if (t->slots[k].hash == h && t->slots[k].len == n && !memcmp(t->slots[k].key, key, n)) {
             t->slots[k].tag = tag | NR_LX_PRESENT;
             return true;
         }
@@ -75,22 +85,50 @@ static bool lx_put(lx_table *t, const char *key, size_t n, unsigned tag) {
         return false;
     memcpy(copy, key, n);
     copy[n] = '\0';
-    t->slots[k] = (lx_entry){copy, tag | NR_LX_PRESENT};
+    t->slots[k] = (lx_entry){copy, n, h, tag | NR_LX_PRESENT};
     t->len++;
     return true;
 }
 
-unsigned nr_lexicon_find(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n) {
+unsigned nr_lexicon_find_hashed(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n,
+                                uint64_t h) {
     const lx_table *t = &lx->lists[list];
     if (!t->cap || !n)
         return 0;
-    size_t k = lx_hash(s, n) & (t->cap - 1);
-    while (t->slots[k].key) {
-        if (strlen(t->slots[k].key) == n && !memcmp(t->slots[k].key, s, n))
-            return t->slots[k].tag;
-        k = (k + 1) & (t->cap - 1);
+    for (size_t k = h & (t->cap - 1); t->slots[k].key; k = (k + 1) & (t->cap - 1)) {
+        const lx_entry *e = &t->slots[k];
+        if (e->hash == h && e->len == n && !memcmp(e->key, s, n))
+            return e->tag;
     }
     return 0;
+}
+
+unsigned nr_lexicon_find(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n) {
+    return nr_lexicon_find_hashed(lx, list, s, n, lx_hash(s, n));
+}
+
+bool nr_lexicon_has_head(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n,
+                         const char *sep) {
+    const lx_table *t = &lx->heads[list];
+    size_t ls = strlen(sep), len = n + ls;
+    if (!t->cap || !len)
+        return false;
+    uint64_t h = lx_hash_more(lx_hash(s, n), sep, ls);
+    for (size_t k = h & (t->cap - 1); t->slots[k].key; k = (k + 1) & (t->cap - 1)) {
+        const lx_entry *e = &t->slots[k];
+        if (e->hash == h && e->len == len && !memcmp(e->key, s, n) && !memcmp(e->key + n, sep, ls))
+            return true;
+    }
+    return false;
+}
+
+/* Records the heads of the entry KEY (N bytes): each start of it that ends
+ * with a space or an apostrophe. */
+static bool lx_put_heads(lx_table *heads, const char *key, size_t n) {
+    for (size_t k = 1; k < n; k++)
+        if ((key[k - 1] == ' ' || key[k - 1] == '\'') && !lx_put(heads, key, k, 0))
+            return false;
+    return true;
 }
 
 static unsigned lx_tag_word(const char *w, size_t n) {
@@ -110,7 +148,7 @@ static unsigned lx_tag_word(const char *w, size_t n) {
 }
 
 typedef struct lx_load {
-    lx_table *table;
+    lx_table *table, *heads;
     nr_lx_list list;
     bool ok;
 } lx_load;
@@ -128,7 +166,8 @@ static bool lx_line(void *user, const char *line, size_t len, int lineno) {
             size_t j = i;
             while (j < len && line[j] != ' ' && line[j] != '\t')
                 j++;
-            if (j > i && !lx_put(ld->table, line + i, j - i, 0))
+            if (j > i && (!lx_put(ld->table, line + i, j - i, 0) ||
+                          !lx_put_heads(ld->heads, line + i, j - i)))
                 return ld->ok = false;
             i = j;
         }
@@ -148,7 +187,7 @@ static bool lx_line(void *user, const char *line, size_t len, int lineno) {
         while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t'))
             end--;
     }
-    if (end && !lx_put(ld->table, line, end, tag))
+    if (end && (!lx_put(ld->table, line, end, tag) || !lx_put_heads(ld->heads, line, end)))
         return ld->ok = false;
     return true;
 }
@@ -161,6 +200,9 @@ static void lx_free(void *p) {
         for (size_t i = 0; i < lx->lists[l].cap; i++)
             free(lx->lists[l].slots[i].key);
         free(lx->lists[l].slots);
+        for (size_t i = 0; i < lx->heads[l].cap; i++)
+            free(lx->heads[l].slots[i].key);
+        free(lx->heads[l].slots);
     }
     free(lx);
 }
@@ -174,7 +216,7 @@ static void *lx_load_lang(nr_ctx *ctx, const char *lang) {
     for (int l = 0; l < NR_LX_COUNT; l++) {
         size_t len = 0;
         const char *text = nr_data_get_lang(ctx->data, lang, lx_files[l], &len);
-        lx_load ld = {&lx->lists[l], (nr_lx_list)l, true};
+        lx_load ld = {&lx->lists[l], &lx->heads[l], (nr_lx_list)l, true};
         if (text)
             nr_data_each_line(text, len, lx_line, &ld);
         if (!ld.ok) {

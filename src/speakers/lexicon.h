@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/ctx.h"
 
@@ -55,5 +56,17 @@ const nr_lexicon *nr_lexicon_get(nr_ctx *ctx, const char *lang);
 /* The tag of the N bytes at S in LIST (NR_LX_PRESENT set), or 0 when the
  * form is not listed. Lower-case lists must be given lower-case text. */
 unsigned nr_lexicon_find(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n);
+
+/* The same, H being nr_lexicon_hash(S, N): a word looked up in several
+ * lists is hashed once. */
+uint64_t nr_lexicon_hash(const char *s, size_t n);
+unsigned nr_lexicon_find_hashed(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n,
+                                uint64_t h);
+
+/* True when an entry of LIST starts with the N bytes at S followed by SEP
+ * (" ", or "" after an elision's apostrophe): only then can a form of two
+ * words that starts so be listed. */
+bool nr_lexicon_has_head(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n,
+                         const char *sep);
 
 #endif

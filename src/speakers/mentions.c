@@ -2,20 +2,24 @@
  * them to entities. */
 #include "mentions.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 /* ---- word classes ------------------------------------------------------ */
 
 static unsigned lx_low(const nr_mentions *m, nr_lx_list l, const nr_tok *t) {
-    return t->kind == NR_TOK_WORD ? nr_lexicon_find(m->lx, l, t->low, t->low_len) : 0;
+    return t->kind == NR_TOK_WORD
+               ? nr_lexicon_find_hashed(m->lx, l, t->low, t->low_len, t->low_hash)
+               : 0;
 }
 
 /* A list matched as written (titles, org words, given names). */
 static unsigned lx_text(const nr_mentions *m, nr_lx_list l, const nr_tok *t) {
     if (t->kind != NR_TOK_WORD)
         return 0;
-    return nr_lexicon_find(m->lx, l, m->doc->text + t->start, t->end - t->start);
+    return nr_lexicon_find_hashed(m->lx, l, m->doc->text + t->start, t->end - t->start,
+                                  t->text_hash);
 }
 
 static nr_gender tag_gender(unsigned tag) {
@@ -81,9 +85,83 @@ bool nr_is_speech_verb(const nr_mentions *m, const nr_sent *s, size_t i) {
     return lx_low(m, NR_LX_VERBS, t) != 0 || agreed_participle(m, t);
 }
 
+/* ---- words ------------------------------------------------------------- */
+
+static uint64_t word_hash(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* The entry of the word S (N bytes, hash H), or the empty slot it goes in. */
+static nr_word *word_slot(const nr_mentions *m, const char *s, size_t n, uint64_t h) {
+    size_t k = (size_t)h & (m->words_cap - 1);
+    for (;; k = (k + 1) & (m->words_cap - 1)) {
+        nr_word *w = &m->words[k];
+        if (!w->s || (w->hash == h && w->len == n && !memcmp(w->s, s, n)))
+            return w;
+    }
+}
+
+/* The interned word S (N bytes), or NULL when it was never interned. */
+static nr_word *word_find(const nr_mentions *m, const char *s, size_t n) {
+    if (!m->words_cap)
+        return NULL;
+    nr_word *w = word_slot(m, s, n, word_hash(s, n));
+    return w->s ? w : NULL;
+}
+
+static bool words_grow(nr_mentions *m) {
+    size_t cap = m->words_cap ? m->words_cap * 2 : 256;
+    nr_word *old = m->words, *words = calloc(cap, sizeof *words);
+    if (!words)
+        return false;
+    size_t old_cap = m->words_cap;
+    m->words = words;
+    m->words_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].s)
+            *word_slot(m, old[i].s, old[i].len, old[i].hash) = old[i];
+    free(old);
+    return true;
+}
+
+/* The word S (N bytes), interned if new; NULL on out-of-memory. The entry
+ * moves when the table grows: keep its string, not the entry. */
+static nr_word *word_add(nr_mentions *m, const char *s, size_t n) {
+    if ((m->words_len + 1) * 2 > m->words_cap && !words_grow(m))
+        return NULL;
+    uint64_t h = word_hash(s, n);
+    nr_word *w = word_slot(m, s, n, h);
+    if (w->s)
+        return w;
+    char *copy = nr_arena_strndup(m->doc->arena, s, n);
+    if (!copy)
+        return NULL;
+    *w = (nr_word){.s = copy, .len = n, .hash = h};
+    nr_vec_init(&w->first, sizeof(int));
+    nr_vec_init(&w->last, sizeof(int));
+    nr_vec_init(&w->role, sizeof(int));
+    m->words_len++;
+    return w;
+}
+
+/* Lists entity E under interned word S in one of its indexes. */
+static bool index_ent(nr_mentions *m, const char *s, size_t which, int e) {
+    nr_word *w = word_find(m, s, strlen(s));
+    nr_vec *v = which == 0 ? &w->first : which == 1 ? &w->last : &w->role;
+    int *slot = nr_vec_push(v);
+    if (!slot)
+        return false;
+    *slot = e;
+    return true;
+}
+
 /* ---- entities ---------------------------------------------------------- */
 
-static bool same_word(const char *a, const char *b) { return !strcmp(a, b); }
+/* Interned words are equal when they are the same pointer. */
+static bool same_word(const char *a, const char *b) { return a == b; }
 
 /* How the name tokens W[0..n) relate to entity E: 2 = same name, 1 = one
  * is the tail of the other (surname and full name), 0 = unrelated. */
@@ -102,19 +180,23 @@ static int name_match(const nr_entity *e, const char *const *w, size_t n) {
     return head && e->org && n < e->n_toks ? 1 : 0;
 }
 
-static void add_role(nr_entity *e, const char *role) {
+/* Gives entity EI the interned ROLE (at most 8 roles) and indexes it. */
+static bool add_role(nr_mentions *m, int ei, const char *role) {
+    nr_entity *e = &NR_ENT(m, (size_t)ei);
     if (!role)
-        return;
+        return true;
     for (size_t i = 0; i < e->n_roles; i++)
-        if (!strcmp(e->roles[i], role))
-            return;
-    if (e->n_roles < 8)
-        e->roles[e->n_roles++] = role;
+        if (e->roles[i] == role)
+            return true;
+    if (e->n_roles >= 8)
+        return true;
+    e->roles[e->n_roles++] = role;
+    return index_ent(m, role, 2, ei);
 }
 
 static bool has_role(const nr_entity *e, const char *role) {
     for (size_t i = 0; i < e->n_roles; i++)
-        if (!strcmp(e->roles[i], role))
+        if (e->roles[i] == role)
             return true;
     return false;
 }
@@ -140,19 +222,27 @@ static void set_gender(nr_entity *e, nr_gender g) {
         e->gender = g;
 }
 
-/* Points E's name at the mention's name when it is fuller. */
-static void set_name(nr_mentions *m, nr_entity *e, const nr_sent *s, const nr_mention *mn) {
+/* Points entity EI's name at the mention's name when it is fuller; its
+ * words are interned and its first and last indexed. */
+static bool set_name(nr_mentions *m, int ei, const nr_sent *s, const nr_mention *mn) {
+    nr_entity *e = &NR_ENT(m, (size_t)ei);
     size_t n = mn->nb - mn->na;
     if (n == 0 || (n <= e->n_toks && e->name)) /* an empty mention names nobody */
-        return;
+        return true;
     if (n > 8)
         n = 8;
     const nr_tok *first = &s->toks[mn->na], *last = &s->toks[mn->na + n - 1];
     e->name = m->doc->text + first->start;
     e->name_len = last->end - first->start;
     e->n_toks = n;
-    for (size_t i = 0; i < n; i++)
-        e->toks[i] = s->toks[mn->na + i].low;
+    for (size_t i = 0; i < n; i++) {
+        const nr_tok *t = &s->toks[mn->na + i];
+        const nr_word *w = word_add(m, t->low, t->low_len);
+        if (!w)
+            return false;
+        e->toks[i] = w->s;
+    }
+    return index_ent(m, e->toks[0], 0, ei) && index_ent(m, e->toks[n - 1], 1, ei);
 }
 
 static int new_entity(nr_mentions *m) {
@@ -462,6 +552,18 @@ static size_t apposed_role(chunker *c, size_t i) {
     return role_end(c, r);
 }
 
+/* Writes the lower-case forms of A and B with SEP between into OUT (CAP
+ * bytes, NUL included); returns the length, 0 when it does not fit. */
+static size_t join_words(char *out, size_t cap, const nr_tok *a, const char *sep, const nr_tok *b) {
+    size_t ls = strlen(sep), n = a->low_len + ls + b->low_len;
+    if (n >= cap)
+        return 0;
+    memcpy(out, a->low, a->low_len);
+    memcpy(out + a->low_len, sep, ls);
+    memcpy(out + a->low_len + ls, b->low, b->low_len + 1);
+    return n;
+}
+
 /* A pronoun, "ce dernier", or a verb carrying its pronoun at I. */
 static size_t pronoun_mention(chunker *c, size_t i, bool *ok) {
     const nr_sent *s = c->s;
@@ -469,11 +571,11 @@ static size_t pronoun_mention(chunker *c, size_t i, bool *ok) {
     size_t v = 0;
     unsigned tag = suffix_pronoun(c->m, t, &v);
     size_t end = i + 1;
-    if (!tag && i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD) {
+    if (!tag && i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD &&
+        nr_lexicon_has_head(c->m->lx, NR_LX_PRONOUNS, t->low, t->low_len, " ")) {
         char two[96];
-        int n = snprintf(two, sizeof two, "%s %s", t->low, s->toks[i + 1].low);
-        if (n > 0 && (size_t)n < sizeof two &&
-            (tag = nr_lexicon_find(c->m->lx, NR_LX_PRONOUNS, two, (size_t)n)) != 0)
+        size_t n = join_words(two, sizeof two, t, " ", &s->toks[i + 1]);
+        if (n && (tag = nr_lexicon_find(c->m->lx, NR_LX_PRONOUNS, two, n)) != 0)
             end = i + 2;
     }
     if (!tag)
@@ -499,12 +601,12 @@ static size_t source_marker(chunker *c, size_t i) {
     const nr_sent *s = c->s;
     if (lx_low(c->m, NR_LX_SOURCES, &s->toks[i]))
         return c->source = true, c->source_at = i + 1, i + 1;
-    if (i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD) {
+    const char *sep = s->toks[i].low[s->toks[i].low_len - 1] == '\'' ? "" : " ";
+    if (i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD &&
+        nr_lexicon_has_head(c->m->lx, NR_LX_SOURCES, s->toks[i].low, s->toks[i].low_len, sep)) {
         char two[96];
-        const char *sep = s->toks[i].low[s->toks[i].low_len - 1] == '\'' ? "" : " ";
-        int n = snprintf(two, sizeof two, "%s%s%s", s->toks[i].low, sep, s->toks[i + 1].low);
-        if (n > 0 && (size_t)n < sizeof two &&
-            nr_lexicon_find(c->m->lx, NR_LX_SOURCES, two, (size_t)n))
+        size_t n = join_words(two, sizeof two, &s->toks[i], sep, &s->toks[i + 1]);
+        if (n && nr_lexicon_find(c->m->lx, NR_LX_SOURCES, two, n))
             return c->source = true, c->source_at = i + 2, i + 2;
     }
     return i;
@@ -604,6 +706,15 @@ static size_t ents_from(const nr_mentions *m) {
     return m->ents.len > NR_ENT_WINDOW ? m->ents.len - NR_ENT_WINDOW : 0;
 }
 
+/* True when entity I was met later than BEST (-1: none), or as late and
+ * made first: the choice of a scan of the entities in order. */
+static bool later(const nr_mentions *m, int i, int best) {
+    if (best < 0)
+        return true;
+    int li = NR_ENT(m, (size_t)i).last_sent, lb = NR_ENT(m, (size_t)best).last_sent;
+    return li > lb || (li == lb && i < best);
+}
+
 static bool fits(const nr_entity *e, nr_gender g, bool exact) {
     if (!e->human || e->org)
         return false;
@@ -665,11 +776,11 @@ static int previous_subject(const nr_mentions *m, size_t s, nr_gender g) {
  * the body named in the last three sentences, else a new one. */
 static int resolve_body(const nr_mentions *m, size_t s, const nr_mention *mn) {
     int best = -1;
-    for (size_t i = ents_from(m); i < m->ents.len; i++) { /* the body that held the role */
-        const nr_entity *e = &NR_ENT(m, i);
-        if (!e->human && has_role(e, mn->role) &&
-            (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
-            best = (int)i;
+    const nr_word *w = word_find(m, mn->role, strlen(mn->role));
+    for (size_t k = 0; w && k < w->role.len; k++) { /* the body that held the role */
+        int i = NR_VEC_AT(&w->role, int, k);
+        if ((size_t)i >= ents_from(m) && !NR_ENT(m, (size_t)i).human && later(m, i, best))
+            best = i;
     }
     for (size_t i = ents_from(m); i < m->ents.len && best < 0; i++) { /* the body just named */
         const nr_entity *e = &NR_ENT(m, i);
@@ -692,11 +803,13 @@ static int resolve_role(nr_mentions *m, size_t s, size_t k) {
     if (mn->org)
         return resolve_body(m, s, mn);
     int best = -1;
-    for (size_t i = ents_from(m); i < m->ents.len; i++) {
-        const nr_entity *e = &NR_ENT(m, i);
-        if (has_role(e, mn->role) && (e->org || fits(e, mn->gender, false)) &&
-            (best < 0 || e->last_sent > NR_ENT(m, (size_t)best).last_sent))
-            best = (int)i;
+    const nr_word *w = word_find(m, mn->role, strlen(mn->role));
+    for (size_t r = 0; w && r < w->role.len; r++) { /* the last that held the role */
+        int i = NR_VEC_AT(&w->role, int, r);
+        const nr_entity *e = &NR_ENT(m, (size_t)i);
+        if ((size_t)i >= ents_from(m) && (e->org || fits(e, mn->gender, false)) &&
+            later(m, i, best))
+            best = i;
     }
     if (best < 0)
         best = previous_subject(m, s, mn->gender);
@@ -714,27 +827,36 @@ static int resolve_role(nr_mentions *m, size_t s, size_t k) {
 
 static int resolve_name(nr_mentions *m, const nr_sent *s, const nr_mention *mn) {
     const char *w[8];
+    const nr_word *first = NULL, *last = NULL;
     size_t n = mn->nb - mn->na;
     if (n > 8)
         n = 8;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) { /* as interned words; NULL: in no entity's name */
         const nr_tok *t = &s->toks[mn->na + i];
-        w[i] = t->low;
         size_t l = t->low_len; /* "Aldane's" is Aldane */
         if (l > 2 && !strcmp(t->low + l - 2, "'s"))
-            w[i] = nr_arena_strndup(m->doc->arena, t->low, l - 2);
+            l -= 2;
         else if (l > 1 && t->low[l - 1] == '\'')
-            w[i] = nr_arena_strndup(m->doc->arena, t->low, l - 1);
-        if (!w[i])
-            return -2;
+            l -= 1;
+        const nr_word *wd = word_find(m, t->low, l);
+        w[i] = wd ? wd->s : NULL;
+        first = i == 0 ? wd : first;
+        last = wd;
     }
+    /* a match shares the last word (a tail) or, for a body, the first */
+    const nr_vec *by[2] = {last ? &last->last : NULL, first ? &first->first : NULL};
     int best = -1, best_q = 0;
-    for (size_t i = ents_from(m); i < m->ents.len; i++) {
-        int q = name_match(&NR_ENT(m, i), w, n);
-        if (q > best_q ||
-            (q && q == best_q && NR_ENT(m, i).last_sent > NR_ENT(m, (size_t)best).last_sent)) {
-            best = (int)i;
-            best_q = q;
+    for (int list = 0; list < 2; list++) {
+        const nr_vec *v = by[list];
+        for (size_t k = 0; v && k < v->len; k++) {
+            int i = NR_VEC_AT(v, int, k);
+            if ((size_t)i < ents_from(m))
+                continue;
+            int q = name_match(&NR_ENT(m, (size_t)i), w, n);
+            if (q > best_q || (q && q == best_q && later(m, i, best))) {
+                best = i;
+                best_q = q;
+            }
         }
     }
     return best;
@@ -744,14 +866,15 @@ static int resolve_name(nr_mentions *m, const nr_sent *s, const nr_mention *mn) 
 static bool learn(nr_mentions *m, nr_sent *s, nr_mention *mn, int e, int ordinal) {
     nr_entity *en = &NR_ENT(m, (size_t)e);
     mn->ent = e;
-    if (mn->kind == NR_M_NAME)
-        set_name(m, en, s, mn);
+    if (mn->kind == NR_M_NAME && !set_name(m, e, s, mn))
+        return false;
     en->org |= mn->org;
     en->human = (en->human || mn->human) && !en->org;
     if (en->org)
         en->gender = NR_GENDER_UNKNOWN;
     set_gender(en, mn->gender);
-    add_role(en, mn->role);
+    if (!add_role(m, e, mn->role))
+        return false;
     if (mn->kind == NR_M_ROLE && !en->desc)
         en->desc = nr_arena_strndup(m->doc->arena, m->doc->text + mn->ta, mn->tb - mn->ta);
     if (mn->rb > mn->ra && !en->desc)
@@ -830,6 +953,12 @@ bool nr_mentions_read(nr_mentions *m, size_t si) {
     nr_vec out;
     nr_vec_init(&out, sizeof(nr_mention));
     bool ok = chunk(m, s, &out);
+    for (size_t k = 0; ok && k < out.len; k++) { /* roles outlive the tokens */
+        nr_mention *mn = &NR_VEC_AT(&out, nr_mention, k);
+        const nr_word *w = mn->role ? word_add(m, mn->role, strlen(mn->role)) : NULL;
+        ok = !mn->role || w;
+        mn->role = w ? w->s : NULL;
+    }
     s->ms = ok ? nr_arena_memdup(m->doc->arena, out.data, out.len, sizeof(nr_mention)) : NULL;
     s->n_ms = out.len;
     nr_vec_free(&out);
@@ -871,4 +1000,14 @@ void nr_mentions_free(nr_mentions *m) {
     for (size_t i = 0; i < m->ents.len; i++)
         nr_vec_free(&NR_ENT(m, i).mentions);
     nr_vec_free(&m->ents);
+    for (size_t i = 0; i < m->words_cap; i++) {
+        if (!m->words[i].s)
+            continue;
+        nr_vec_free(&m->words[i].first);
+        nr_vec_free(&m->words[i].last);
+        nr_vec_free(&m->words[i].role);
+    }
+    free(m->words);
+    m->words = NULL;
+    m->words_cap = m->words_len = 0;
 }

@@ -12,6 +12,8 @@
 #ifndef NR_SPK_MENTIONS_H
 #define NR_SPK_MENTIONS_H
 
+#include <stdint.h>
+
 #include "../core/doc.h"
 #include "lexicon.h"
 #include "tokens.h"
@@ -26,7 +28,7 @@ typedef struct nr_mention {
                          before \"Hélène Marchetti\"): its bytes; empty if none */
     int ent;          /* resolved entity, -1 = none */
     nr_gender gender; /* what the mention itself shows */
-    const char *role; /* role noun (lower case) or NULL */
+    const char *role; /* role noun (lower case; interned once read) or NULL */
     bool source;      /* introduced by "selon", "according to" */
     bool weak;        /* a lone capitalised word that may just start the sentence */
     bool human, org;
@@ -37,10 +39,10 @@ typedef struct nr_mention {
 typedef struct nr_entity {
     const char *name; /* fullest name (arena), NULL when only described */
     size_t name_len;
-    const char *toks[8]; /* lower-case tokens of that name */
+    const char *toks[8]; /* lower-case tokens of that name (interned words) */
     size_t n_toks;
-    const char *desc; /* first description ("le porte-parole"), for unnamed bodies */
-    const char *roles[8];
+    const char *desc;     /* first description ("le porte-parole"), for unnamed bodies */
+    const char *roles[8]; /* interned words */
     size_t n_roles;
     nr_gender gender;
     bool human, org;
@@ -54,17 +56,32 @@ typedef struct nr_sent {
     nr_sentence *se;
     size_t block;
     nr_block_kind bkind;
-    nr_tok *toks;
+    nr_tok *toks; /* valid while the sentence is read (NULL after) */
     size_t n_toks;
     nr_mention *ms;
     size_t n_ms;
     int subject; /* entity the sentence is about, -1 = none */
 } nr_sent;
 
+/* A word of the names and roles met, interned (lower case, arena): equal
+ * words are the same pointer. Each indexes the entities whose name starts
+ * or ends with it and those that hold it as a role, so that resolving a
+ * mention looks at those only, not at every entity. */
+typedef struct nr_word {
+    const char *s;
+    size_t len;
+    uint64_t hash;
+    nr_vec first, last; /* int: entities whose name starts, ends with it (a
+                           renamed entity stays listed: check it) */
+    nr_vec role;        /* int: entities holding it as a role */
+} nr_word;
+
 typedef struct nr_mentions {
     nr_doc *doc;
     const nr_lexicon *lx;
-    nr_vec ents; /* nr_entity */
+    nr_vec ents;    /* nr_entity */
+    nr_word *words; /* open addressing, words_cap a power of two */
+    size_t words_cap, words_len;
     nr_sent *sents;
     size_t n_sents;
     int title_ent; /* first person of the title, -1 = none */
@@ -81,7 +98,7 @@ int nr_mentions_protagonist(const nr_mentions *m);
 /* Records that entity E is the subject of sentence S. */
 void nr_mentions_subject(nr_mentions *m, size_t s, int e);
 
-/* Frees the entities' vectors (their strings live in the arena). */
+/* Frees the entities' and words' vectors (their strings live in the arena). */
 void nr_mentions_free(nr_mentions *m);
 
 /* The speech verb at token I of S (a word listed in speech-verbs, or the

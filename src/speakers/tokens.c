@@ -7,13 +7,18 @@
 #include "../util/buf.h"
 #include "../util/utf8.h"
 
+/* Letters and digits; ASCII without a table look-up. */
 static bool is_letter(uint32_t cp) {
+    if (cp < 0x80)
+        return (cp | 0x20) - 'a' < 26 || cp - '0' < 10;
     utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
            (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) || (c == UTF8PROC_CATEGORY_ND);
 }
 
 static bool is_upper(uint32_t cp) {
+    if (cp < 0x80)
+        return cp - 'A' < 26;
     return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
 }
 
@@ -25,24 +30,39 @@ static bool is_mark(uint32_t cp) {
            cp == 0x2018 || cp == 0x2039 || cp == 0x203A;
 }
 
-/* Lower-cases [a, b) of S into the arena, apostrophes folded to '. */
-static char *lower_copy(nr_arena *ar, const char *s, size_t a, size_t b, size_t *len) {
-    char *out = nr_arena_alloc(ar, (b - a) * 2 + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0;
+/* Appends [a, b) of S to OUT in lower case, apostrophes folded to ',
+ * then a NUL; returns the length without the NUL. Counts into LU[0] the
+ * letters (digits excluded) and into LU[1] the upper-case ones. */
+static size_t lower_into(nr_buf *out, const char *s, size_t a, size_t b, size_t lu[2]) {
+    if (!nr_buf_reserve(out, (b - a) * 2 + 1))
+        return 0;
+    char *o = out->data + out->len, *o0 = o;
     while (a < b) {
+        unsigned char c = (unsigned char)s[a];
+        if (c < 0x80) {
+            bool up = (unsigned)(c - 'A') < 26u;
+            lu[0] += up || (unsigned)(c - 'a') < 26u;
+            lu[1] += up;
+            *o++ = (char)(up ? c | 0x20 : c);
+            a++;
+            continue;
+        }
         uint32_t cp;
         size_t l = nr_utf8_decode(s + a, b - a, &cp);
+        if (is_letter(cp)) {
+            lu[0]++;
+            lu[1] += is_upper(cp);
+        }
         if (is_apostrophe(cp))
             cp = '\'';
         cp = (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
-        o += nr_utf8_encode(cp, out + o);
+        o += nr_utf8_encode(cp, o);
         a += l;
     }
-    out[o] = '\0';
-    *len = o;
-    return out;
+    *o = '\0';
+    size_t n = (size_t)(o - o0);
+    out->len += n + 1;
+    return n;
 }
 
 static bool elision(const char *low, size_t n) {
@@ -57,34 +77,41 @@ static bool elision(const char *low, size_t n) {
 typedef struct tok_state {
     nr_doc *doc;
     const nr_lexicon *lx;
-    nr_vec *v;
+    nr_tok_scratch *sc;
 } tok_state;
 
+/* Appends a token; its lower-case form goes to the scratch text (the
+ * pointer is set once the sentence is done, the text being growable). */
 static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
-    nr_tok *t = nr_vec_push(st->v);
+    nr_tok *t = nr_vec_push(&st->sc->toks);
     if (!t)
         return NULL;
     t->kind = k;
     t->start = a;
     t->end = b;
     t->span = -1;
-    t->low = lower_copy(st->doc->arena, st->doc->text, a, b, &t->low_len);
-    if (!t->low)
-        return NULL;
+    size_t lu[2] = {0, 0};
+    t->low_len = lower_into(&st->sc->low, st->doc->text, a, b, lu);
+    if (nr_buf_ok(&st->sc->low))
+        t->low_hash =
+            nr_lexicon_hash(st->sc->low.data + st->sc->low.len - t->low_len - 1, t->low_len);
+    t->text_hash = nr_lexicon_hash(st->doc->text + a, b - a);
     uint32_t cp;
     nr_utf8_decode(st->doc->text + a, b - a, &cp);
     t->cap = is_upper(cp);
-    size_t letters = 0, uppers = 0;
-    for (size_t i = a; i < b;) {
-        size_t l = nr_utf8_decode(st->doc->text + i, b - i, &cp);
-        if (is_letter(cp) && !(cp >= '0' && cp <= '9')) {
-            letters++;
-            uppers += is_upper(cp);
-        }
-        i += l;
-    }
-    t->allcaps = letters >= 2 && letters == uppers;
+    t->allcaps = lu[0] >= 2 && lu[0] == lu[1];
     return t;
+}
+
+/* True when the lower-case form of [a, b) of S is a French elision. */
+static bool elided(tok_state *st, const char *s, size_t a, size_t b) {
+    nr_buf *low = &st->sc->low;
+    size_t mark = low->len;
+    size_t lu[2] = {0, 0};
+    size_t n = lower_into(low, s, a, b, lu);
+    bool el = nr_buf_ok(low) && n < 32 && elision(low->data + mark, n);
+    low->len = mark;
+    return el;
 }
 
 /* The end of the word that starts at I, before END; splits a French
@@ -103,13 +130,8 @@ static size_t word_end(tok_state *st, size_t i, size_t end) {
             nr_utf8_decode(s + j + l, end - j - l, &nx);
             if (!is_letter(nx))
                 break;
-            if (is_apostrophe(cp)) {
-                char buf[32];
-                size_t n = 0;
-                char *low = lower_copy(st->doc->arena, s, i, j, &n);
-                if (low && n < sizeof buf && elision(low, n))
-                    return j + l;
-            }
+            if (is_apostrophe(cp) && elided(st, s, i, j))
+                return j + l;
             dotted |= cp == '.';
         } else {
             break;
@@ -131,11 +153,21 @@ static size_t word_end(tok_state *st, size_t i, size_t end) {
     return j;
 }
 
-bool nr_tokenise(nr_doc *doc, const nr_sentence *se, const nr_lexicon *lx, nr_tok **out,
-                 size_t *n) {
-    nr_vec v;
-    nr_vec_init(&v, sizeof(nr_tok));
-    tok_state st = {doc, lx, &v};
+void nr_tok_scratch_init(nr_tok_scratch *sc) {
+    nr_vec_init(&sc->toks, sizeof(nr_tok));
+    nr_buf_init(&sc->low);
+}
+
+void nr_tok_scratch_free(nr_tok_scratch *sc) {
+    nr_vec_free(&sc->toks);
+    nr_buf_free(&sc->low);
+}
+
+bool nr_tokenise(nr_doc *doc, const nr_sentence *se, const nr_lexicon *lx, nr_tok_scratch *sc,
+                 nr_tok **out, size_t *n) {
+    sc->toks.len = 0;
+    sc->low.len = 0;
+    tok_state st = {doc, lx, sc};
     bool ok = true;
     for (size_t k = 0; k < se->n_spans && ok; k++) {
         const nr_span *sp = &se->spans[k];
@@ -162,12 +194,16 @@ bool nr_tokenise(nr_doc *doc, const nr_sentence *se, const nr_lexicon *lx, nr_to
             }
         }
     }
-    *n = v.len;
-    *out = ok ? nr_arena_memdup(doc->arena, v.data, v.len, sizeof(nr_tok)) : NULL;
-    nr_vec_free(&v);
-    return ok && (*n == 0 || *out);
+    ok = ok && nr_buf_ok(&sc->low);
+    nr_tok *toks = sc->toks.data;
+    for (size_t k = 0, at = 0; ok && k < sc->toks.len; k++) { /* the lower-case forms, in order */
+        toks[k].low = sc->low.data + at;
+        at += toks[k].low_len + 1;
+    }
+    *n = ok ? sc->toks.len : 0;
+    *out = ok ? toks : NULL;
+    return ok;
 }
-
 bool nr_tok_is(const nr_tok *t, const char *w) {
     return t->kind == NR_TOK_WORD && !strcmp(t->low, w);
 }
