@@ -137,7 +137,7 @@ enum { SIDE_VTT, SIDE_SRT, SIDE_WORDS, SIDE_CH_JSON, SIDE_CH_VTT, SIDE_COUNT };
 static const char *const side_ext[SIDE_COUNT] = {".vtt", ".srt", ".words.json", ".chapters.json",
                                                  ".chapters.vtt"};
 
-typedef struct job {
+typedef struct nr_export_job {
     nr_ctx *ctx;
     const nr_doc *doc;
     const nr_export_opts *o;
@@ -153,8 +153,9 @@ typedef struct job {
     int16_t raw[4096];  /* pass two's buffers */
     float f[4096], lim[4096 + 1024];
     size_t n_buf;
-    uint64_t total;   /* samples rendered */
-    uint64_t read_at; /* scratch read position, bytes */
+    uint64_t total;    /* samples rendered */
+    uint64_t rendered; /* the same, as the renders count them (nr_render_doc_at) */
+    uint64_t read_at;  /* scratch read position, bytes */
     nr_meter *meter;
     nr_timeline *tl;
     nr_status status;
@@ -546,8 +547,8 @@ static void set_weights(job *j) {
     j->weight_encode = encode_cost[j->fmt->id] + (j->in_rate != j->out_rate ? 0.2 : 0);
 }
 
-/* Pass one: the render into the scratch file, meter and timeline. */
-static nr_status render(job *j, const char *path) {
+/* Pass one, opened: the scratch file beside the target, meter and timeline. */
+static nr_status render_open(job *j, const char *path) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -564,28 +565,38 @@ static nr_status render(job *j, const char *path) {
                             j->side_f[SIDE_SRT], j->side_f[SIDE_WORDS]);
     if ((j->o->normalise && !j->meter) || !j->tl)
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
-    nr_status st = nr_render_doc(j->ctx, j->doc, 0, on_audio, j, j->stop);
-    if (j->status != NR_OK)
-        st = j->status;
-    if (st == NR_OK)
-        st = flush_scratch(j);
+    return NR_OK;
+}
+
+/* Pass one: DOC into the scratch file, meter and timeline; NEXT: after the
+ * documents before it (the windows of a streamed input). */
+static nr_status render_doc(job *j, const nr_doc *doc, bool next) {
+    if (next && !nr_timeline_next(j->tl, doc))
+        return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
+    j->doc = doc;
+    nr_status st = nr_render_doc_at(j->ctx, doc, 0, on_audio, j, j->stop, &j->rendered);
+    if (next)
+        nr_timeline_end_doc(j->tl);
+    return j->status != NR_OK ? j->status : st;
+}
+
+/* Pass one, closed. */
+static nr_status render_close(job *j) {
+    nr_status st = flush_scratch(j);
     if (st == NR_OK)
         nr_timeline_finish(j->tl, j->total);
     return st;
 }
 
-nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_export_opts *o,
-                    volatile sig_atomic_t *stop, nr_export_result *res) {
+nr_status nr_export_begin(nr_ctx *ctx, const nr_doc *head, const char *path,
+                          const nr_export_opts *o, volatile sig_atomic_t *stop, job **out) {
     job *j = calloc(1, sizeof *j);
+    *out = j;
     if (!j)
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    *j = (job){.ctx = ctx, .doc = doc, .o = o, .stop = stop, .scratch = -1};
-    j->n_sents = nr_doc_sentence_count(doc);
+    *j = (job){.ctx = ctx, .doc = head, .o = o, .stop = stop, .scratch = -1};
+    j->n_sents = nr_doc_sentence_count(head);
     clock_gettime(CLOCK_MONOTONIC, &j->last_report);
-    nr_export_result unwanted; /* when the caller wants no result */
-    if (!res)
-        res = &unwanted;
-    *res = (nr_export_result){0};
     nr_status st = resolve_format(j, path);
     if (st == NR_OK)
         st = nr_engine_start(ctx);
@@ -597,8 +608,27 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
     if (st == NR_OK) {
         set_weights(j);
         progress(j, 0, true);
-        st = render(j, path);
+        st = render_open(j, path);
     }
+    return st;
+}
+
+nr_status nr_export_add(job *j, const nr_doc *doc) { return render_doc(j, doc, true); }
+
+nr_status nr_export_pause(job *j, int ms) {
+    nr_status st = nr_render_pause(ms, on_audio, j, j->stop, &j->rendered);
+    return j->status != NR_OK ? j->status : st;
+}
+
+nr_status nr_export_end(job *j, nr_status st, const char *path, nr_export_result *res) {
+    nr_export_result unwanted; /* when the caller wants no result */
+    if (!res)
+        res = &unwanted;
+    *res = (nr_export_result){0};
+    if (!j)
+        return st;
+    if (st == NR_OK)
+        st = render_close(j);
     if (st == NR_OK)
         st = normalise_and_encode(j, path, res);
     if (st == NR_OK) {
@@ -612,8 +642,8 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
         res->bytes = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
         progress(j, 1, true);
     }
-    if (st != NR_OK && j->status == NR_OK && stop && *stop && st != NR_E_ABORTED)
-        st = nr_fail(ctx, NR_E_ABORTED, "interrupted");
+    if (st != NR_OK && j->status == NR_OK && j->stop && *j->stop && st != NR_E_ABORTED)
+        st = nr_fail(j->ctx, NR_E_ABORTED, "interrupted");
     discard_sidecars(j);
     if (j->scratch >= 0)
         close(j->scratch);
@@ -621,4 +651,13 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
     nr_timeline_free(j->tl);
     free(j);
     return st;
+}
+
+nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_export_opts *o,
+                    volatile sig_atomic_t *stop, nr_export_result *res) {
+    job *j;
+    nr_status st = nr_export_begin(ctx, doc, path, o, stop, &j);
+    if (st == NR_OK)
+        st = render_doc(j, doc, false);
+    return nr_export_end(j, st, path, res);
 }

@@ -412,6 +412,20 @@ static int run(const options *o) {
         return (st = nr_list_devices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
     if (!o->plan && !o->output && !o->quiet)
         return listen_live(o);
+    if ((o->plan || o->output) && (o->input || stdin_is_piped())) {
+        /* plain text is read and said window by window */
+        const char *in = o->input ? o->input : "-";
+        int writing = 0;
+        st = o->plan ? nr_plan_file(narrator, in, stdout, &writing)
+                     : nr_export_file(narrator, in, o->output, &writing);
+        if (st == NR_OK)
+            return EXIT_OK;
+        /* an empty pipe with no article named: the user gets the sample (load) */
+        if (o->input || st != NR_E_INPUT ||
+            strcmp(nr_narrator_error(narrator), "the input is empty"))
+            return writing ? fail(o->plan ? "standard output" : NULL, st, true)
+                           : fail(o->input ? o->input : "stdin", st, false);
+    }
     nr_document *doc = NULL;
     const char *name = NULL;
     st = load(o, &doc, &name);
