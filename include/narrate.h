@@ -81,7 +81,10 @@ NR_API nr_status nr_set_rate(nr_narrator *nr, int wpm);
 NR_API nr_status nr_set_pitch(nr_narrator *nr, int pitch);
 NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
 NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
-/* Largest input accepted, in bytes (default 16 MiB; see docs/limits.md). */
+/* Largest input accepted, in bytes. By default 16 MiB for an input held
+ * whole (HTML, Markdown, any nr_document; one paragraph of a plain text)
+ * and 1 GiB for plain text read in windows (nr_plan_file, nr_export_file);
+ * a limit set here holds for both. See docs/limits.md. */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
 /* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
  * (the default). The audio is the same whatever the number. */
