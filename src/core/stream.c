@@ -562,10 +562,8 @@ static nr_status pause_between(export_sink *e, const nr_doc *doc) {
 
 /* Whole input: nr_export as ever. Windowed: one episode, begun with the
  * registry as its head (title, byline, language), fed window by window. */
-static nr_status export_window(void *user, const nr_window *w) {
-    export_sink *e = user;
+static nr_status export_to(export_sink *e, const nr_window *w) {
     nr_narrator *nr = e->nr;
-    e->writing = true;
     if (w->whole)
         return nr_export(&nr->ctx, w->doc, e->path, &nr->export, &nr->stop, NULL);
     if (!w->doc) {
@@ -586,6 +584,13 @@ static nr_status export_window(void *user, const nr_window *w) {
         e->pending = e->last.n_sents > 0;
         e->pauses = w->doc->pauses;
     }
+    return st;
+}
+
+static nr_status export_window(void *user, const nr_window *w) {
+    export_sink *e = user;
+    nr_status st = export_to(e, w);
+    e->writing = st != NR_OK; /* a failure here is the output's */
     return st;
 }
 
