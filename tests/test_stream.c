@@ -266,6 +266,32 @@ static void test_export_windows(nr_narrator *nr, const char *dir) {
     nr_buf_free(&in);
 }
 
+/* A window may hold only blank lines (after a paragraph too long to leave
+ * any context): it is skipped, and offsets go on counting it. */
+static void test_blank_window(nr_narrator *nr, const char *dir) {
+    nr_buf in;
+    nr_buf_init(&in);
+    nr_buf_adds(&in, "Le début.");
+    for (int i = 0; i < 800; i++)
+        nr_buf_adds(&in, " Une phrase de plus.");
+    nr_buf_adds(&in, "\n\n");
+    for (int i = 0; i < 3000; i++)
+        nr_buf_adds(&in, " \n");
+    size_t at = in.len;
+    nr_buf_adds(&in, "La fin.\n");
+    char path[512];
+    snprintf(path, sizeof path, "%s/blank.txt", dir);
+    write_file(path, in.data, in.len);
+    listing l;
+    CHECK(list_file(nr, path, 2048, &l) == NR_OK, "windows: %s", nr_narrator_error(nr));
+    char want[64];
+    snprintf(want, sizeof want, "S %zu %zu\n", at, at + strlen("La fin."));
+    CHECK(l.windows >= 3 && l.text.data && strstr(l.text.data, want), "%zu windows; '%s' in %s",
+          l.windows, want, l.text.data ? l.text.data + l.text.len - 40 : "");
+    nr_buf_free(&l.text);
+    nr_buf_free(&in);
+}
+
 int main(void) {
     char dir[] = "/tmp/narrate-stream-XXXXXX";
     CHECK(mkdtemp(dir) != NULL, "scratch folder");
@@ -274,6 +300,7 @@ int main(void) {
     test_windows_match_one(nr, dir);
     test_speaker_kept(nr, dir);
     test_limits(nr, dir);
+    test_blank_window(nr, dir);
     test_export_windows(nr, dir);
     nr_narrator_free(nr);
     char cmd[600];

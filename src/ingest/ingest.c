@@ -231,7 +231,8 @@ static nr_status ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *
     } else {
         st = read_markup(ctx, f, text, clean.len, name, &doc);
     }
-    if (st == NR_OK && (!doc || doc->blocks.len == 0)) /* markup may yield no document */
+    /* markup may yield no document; a later window of a stream may hold only blank lines */
+    if (st == NR_OK && (!doc || (doc->blocks.len == 0 && !first)))
         st = nr_fail(ctx, NR_E_INPUT, "the input holds no text to read");
     if (st == NR_OK) {
         doc->format = f == NR_FORMAT_HTML ? "html" : f == NR_FORMAT_MARKDOWN ? "markdown" : "text";
