@@ -213,7 +213,8 @@ static bool merge_speaker(nr_arena *a, nr_speaker *g, const nr_speaker *w) {
     const char **m = nr_arena_alloc(a, n * sizeof *m);
     if (!m)
         return false;
-    memcpy(m, g->mentions, g->n_mentions * sizeof *m);
+    if (g->n_mentions)
+        memcpy(m, g->mentions, g->n_mentions * sizeof *m);
     size_t k = g->n_mentions;
     for (size_t i = 0; i < w->n_mentions && k < n; i++)
         if (!has_mention(g, w->mentions[i]) && !(m[k++] = nr_arena_strdup(a, w->mentions[i])))
@@ -411,8 +412,9 @@ static nr_status window(stream *s, const char *raw, size_t n) {
     if (st == NR_OK) {
         carry_quotes(s, doc, from);
         /* the context's blocks went out with the window before */
-        memmove(doc->blocks.data, &NR_BLOCK(doc, from),
-                (doc->blocks.len - from) * sizeof(nr_block));
+        if (from > 0)
+            memmove(doc->blocks.data, &NR_BLOCK(doc, from),
+                    (doc->blocks.len - from) * sizeof(nr_block));
         doc->blocks.len -= from;
         nr_window w = {doc, ctx_len, s->index, false, s->reg};
         st = s->fn(s->user, &w);
