@@ -81,7 +81,10 @@ NR_API nr_status nr_set_rate(nr_narrator *nr, int wpm);
 NR_API nr_status nr_set_pitch(nr_narrator *nr, int pitch);
 NR_API nr_status nr_set_voices_dir(nr_narrator *nr, const char *dir);
 NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
-/* Largest input accepted, in bytes (default 16 MiB; see docs/limits.md). */
+/* Largest input accepted, in bytes. By default 16 MiB for an input held
+ * whole (HTML, Markdown, any nr_document; one paragraph of a plain text)
+ * and 1 GiB for plain text read in windows (nr_plan_file, nr_export_file);
+ * a limit set here holds for both. See docs/limits.md. */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
 /* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
  * (the default). The audio is the same whatever the number. */
@@ -103,6 +106,22 @@ NR_API nr_status nr_document_from_memory(nr_narrator *nr, const void *bytes, siz
 /* Reads a file ("-" = standard input) and analyses it. Reading is bounded
  * by the narrator's maximum input size. */
 NR_API nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_document **out);
+
+/* Reads PATH ("-" = standard input) and prints its plan to OUT, as
+ * nr_document_from_file and nr_document_write_plan would, in memory that
+ * does not grow with the input: plain UTF-8 text longer than a window
+ * (1 MiB) is analysed window by window, cut at paragraph breaks, and its
+ * plan printed as it goes ("speakers" and "dropped" then come after
+ * "blocks"; docs/limits.md). When WRITING is not NULL, *WRITING tells
+ * whether a failure was writing OUT (NR_E_IO) rather than reading. */
+NR_API nr_status nr_plan_file(nr_narrator *nr, const char *path, FILE *out, int *writing);
+
+/* Reads INPUT ("-" = standard input) and exports it to PATH, as
+ * nr_document_from_file and nr_render_to_file would, in memory that does
+ * not grow with the input: plain UTF-8 text longer than a window is
+ * analysed and rendered window by window into one episode (transcripts
+ * and chapters go on over windows). *WRITING as for nr_plan_file. */
+NR_API nr_status nr_export_file(nr_narrator *nr, const char *input, const char *path, int *writing);
 NR_API void nr_document_free(nr_document *doc);
 
 NR_API const char *nr_document_title(const nr_document *doc); /* NULL if none */

@@ -88,6 +88,35 @@ check "a language without an eSpeak voice is read in English ($detected)" \
 rm -f "$WORK/out/rm."*
 expect_exit 2 "a forced language without a voice" "$NARRATE" --lang rm "$WORK/rm.txt" -o "$WORK/out/rm.wav"
 
+# Plain text over a window (1 MiB) is planned window by window: one JSON
+# plan, its offsets into the whole input, every speaker a span names listed
+# once, a speaker met again keeping its id (docs/limits.md).
+python3 - "$SHARED/corpus/articles/fr-01-sncf-greve.txt" "$WORK/long.txt" <<'PY'
+import sys
+text = open(sys.argv[1], encoding='utf-8').read().strip() + "\n\n"
+with open(sys.argv[2], 'w', encoding='utf-8') as f:
+    f.write(text * (1300000 // len(text.encode()) + 1))
+PY
+"$NARRATE" "$WORK/long.txt" --plan >"$WORK/long.json"
+check "a 1.3 MB text is planned in windows" python3 - "$WORK/long.txt" "$WORK/long.json" <<'PY'
+import json, sys
+raw = open(sys.argv[1], 'rb').read()
+p = json.load(open(sys.argv[2], encoding='utf-8'))
+ids = [s['id'] for s in p['speakers']]
+assert len(ids) == len(set(ids)) and ids[0] == 'narrator', ids
+spans = [sp for b in p['blocks'] for se in b['sentences'] for sp in se['spans']]
+assert all(sp['voice'] in ids and sp.get('speaker') in ids + [None] for sp in spans)
+last = spans[-1]
+assert raw[last['start']:last['end']].decode().split()[0] == last['text'].split()[0], last
+named = {}
+for sp in spans:  # one name, one id, from the first copy of the article to the last
+    if sp.get('speaker'):
+        name = next(s['name'] for s in p['speakers'] if s['id'] == sp['speaker'])
+        named.setdefault(name, set()).add(sp['speaker'])
+assert named and all(len(v) == 1 for v in named.values()), named
+assert p['title'] and sum(b['kind'] == 'title' for b in p['blocks']) == 1
+PY
+
 check "--help documents the exit statuses" sh -c "'$NARRATE' --help | grep -q 'Exit status'"
 check "--version prints the version" sh -c "'$NARRATE' --version | grep -q '^narrate [0-9]'"
 check "--list-voices lists French" sh -c "'$NARRATE' --list-voices | grep -q '^fr'"

@@ -138,7 +138,7 @@ enum { SIDE_VTT, SIDE_SRT, SIDE_WORDS, SIDE_CH_JSON, SIDE_CH_VTT, SIDE_COUNT };
 static const char *const side_ext[SIDE_COUNT] = {".vtt", ".srt", ".words.json", ".chapters.json",
                                                  ".chapters.vtt"};
 
-typedef struct job {
+typedef struct nr_export_job {
     nr_ctx *ctx;
     const nr_doc *doc;
     const nr_export_opts *o;
@@ -154,8 +154,10 @@ typedef struct job {
     int16_t raw[4096];  /* pass two's buffers */
     float f[4096], lim[4096 + 1024];
     size_t n_buf;
-    uint64_t total;   /* samples rendered */
-    uint64_t read_at; /* scratch read position, bytes */
+    uint64_t total;              /* samples rendered */
+    uint64_t rendered;           /* the same, as the renders count them (nr_render_doc_at) */
+    uint64_t read_at;            /* scratch read position, bytes */
+    struct direct_state *direct; /* the one-pass export's, without normalisation */
     nr_meter *meter;
     nr_timeline *tl;
     nr_status status;
@@ -790,63 +792,82 @@ static size_t id3_room(const job *j, size_t base) {
     return room;
 }
 
-/* The whole export in one pass (no normalisation). */
-static nr_status export_direct(job *j, const char *path, nr_export_result *res) {
+/* The one-pass export (no normalisation), between nr_export_begin and
+ * nr_export_end: the encoder, its feeder and the MP3 tag's reserved room. */
+typedef struct direct_state {
+    encoder e;
+    one_pass d;
+    nr_buf id3;
+    size_t room;
+    bool opened;
+} direct_state;
+
+/* Opens the one-pass export: the timeline, the tag's room, the encoder. */
+static nr_status direct_open(job *j, const char *path) {
     j->tl = nr_timeline_new(j->doc, j->in_rate, j->tags.title, j->side_f[SIDE_VTT],
                             j->side_f[SIDE_SRT], j->side_f[SIDE_WORDS]);
-    if (!j->tl)
+    j->direct = calloc(1, sizeof *j->direct);
+    if (!j->tl || !j->direct)
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
-    nr_buf id3;
-    nr_buf_init(&id3);
-    size_t room = 0;
+    direct_state *s = j->direct;
+    nr_buf_init(&s->id3);
+    s->d = (one_pass){.j = j, .e = &s->e};
     nr_status st = NR_OK;
     if (j->fmt->id == NR_FMT_MP3) { /* a tag without chapters, padded to the final one's room */
-        st = build_id3(j, NULL, 0, 0, &id3);
-        room = id3_room(j, id3.len);
-        id3.len = 0;
+        st = build_id3(j, NULL, 0, 0, &s->id3);
+        s->room = id3_room(j, s->id3.len);
+        s->id3.len = 0;
         if (st == NR_OK)
-            st = build_id3(j, NULL, 0, room, &id3);
+            st = build_id3(j, NULL, 0, s->room, &s->id3);
     }
-    encoder e = {0};
-    one_pass d = {.j = j, .e = &e};
     if (st == NR_OK)
-        st = encoder_open(j, path, 0, 0, &id3, &e);
-    if (st == NR_OK) {
-        st = nr_render_doc(j->ctx, j->doc, 0, on_direct, &d, j->stop);
-        if (d.start != NR_OK)
-            st = d.start;
-        if (st == NR_OK && !d.f.ring && !e.raw) /* no audio at all: the resampler's tail */
-            st = emit(j, &e, NULL, 0);
-        nr_status enc = feeder_stop(&d.f, st == NR_OK);
-        if (enc != NR_OK)
+        st = encoder_open(j, path, 0, 0, &s->id3, &s->e);
+    s->opened = st == NR_OK;
+    return st;
+}
+
+/* Ends the one-pass export ST says how the render went: drains the encoder,
+ * writes the final tag with the chapters, the sidecars, and the file. */
+static nr_status direct_close(job *j, nr_status st, nr_export_result *res) {
+    direct_state *s = j->direct;
+    if (!s)
+        return st;
+    encoder *e = &s->e;
+    if (s->opened) {
+        if (st == NR_OK && s->d.start != NR_OK)
+            st = s->d.start;
+        if (st == NR_OK && !s->d.f.ring && !e->raw) /* no audio at all: the resampler's tail */
+            st = emit(j, e, NULL, 0);
+        nr_status enc = feeder_stop(&s->d.f, st == NR_OK);
+        if (enc != NR_OK && st == NR_OK)
             st = enc;
     }
     if (st == NR_OK)
         nr_timeline_finish(j->tl, j->total);
     size_t n_ch = 0;
-    const nr_chapter *ch = nr_timeline_chapters(j->tl, &n_ch);
-    if (st == NR_OK && room) { /* the final tag, with the chapters, in the room reserved */
+    const nr_chapter *ch = j->tl ? nr_timeline_chapters(j->tl, &n_ch) : NULL;
+    if (st == NR_OK && s->room) { /* the final tag, with the chapters, in the room reserved */
         size_t fit = n_ch;
         do {
-            id3.len = 0;
-            st = build_id3(j, ch, fit, room, &id3);
-        } while (st == NR_OK && id3.len > room && fit-- > 0);
-        if (st == NR_OK && id3.len == room &&
-            nr_file_sink_rewrite_head(e.sink, (const uint8_t *)id3.data, id3.len) != NR_OK)
+            s->id3.len = 0;
+            st = build_id3(j, ch, fit, s->room, &s->id3);
+        } while (st == NR_OK && s->id3.len > s->room && fit-- > 0);
+        if (st == NR_OK && s->id3.len == s->room &&
+            nr_file_sink_rewrite_head(e->sink, (const uint8_t *)s->id3.data, s->id3.len) != NR_OK)
             j->ctx->err[0] = '\0'; /* a pipe: the tag without chapters stays */
     }
-    nr_buf_free(&id3);
+    nr_buf_free(&s->id3);
     if (st == NR_OK)
-        st = nr_file_sink_finish(e.sink);
+        st = nr_file_sink_finish(e->sink);
     res->chapters = n_ch;
-    encoder_close(j, &e, st, res);
+    encoder_close(j, e, st, res);
     if (st == NR_OK && j->side[SIDE_CH_JSON]) {
         nr_chapters_write_json(j->side_f[SIDE_CH_JSON], ch, n_ch, j->tags.title);
         nr_chapters_write_vtt(j->side_f[SIDE_CH_VTT], ch, n_ch);
     }
     if (st == NR_OK)
         st = commit_sidecars(j);
-    nr_status closed = nr_file_sink_close(e.sink, st == NR_OK);
+    nr_status closed = e->sink ? nr_file_sink_close(e->sink, st == NR_OK) : NR_OK;
     return st != NR_OK ? st : closed;
 }
 
@@ -888,8 +909,8 @@ static void set_weights(job *j) {
     j->weight_encode = encode_cost[j->fmt->id] + (j->in_rate != j->out_rate ? 0.2 : 0);
 }
 
-/* Pass one: the render into the scratch file, meter and timeline. */
-static nr_status render(job *j, const char *path) {
+/* Pass one, opened: the scratch file beside the target, meter and timeline. */
+static nr_status render_open(job *j, const char *path) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -914,11 +935,26 @@ static nr_status render(job *j, const char *path) {
                             j->side_f[SIDE_SRT], j->side_f[SIDE_WORDS]);
     if ((j->o->normalise && !j->meter) || !j->tl)
         return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
-    nr_status st = nr_render_doc(j->ctx, j->doc, 0, on_audio, j, j->stop);
-    if (j->status != NR_OK)
-        st = j->status;
-    if (st == NR_OK)
-        st = flush_scratch(j);
+    return NR_OK;
+}
+
+/* Pass one: DOC into the scratch file, meter and timeline; NEXT: after the
+ * documents before it (the windows of a streamed input). */
+static nr_status render_doc(job *j, const nr_doc *doc, bool next) {
+    if (next && !nr_timeline_next(j->tl, doc))
+        return nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
+    j->doc = doc;
+    nr_status st = j->direct ? nr_render_doc_at(j->ctx, doc, 0, on_direct, &j->direct->d, j->stop,
+                                                &j->rendered)
+                             : nr_render_doc_at(j->ctx, doc, 0, on_audio, j, j->stop, &j->rendered);
+    if (next)
+        nr_timeline_end_doc(j->tl);
+    return j->status != NR_OK ? j->status : st;
+}
+
+/* Pass one, closed. */
+static nr_status render_close(job *j) {
+    nr_status st = flush_scratch(j);
     if (st == NR_OK)
         nr_timeline_finish(j->tl, j->total);
     if (st == NR_OK)
@@ -926,18 +962,15 @@ static nr_status render(job *j, const char *path) {
     return st;
 }
 
-nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_export_opts *o,
-                    volatile sig_atomic_t *stop, nr_export_result *res) {
+nr_status nr_export_begin(nr_ctx *ctx, const nr_doc *head, const char *path,
+                          const nr_export_opts *o, volatile sig_atomic_t *stop, job **out) {
     job *j = calloc(1, sizeof *j);
+    *out = j;
     if (!j)
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    *j = (job){.ctx = ctx, .doc = doc, .o = o, .stop = stop, .scratch = -1};
-    j->n_sents = nr_doc_sentence_count(doc);
+    *j = (job){.ctx = ctx, .doc = head, .o = o, .stop = stop, .scratch = -1};
+    j->n_sents = nr_doc_sentence_count(head);
     clock_gettime(CLOCK_MONOTONIC, &j->last_report);
-    nr_export_result unwanted; /* when the caller wants no result */
-    if (!res)
-        res = &unwanted;
-    *res = (nr_export_result){0};
     nr_status st = resolve_format(j, path);
     if (st == NR_OK)
         st = nr_engine_start(ctx);
@@ -950,12 +983,31 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
         set_weights(j);
         set_targets(j);
         progress(j, 0, true);
-        if (o->normalise)
-            st = render(j, path);
-        else
-            st = export_direct(j, path, res);
+        st = o->normalise ? render_open(j, path) : direct_open(j, path);
     }
-    if (st == NR_OK && o->normalise)
+    return st;
+}
+
+nr_status nr_export_add(job *j, const nr_doc *doc) { return render_doc(j, doc, true); }
+
+nr_status nr_export_pause(job *j, int ms) {
+    nr_status st = j->direct ? nr_render_pause(ms, on_direct, &j->direct->d, j->stop, &j->rendered)
+                             : nr_render_pause(ms, on_audio, j, j->stop, &j->rendered);
+    return j->status != NR_OK ? j->status : st;
+}
+
+nr_status nr_export_end(job *j, nr_status st, const char *path, nr_export_result *res) {
+    nr_export_result unwanted; /* when the caller wants no result */
+    if (!res)
+        res = &unwanted;
+    *res = (nr_export_result){0};
+    if (!j)
+        return st;
+    if (j->direct || !j->o->normalise)
+        st = direct_close(j, st, res);
+    else if (st == NR_OK)
+        st = render_close(j);
+    if (st == NR_OK && j->o->normalise)
         st = normalise_and_encode(j, path, res);
     if (st == NR_OK) {
         struct stat sb;
@@ -968,8 +1020,8 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
         res->bytes = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
         progress(j, 1, true);
     }
-    if (st != NR_OK && j->status == NR_OK && stop && *stop && st != NR_E_ABORTED)
-        st = nr_fail(ctx, NR_E_ABORTED, "interrupted");
+    if (st != NR_OK && j->status == NR_OK && j->stop && *j->stop && st != NR_E_ABORTED)
+        st = nr_fail(j->ctx, NR_E_ABORTED, "interrupted");
     discard_sidecars(j);
     if (j->scratch >= 0)
         close(j->scratch);
@@ -978,6 +1030,16 @@ nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_e
     nr_limiter_free(j->guess_lim);
     nr_meter_free(j->guess_meter);
     free(j->guess_buf);
+    free(j->direct);
     free(j);
     return st;
+}
+
+nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_export_opts *o,
+                    volatile sig_atomic_t *stop, nr_export_result *res) {
+    job *j;
+    nr_status st = nr_export_begin(ctx, doc, path, o, stop, &j);
+    if (st == NR_OK)
+        st = render_doc(j, doc, false);
+    return nr_export_end(j, st, path, res);
 }

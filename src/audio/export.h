@@ -63,6 +63,21 @@ nr_status nr_export_opts_set(nr_ctx *ctx, nr_export_opts *o, const char *name, c
 nr_status nr_export(nr_ctx *ctx, const nr_doc *doc, const char *path, const nr_export_opts *o,
                     volatile sig_atomic_t *stop, nr_export_result *res);
 
+/* The same export fed one document after the other: the windows of a
+ * streamed input (core/stream.h), rendered into one episode with one
+ * timeline (sample counts, transcripts and chapters go on over windows).
+ * HEAD gives the metadata (title, byline, language) and must outlive the
+ * job; each DOC need only live through its nr_export_add. nr_export_end
+ * finishes the episode when ST is NR_OK, else discards it, and frees J. */
+typedef struct nr_export_job nr_export_job;
+nr_status nr_export_begin(nr_ctx *ctx, const nr_doc *head, const char *path,
+                          const nr_export_opts *o, volatile sig_atomic_t *stop,
+                          nr_export_job **out);
+nr_status nr_export_add(nr_export_job *j, const nr_doc *doc);
+/* Silence of MS ms between two documents (nr_render_block_pause). */
+nr_status nr_export_pause(nr_export_job *j, int ms);
+nr_status nr_export_end(nr_export_job *j, nr_status st, const char *path, nr_export_result *res);
+
 /* The export of a public document with NR's settings (narrator.c), for
  * the batch; RES may be NULL. */
 nr_status nr_export_document(nr_narrator *nr, const nr_document *d, const char *path,

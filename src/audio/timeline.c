@@ -30,7 +30,25 @@ struct nr_timeline {
     uint64_t sample; /* samples seen */
     nr_vec chapters; /* nr_chapter; titles malloc'd */
     const char *chapter0;
+    size_t sent_base; /* sentences of the documents before (nr_timeline_next) */
 };
+
+/* The reading order of DOC's sentences; false on out-of-memory. */
+static bool set_order(nr_timeline *t, const nr_doc *doc) {
+    t->doc = doc;
+    t->n_sents = 0;
+    for (size_t b = 0; b < doc->blocks.len; b++)
+        t->n_sents += NR_BLOCK(doc, b).n_sents;
+    free(t->order);
+    t->order = calloc(t->n_sents ? t->n_sents : 1, sizeof *t->order);
+    if (!t->order)
+        return false;
+    size_t k = 0;
+    for (size_t b = 0; b < doc->blocks.len; b++)
+        for (size_t i = 0; i < NR_BLOCK(doc, b).n_sents; i++)
+            t->order[k++] = (sent_ref){&NR_BLOCK(doc, b), &NR_BLOCK(doc, b).sents[i], i == 0};
+    return true;
+}
 
 nr_timeline *nr_timeline_new(const nr_doc *doc, int rate, const char *chapter0, FILE *vtt,
                              FILE *srt, FILE *words) {
@@ -40,17 +58,10 @@ nr_timeline *nr_timeline_new(const nr_doc *doc, int rate, const char *chapter0, 
     *t = (nr_timeline){
         .doc = doc, .rate = rate, .vtt = vtt, .srt = srt, .words = words, .chapter0 = chapter0};
     nr_vec_init(&t->chapters, sizeof(nr_chapter));
-    for (size_t b = 0; b < doc->blocks.len; b++)
-        t->n_sents += NR_BLOCK(doc, b).n_sents;
-    t->order = calloc(t->n_sents ? t->n_sents : 1, sizeof *t->order);
-    if (!t->order) {
+    if (!set_order(t, doc)) {
         free(t);
         return NULL;
     }
-    size_t k = 0;
-    for (size_t b = 0; b < doc->blocks.len; b++)
-        for (size_t i = 0; i < NR_BLOCK(doc, b).n_sents; i++)
-            t->order[k++] = (sent_ref){&NR_BLOCK(doc, b), &NR_BLOCK(doc, b).sents[i], i == 0};
     if (vtt)
         fputs("WEBVTT\n", vtt);
     if (words)
@@ -167,7 +178,7 @@ static void end_word(nr_timeline *t, uint64_t end) {
             "%s\n    {\"start\": %.3f, \"end\": %.3f, \"sentence\": %zu, \"offset\": %zu, "
             "\"text\": ",
             t->n_words++ ? "," : "", (double)t->word_sample / t->rate, (double)end / t->rate,
-            t->word_sentence, t->word_start);
+            t->word_sentence, t->word_start + t->doc->offset);
     size_t a = t->word_start, b = t->word_end > a ? t->word_end : a;
     nr_json_fputs(t->words, t->doc->text + a, b - a);
     fputc('}', t->words);
@@ -224,7 +235,7 @@ void nr_timeline_feed(nr_timeline *t, const int16_t *pcm, size_t n, const nr_eve
             t->word_start = ev[i].start;
             t->word_end = ev[i].end;
             t->word_sample = ev[i].sample;
-            t->word_sentence = t->cue_index;
+            t->word_sentence = t->cue_index + t->sent_base;
             t->paused = false;
             break;
         case NR_EV_PAUSE:
@@ -244,6 +255,16 @@ void nr_timeline_feed(nr_timeline *t, const int16_t *pcm, size_t n, const nr_eve
                 t->paused = false;
                 break;
             }
+}
+
+void nr_timeline_end_doc(nr_timeline *t) {
+    end_word(t, t->sample);
+    end_cue(t, t->sample);
+}
+
+bool nr_timeline_next(nr_timeline *t, const nr_doc *doc) {
+    t->sent_base += t->n_sents;
+    return set_order(t, doc);
 }
 
 void nr_timeline_finish(nr_timeline *t, uint64_t total) {

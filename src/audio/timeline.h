@@ -15,6 +15,7 @@
 #ifndef NR_TIMELINE_H
 #define NR_TIMELINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,6 +33,12 @@ void nr_timeline_free(nr_timeline *t);
 /* Takes one callback's worth: N samples then the events in them. */
 void nr_timeline_feed(nr_timeline *t, const int16_t *pcm, size_t n, const nr_event *ev,
                       size_t n_ev);
+/* A render of several documents, the windows of a streamed input
+ * (core/stream.h): nr_timeline_end_doc ends the open word and cue with the
+ * document's audio, while its text is still there; nr_timeline_next goes
+ * on with DOC, sentence numbers following on. False on out-of-memory. */
+void nr_timeline_end_doc(nr_timeline *t);
+bool nr_timeline_next(nr_timeline *t, const nr_doc *doc);
 /* Ends the last cue at TOTAL samples and closes the JSON. */
 void nr_timeline_finish(nr_timeline *t, uint64_t total);
 

@@ -44,7 +44,8 @@ static const char usage_text[] =
     "      --cast FILE       voices for named speakers (see docs/cast.md)\n"
     "      --keep-lang       never switch to another language's pronunciation\n"
     "      --emoji MODE      drop (default) or name emoji\n"
-    "      --max-input BYTES largest input accepted (default 16777216)\n"
+    "      --max-input BYTES largest input accepted (default 16777216 held whole;\n"
+    "                        plain text, read in windows: 1073741824)\n"
     "  -j, --jobs N          synthesise with N processes, 1..64 (default: one per core)\n"
     "      --device NAME     play on the output device NAME\n"
     "      --list-devices    list audio output devices\n"
@@ -412,6 +413,20 @@ static int run(const options *o) {
         return (st = nr_list_devices(narrator, stdout)) ? fail(NULL, st, true) : EXIT_OK;
     if (!o->plan && !o->output && !o->quiet)
         return listen_live(o);
+    if ((o->plan || o->output) && (o->input || stdin_is_piped())) {
+        /* plain text is read and said window by window */
+        const char *in = o->input ? o->input : "-";
+        int writing = 0;
+        st = o->plan ? nr_plan_file(narrator, in, stdout, &writing)
+                     : nr_export_file(narrator, in, o->output, &writing);
+        if (st == NR_OK)
+            return EXIT_OK;
+        /* an empty pipe with no article named: the user gets the sample (load) */
+        if (o->input || st != NR_E_INPUT ||
+            strcmp(nr_narrator_error(narrator), "the input is empty"))
+            return writing ? fail(o->plan ? "standard output" : NULL, st, true)
+                           : fail(o->input ? o->input : "stdin", st, false);
+    }
     nr_document *doc = NULL;
     const char *name = NULL;
     st = load(o, &doc, &name);

@@ -17,6 +17,8 @@ nr_status nr_ctx_init(nr_ctx *ctx) {
     memset(ctx, 0, sizeof *ctx);
     ctx->pitch = -1;
     ctx->max_input = (size_t)16 << 20; /* 16 MiB: ~0.5 GB and ~30 s at most (docs/limits.md) */
+    ctx->max_stream = (size_t)1 << 30; /* 1 GiB of plain text, read in windows (stream.h) */
+    ctx->window = (size_t)1 << 20;
     ctx->emoji = NR_EMOJI_DROP;
     ctx->data = nr_data_new(NULL);
     return ctx->data ? NR_OK : NR_E_NOMEM;

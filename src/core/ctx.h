@@ -21,12 +21,14 @@ typedef struct nr_ctx {
     nr_data *data;
     char err[512];
     /* settings */
-    char lang[16];  /* forced language, "" = detect */
-    char voice[64]; /* forced narrator voice, "" = from the cast */
-    int rate;       /* 0 = profile default */
-    int pitch;      /* -1 = profile default */
-    size_t max_input;
-    bool keep_lang; /* never let eSpeak switch language inside a text */
+    char lang[16];     /* forced language, "" = detect */
+    char voice[64];    /* forced narrator voice, "" = from the cast */
+    int rate;          /* 0 = profile default */
+    int pitch;         /* -1 = profile default */
+    size_t max_input;  /* largest input held whole: HTML, Markdown, one paragraph */
+    size_t max_stream; /* largest plain text read window by window (stream.h) */
+    size_t window;     /* bytes of plain text analysed at a time (stream.h) */
+    bool keep_lang;    /* never let eSpeak switch language inside a text */
     nr_emoji_mode emoji;
     bool read_code;       /* read code blocks instead of announcing them */
     char cast_file[1024]; /* "" = none */

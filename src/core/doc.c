@@ -1,5 +1,6 @@
 #include "doc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,8 @@ bool nr_doc_drop(nr_doc *doc, const char *text, size_t len, const char *reason) 
         return false;
     d->text = nr_arena_strndup(doc->arena, text, len);
     d->reason = reason;
+    uintptr_t p = (uintptr_t)text, t0 = (uintptr_t)doc->text;
+    d->at = doc->text && p >= t0 && p < t0 + doc->len ? (size_t)(p - t0) : SIZE_MAX;
     return d->text != NULL;
 }
 

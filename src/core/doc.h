@@ -62,6 +62,7 @@ typedef struct nr_block {
 typedef struct nr_dropped {
     const char *text;
     const char *reason; /* for a person: "reading time", "photo credit", ... */
+    size_t at;          /* byte offset in doc->text it was cut from; SIZE_MAX = not from it */
 } nr_dropped;
 
 typedef enum nr_gender { NR_GENDER_UNKNOWN, NR_GENDER_MALE, NR_GENDER_FEMALE } nr_gender;
@@ -103,6 +104,12 @@ typedef struct nr_doc {
     nr_vec speakers; /* nr_speaker; [0] is the narrator once cast */
     nr_pauses pauses;
     float title_rate; /* the title's rate as a factor of the narrator's */
+    /* A window of a streamed input (stream.h): offset of doc->text in the
+       whole cleaned text, which the plan adds to every offset it prints;
+       continued: not the first window, so no title, byline or top-of-page
+       menu, and lang is preset to the first window's. Both 0 otherwise. */
+    size_t offset;
+    bool continued;
 } nr_doc;
 
 /* A new empty document owning a copy of TEXT. NULL on out-of-memory. */

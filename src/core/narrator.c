@@ -167,6 +167,7 @@ nr_status nr_set_max_input(nr_narrator *nr, size_t bytes) {
     if (bytes == 0)
         return nr_fail(&nr->ctx, NR_E_ARG, "--max-input: must be more than 0 bytes");
     nr->ctx.max_input = bytes;
+    nr->ctx.max_stream = bytes; /* a limit the user gives holds for every input */
     return NR_OK;
 }
 
@@ -204,7 +205,7 @@ nr_status nr_list_devices(nr_narrator *nr, FILE *out) {
 
 /* ---- documents ---------------------------------------------------------- */
 
-static nr_status analyse(nr_ctx *ctx, nr_doc *doc) {
+nr_status nr_analyse(nr_ctx *ctx, nr_doc *doc) {
     nr_status st = nr_segment(ctx, doc);
     if (st == NR_OK)
         st = nr_attribute(ctx, doc);
@@ -241,7 +242,7 @@ nr_status nr_document_from_memory(nr_narrator *nr, const void *bytes, size_t len
         return nr_fail(&nr->ctx, NR_E_NOMEM, "out of memory");
     nr_status st = nr_ingest(&nr->ctx, bytes, len, name, &d->doc);
     if (st == NR_OK)
-        st = analyse(&nr->ctx, d->doc);
+        st = nr_analyse(&nr->ctx, d->doc);
     if (st == NR_OK)
         st = index_sentences(&nr->ctx, d);
     if (st != NR_OK) {
@@ -316,10 +317,8 @@ static nr_status wait_for_writer(nr_narrator *nr, int fd) {
                    WAIT_MS / 1000);
 }
 
-nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len) {
-    begin(nr);
-    *bytes = NULL;
-    *len = 0;
+nr_status nr_open_input(nr_narrator *nr, const char *path, int *out) {
+    *out = -1;
     bool std_in = !strcmp(path, "-");
     int fd = std_in ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
@@ -340,8 +339,20 @@ nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t 
     }
     if (!std_in) /* opened non-blocking so a FIFO without writer cannot hang open() */
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    nr_status s = nr_read_all(&nr->ctx, fd, nr->ctx.max_input, bytes, len);
-    if (!std_in)
+    *out = fd;
+    return NR_OK;
+}
+
+nr_status nr_read_input(nr_narrator *nr, const char *path, char **bytes, size_t *len) {
+    begin(nr);
+    *bytes = NULL;
+    *len = 0;
+    int fd;
+    nr_status s = nr_open_input(nr, path, &fd);
+    if (s != NR_OK)
+        return s;
+    s = nr_read_all(&nr->ctx, fd, nr->ctx.max_input, bytes, len);
+    if (strcmp(path, "-"))
         close(fd);
     return s;
 }

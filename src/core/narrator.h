@@ -31,4 +31,12 @@ struct nr_document {
  * bytes (narrator.c). */
 nr_status nr_read_all(nr_ctx *ctx, int fd, size_t limit, char **out, size_t *len);
 
+/* Opens PATH ("-" = standard input, fd 0) for reading: a directory is
+ * refused, a named pipe waited on within bounds. The caller closes a
+ * descriptor other than 0. */
+nr_status nr_open_input(nr_narrator *nr, const char *path, int *fd);
+
+/* Segment, attribute, normalise and cast an ingested document. */
+nr_status nr_analyse(nr_ctx *ctx, nr_doc *doc);
+
 #endif

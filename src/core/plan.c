@@ -4,6 +4,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../util/utf8.h"
@@ -135,23 +136,25 @@ static void write_speakers(nr_buf *b, const nr_doc *doc) {
     nr_buf_adds(b, "\n  ],\n");
 }
 
+static void write_dropped_entry(nr_buf *b, const nr_dropped *d, bool first) {
+    nr_buf_adds(b, first ? "\n    {\"text\": " : ",\n    {\"text\": ");
+    json_folded(b, d->text, strlen(d->text));
+    nr_buf_adds(b, ", \"reason\": ");
+    json_opt_string(b, d->reason);
+    nr_buf_addc(b, '}');
+}
+
 static void write_dropped(nr_buf *b, const nr_doc *doc) {
     nr_buf_adds(b, "  \"dropped\": [");
-    for (size_t i = 0; i < doc->dropped.len; i++) {
-        const nr_dropped *d = &NR_VEC_AT(&doc->dropped, nr_dropped, i);
-        nr_buf_adds(b, i ? ",\n    {\"text\": " : "\n    {\"text\": ");
-        json_folded(b, d->text, strlen(d->text));
-        nr_buf_adds(b, ", \"reason\": ");
-        json_opt_string(b, d->reason);
-        nr_buf_addc(b, '}');
-    }
+    for (size_t i = 0; i < doc->dropped.len; i++)
+        write_dropped_entry(b, &NR_VEC_AT(&doc->dropped, nr_dropped, i), i == 0);
     nr_buf_adds(b, doc->dropped.len ? "\n  ],\n" : "],\n");
 }
 
 static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
     bool q = sp->kind == NR_SPAN_QUOTE;
     nr_buf_adds(b, q ? "{\"kind\": \"quote\", " : "{\"kind\": \"narration\", ");
-    add_range(b, sp->start, sp->end);
+    add_range(b, sp->start + doc->offset, sp->end + doc->offset);
     json_folded(b, doc->text + sp->start, sp->end - sp->start);
     if (sp->spoken) {
         nr_buf_adds(b, ", \"spoken\": ");
@@ -184,7 +187,7 @@ static void write_block(nr_buf *b, const nr_doc *doc, const nr_block *blk) {
     for (size_t i = 0; i < blk->n_sents; i++) {
         const nr_sentence *se = &blk->sents[i];
         nr_buf_adds(b, i ? ",\n      {" : "\n      {");
-        add_range(b, se->start, se->end);
+        add_range(b, se->start + doc->offset, se->end + doc->offset);
         json_folded(b, doc->text + se->start, se->end - se->start);
         nr_buf_adds(b, ",\n       \"spans\": [");
         for (size_t k = 0; k < se->n_spans; k++) {
@@ -202,22 +205,27 @@ static bool flush(nr_buf *b, FILE *out) {
     return ok;
 }
 
+/* Format, language, title, byline and source. */
+static void write_head(nr_buf *b, const nr_doc *doc) {
+    nr_buf_adds(b, "{\n  \"format\": \"narrate-plan/1\",\n  \"lang\": ");
+    json_opt_string(b, doc->lang);
+    nr_buf_adds(b, ",\n  \"title\": ");
+    json_opt_string(b, doc->title);
+    nr_buf_adds(b, ",\n  \"byline\": ");
+    json_opt_string(b, doc->byline);
+    nr_buf_adds(b, ",\n  \"source\": {\"name\": ");
+    json_opt_string(b, doc->name);
+    nr_buf_adds(b, ", \"format\": ");
+    json_opt_string(b, doc->format);
+    nr_buf_adds(b, ", \"encoding\": ");
+    json_opt_string(b, doc->encoding);
+    nr_buf_adds(b, "},\n");
+}
+
 nr_status nr_plan_write(const nr_doc *doc, FILE *out) {
     nr_buf b;
     nr_buf_init(&b);
-    nr_buf_adds(&b, "{\n  \"format\": \"narrate-plan/1\",\n  \"lang\": ");
-    json_opt_string(&b, doc->lang);
-    nr_buf_adds(&b, ",\n  \"title\": ");
-    json_opt_string(&b, doc->title);
-    nr_buf_adds(&b, ",\n  \"byline\": ");
-    json_opt_string(&b, doc->byline);
-    nr_buf_adds(&b, ",\n  \"source\": {\"name\": ");
-    json_opt_string(&b, doc->name);
-    nr_buf_adds(&b, ", \"format\": ");
-    json_opt_string(&b, doc->format);
-    nr_buf_adds(&b, ", \"encoding\": ");
-    json_opt_string(&b, doc->encoding);
-    nr_buf_adds(&b, "},\n");
+    write_head(&b, doc);
     write_speakers(&b, doc);
     write_dropped(&b, doc);
     nr_buf_adds(&b, "  \"blocks\": [\n");
@@ -232,4 +240,64 @@ nr_status nr_plan_write(const nr_doc *doc, FILE *out) {
     ok = ok && flush(&b, out) && fflush(out) == 0 && !ferror(out);
     nr_buf_free(&b);
     return ok ? NR_OK : NR_E_IO;
+}
+
+/* ---- a plan written window by window ----------------------------------- */
+
+nr_status nr_plan_stream_begin(nr_plan_stream *ps, const nr_doc *first, FILE *out) {
+    *ps = (nr_plan_stream){.out = out, .dropped = tmpfile()};
+    if (!ps->dropped)
+        return NR_E_IO;
+    nr_buf b;
+    nr_buf_init(&b);
+    write_head(&b, first);
+    nr_buf_adds(&b, "  \"blocks\": [\n");
+    bool ok = flush(&b, out);
+    nr_buf_free(&b);
+    return ok ? NR_OK : NR_E_IO;
+}
+
+nr_status nr_plan_stream_window(nr_plan_stream *ps, const nr_doc *doc, size_t from_at) {
+    nr_buf b;
+    nr_buf_init(&b);
+    bool ok = true;
+    for (size_t i = 0; ok && i < doc->blocks.len; i++) {
+        if (ps->blocks++)
+            nr_buf_adds(&b, ",\n");
+        write_block(&b, doc, &NR_BLOCK(doc, i));
+        ok = flush(&b, ps->out);
+    }
+    for (size_t i = 0; ok && i < doc->dropped.len; i++) {
+        const nr_dropped *d = &NR_VEC_AT(&doc->dropped, nr_dropped, i);
+        if (d->at != SIZE_MAX && d->at < from_at)
+            continue; /* cut from the context, already told by the window before */
+        write_dropped_entry(&b, d, ps->n_dropped++ == 0);
+        ok = flush(&b, ps->dropped);
+    }
+    nr_buf_free(&b);
+    return ok ? NR_OK : NR_E_IO;
+}
+
+nr_status nr_plan_stream_end(nr_plan_stream *ps, const nr_doc *speakers) {
+    nr_buf b;
+    nr_buf_init(&b);
+    nr_buf_adds(&b, "\n  ],\n");
+    write_speakers(&b, speakers);
+    nr_buf_adds(&b, "  \"dropped\": [");
+    bool ok = flush(&b, ps->out) && fflush(ps->dropped) == 0 && !ferror(ps->dropped);
+    rewind(ps->dropped);
+    char chunk[1 << 14];
+    for (size_t n; ok && (n = fread(chunk, 1, sizeof chunk, ps->dropped)) > 0;)
+        ok = fwrite(chunk, 1, n, ps->out) == n;
+    nr_buf_adds(&b, ps->n_dropped ? "\n  ]\n}\n" : "]\n}\n");
+    ok = ok && !ferror(ps->dropped) && flush(&b, ps->out) && fflush(ps->out) == 0 &&
+         !ferror(ps->out);
+    nr_buf_free(&b);
+    return ok ? NR_OK : NR_E_IO;
+}
+
+void nr_plan_stream_fini(nr_plan_stream *ps) {
+    if (ps->dropped)
+        fclose(ps->dropped);
+    ps->dropped = NULL;
 }

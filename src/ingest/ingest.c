@@ -218,7 +218,9 @@ static nr_status read_markup(nr_ctx *ctx, nr_input_format f, const char *s, size
     return NR_OK;
 }
 
-nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name, nr_doc **out) {
+/* nr_ingest, or with FIRST a later window of a streamed plain text. */
+static nr_status ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name,
+                        const nr_doc *first, nr_doc **out) {
     *out = NULL;
     if (len == 0)
         return nr_fail(ctx, NR_E_INPUT, "the input is empty");
@@ -242,7 +244,7 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
     }
     nr_buf_free(&utf8);
     const char *text = clean.data ? clean.data : "";
-    nr_input_format f = nr_ingest_sniff(text, clean.len, name);
+    nr_input_format f = first ? NR_FORMAT_TEXT : nr_ingest_sniff(text, clean.len, name);
     nr_doc *doc = NULL;
     if (f == NR_FORMAT_TEXT) {
         doc = nr_doc_new(text, clean.len, name);
@@ -250,13 +252,18 @@ nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name
             st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
             goto done;
         }
+        if (first) {
+            doc->continued = true;
+            memcpy(doc->lang, first->lang, sizeof doc->lang);
+        }
         if ((st = nr_ingest_text(ctx, doc)) == NR_OK &&
             (st = nr_ingest_layout(ctx, doc, false)) == NR_OK)
             st = nr_ingest_lang(ctx, doc);
     } else {
         st = read_markup(ctx, f, text, clean.len, name, &doc);
     }
-    if (st == NR_OK && (!doc || doc->blocks.len == 0)) /* markup may yield no document */
+    /* markup may yield no document; a later window of a stream may hold only blank lines */
+    if (st == NR_OK && (!doc || (doc->blocks.len == 0 && !first)))
         st = nr_fail(ctx, NR_E_INPUT, "the input holds no text to read");
     if (st == NR_OK) {
         doc->format = f == NR_FORMAT_HTML ? "html" : f == NR_FORMAT_MARKDOWN ? "markdown" : "text";
@@ -278,4 +285,13 @@ done:
     nr_buf_free(&utf8);
     nr_buf_free(&clean);
     return st;
+}
+
+nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name, nr_doc **out) {
+    return ingest(ctx, bytes, len, name, NULL, out);
+}
+
+nr_status nr_ingest_window(nr_ctx *ctx, const char *bytes, size_t len, const char *name,
+                           const nr_doc *first, nr_doc **out) {
+    return ingest(ctx, bytes, len, name, first, out);
 }

@@ -17,6 +17,13 @@
  * when the input is empty, binary or holds nothing to read. */
 nr_status nr_ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *name, nr_doc **out);
 
+/* A window of a plain text read in windows (core/stream.h): like nr_ingest
+ * for plain text, and after the first window (FIRST, already ingested, not
+ * NULL) a continuation: no title, byline or top-of-page menu is looked for
+ * and the language is FIRST's; such a window may hold no block at all. */
+nr_status nr_ingest_window(nr_ctx *ctx, const char *bytes, size_t len, const char *name,
+                           const nr_doc *first, nr_doc **out);
+
 /* Plain text, already valid UTF-8 (BOM, CRLF and controls dealt with):
  * paragraphs at blank lines, title from the first line. */
 nr_status nr_ingest_text(nr_ctx *ctx, nr_doc *doc);

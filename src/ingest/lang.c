@@ -383,6 +383,8 @@ nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
         return NR_E_DATA;
     if (ctx->lang[0])
         snprintf(doc->lang, sizeof doc->lang, "%s", ctx->lang);
+    else if (doc->continued && doc->lang[0])
+        ; /* a later window of a stream keeps the first window's language */
     else if (take_hint(&g, hint, hh))
         snprintf(doc->lang, sizeof doc->lang, "%s", hint);
     else

@@ -130,7 +130,7 @@ static bool drop_runs(nr_doc *doc, item *it, size_t n) {
     /* a menu: two or more short lines at the very top, before a longer one */
     /* lines of one group (no blank line between them) */
     size_t run = 0, kept = 0;
-    while (run < n && (it[run].st == DROP || menu_line(&it[run])) &&
+    while (!doc->continued && run < n && (it[run].st == DROP || menu_line(&it[run])) &&
            (run == 0 || adjacent(doc, &it[run - 1], &it[run])))
         kept += it[run++].st == KEEP;
     if (kept >= 2 && run < n)
@@ -364,7 +364,9 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK) {
         long title = -1;
-        if (!structured) {
+        if (doc->continued) {
+            /* a later window of a stream: the page's top was in the first */
+        } else if (!structured) {
             doc->title = NULL;
             title = find_title(it, n);
         } else {
@@ -372,7 +374,8 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
                 if (it[i].st == KEEP && it[i].b.kind == NR_BLOCK_TITLE)
                     title = (long)i;
         }
-        find_byline(doc, r, it, n, title, structured);
+        if (!doc->continued)
+            find_byline(doc, r, it, n, title, structured);
         if (!structured)
             find_headings(it, n, title);
         doc->blocks.len = 0;

@@ -82,6 +82,7 @@ static bool hard_wrapped(const char *s, const line *ls, size_t n) {
 
 static nr_status add_block(nr_ctx *ctx, nr_doc *doc, line ln, bool first) {
     nr_block_kind kind = NR_BLOCK_PARAGRAPH;
+    first = first && !doc->continued; /* a later window of a stream holds no title */
     size_t chars = nr_utf8_count(doc->text + ln.start, ln.end - ln.start);
     if (first && !ends_sentence(doc->text, ln) && chars < 300)
         kind = NR_BLOCK_TITLE;

@@ -57,6 +57,14 @@ static int silence(stream *s, int ms) {
     return s->aborted;
 }
 
+nr_status nr_render_pause(int ms, nr_audio_fn fn, void *user, volatile sig_atomic_t *stop,
+                          uint64_t *sample) {
+    stream s = {.fn = fn, .user = user, .stop = stop, .sample = *sample};
+    int aborted = silence(&s, ms);
+    *sample = s.sample;
+    return aborted ? NR_E_ABORTED : NR_OK;
+}
+
 static size_t to_doc(const stream *s, size_t sanitized) {
     size_t j = s->map[sanitized];
     for (size_t i = 0; i < s->n_pieces; i++) {
@@ -201,7 +209,7 @@ size_t nr_doc_sentence_count(const nr_doc *doc) {
     return n;
 }
 
-static int block_pause(const nr_doc *doc, const nr_block *blk, const nr_block *next) {
+int nr_render_block_pause(const nr_doc *doc, const nr_block *blk, const nr_block *next) {
     if (blk->kind == NR_BLOCK_TITLE)
         return doc->pauses.title;
     if (blk->kind == NR_BLOCK_HEADING || (next && next->kind == NR_BLOCK_HEADING))
@@ -227,7 +235,7 @@ static nr_status render_chunk(nr_ctx *ctx, const void *arg, const nr_chunk *c, n
         float rate = blk->kind == NR_BLOCK_TITLE ? doc->title_rate : 1.0f;
         st = speak_sentence(&s, doc, &blk->sents[i], c->sentence + k, rate);
         bool last = i + 1 == blk->n_sents;
-        int ms = last ? (next ? block_pause(doc, blk, next) : 0) : doc->pauses.sentence;
+        int ms = last ? (next ? nr_render_block_pause(doc, blk, next) : 0) : doc->pauses.sentence;
         if (st == NR_OK && ms > 0 && silence(&s, ms))
             st = NR_E_ABORTED;
     }

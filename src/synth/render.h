@@ -43,6 +43,15 @@ size_t nr_render_chunk_start(const nr_doc *doc, size_t sentence);
 nr_status nr_render_doc_at(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_audio_fn fn, void *user,
                            volatile sig_atomic_t *stop, uint64_t *sample);
 
+/* The pause after block BLK when NEXT follows it, in ms; and silence of MS
+ * ms as a render writes it (with its NR_EV_PAUSE event), counted from
+ * *SAMPLE, which is advanced. A render of several documents (the windows
+ * of a streamed input, core/stream.h) puts between them the pause that one
+ * document would have between their blocks. */
+int nr_render_block_pause(const nr_doc *doc, const nr_block *blk, const nr_block *next);
+nr_status nr_render_pause(int ms, nr_audio_fn fn, void *user, volatile sig_atomic_t *stop,
+                          uint64_t *sample);
+
 /* Total number of sentences of DOC. */
 size_t nr_doc_sentence_count(const nr_doc *doc);
 
