@@ -23,7 +23,7 @@ exec ${VG[*]} --log-file="$LOGS/narrate.%p.log" "$BUILD/narrate" "\$@"
 WRAP
 chmod +x "$LOGS/narrate"
 
-export SHARED SRCDIR="$ROOT" TESTDATA="$ROOT/tests/data"
+export SHARED SRCDIR="$ROOT" TESTDATA="$ROOT/tests/data" BUILDDIR="$BUILD"
 passed=0
 failed=0
 run() { # NAME COMMAND...: one test
@@ -49,12 +49,15 @@ for t in "$BUILD"/tests/test_*; do
   wanted "${VALGRIND_UNITS:-}" "$name" || continue
   (cd "$ROOT/tests" && run "$name" "${VG[@]}" --log-file="$LOGS/$name.%p.log" "$t")
 done 2>&1 | tee "$LOGS/unit.summary"
-for s in "$ROOT"/tests/e2e_*.sh; do
+# The end-to-end scripts, VALGRIND_JOBS (default 2) at a time: each is
+# mostly one narrate process after another.
+{ for s in "$ROOT"/tests/e2e_*.sh; do
   name=$(basename "$s" .sh)
   wanted "${VALGRIND_E2E:-}" "$name" || continue
+  while [ "$(jobs -rp | wc -l)" -ge "${VALGRIND_JOBS:-2}" ]; do sleep 1; done
   (mkdir -p "$LOGS/$name.wd" && cd "$LOGS/$name.wd" &&
-    NARRATE="$LOGS/narrate" NARRATE_REAL="$BUILD/narrate" NARRATE_VALGRIND=1 run "$name" bash "$s")
-done 2>&1 | tee "$LOGS/e2e.summary"
+    NARRATE="$LOGS/narrate" NARRATE_REAL="$BUILD/narrate" NARRATE_VALGRIND=1 run "$name" bash "$s") &
+done; wait; } 2>&1 | tee "$LOGS/e2e.summary"
 passed=$(cat "$LOGS"/*.summary | grep -c '^ok:')
 failed=$(cat "$LOGS"/*.summary | grep -c '^FAIL:')
 
