@@ -109,6 +109,10 @@ void nr_engine_preload_voices(void) {
 int nr_engine_sample_rate(void) { return engine_rate; }
 
 int nr_engine_fork(void) {
+    /* A child must never write what the parent's stdio buffers hold (a
+       transcript's first lines): anything that flushes them at its exit,
+       such as valgrind's libc clean-up on _exit, would write them twice. */
+    fflush(NULL);
     pthread_mutex_lock(&engine_lock);
     pid_t pid = fork();
     if (pid == 0) { /* only this thread exists here: the lock is ours to reset */
