@@ -63,7 +63,7 @@ failed=$(cat "$LOGS"/*.summary | grep -c '^FAIL:')
 
 # Every process's log: errors and definite leaks (the wrapper's exit status
 # is not seen by checks that look at output only).
-bad=$(grep -l -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|Invalid (read|write)|uninitialised|Conditional jump' "$LOGS"/*.log 2>/dev/null)
+bad=$(grep -l -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|are definitely lost|Invalid (read|write)|uninitialised|Conditional jump' "$LOGS"/*.log 2>/dev/null)
 procs=$(ls "$LOGS"/*.log 2>/dev/null | wc -l)
 if [ -n "$bad" ]; then
   failed=$((failed + 1))

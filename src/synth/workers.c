@@ -283,6 +283,7 @@ static _Noreturn void zygote_main(nr_ctx *ctx, int sock, pid_t parent, const nr_
         if (pid == 0) {
             close(sock);
             close(sfd);
+            free(kids); /* the zygote's, not the worker's */
             worker_main(ctx, fd, self, &chunks[chunk], render, arg);
         }
         int e = errno;
@@ -297,6 +298,8 @@ static _Noreturn void zygote_main(nr_ctx *ctx, int sock, pid_t parent, const nr_
     for (size_t k = 0; k < n_kids; k++)
         while (waitpid(kids[k].pid, NULL, 0) < 0 && errno == EINTR)
             ;
+    free(kids); /* for valgrind's leak check of this process */
+    close(sfd);
     _exit(0);
 }
 
