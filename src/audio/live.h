@@ -2,9 +2,9 @@
  *
  * Every device goes through PortAudio, whose ALSA and JACK start-up chatter
  * is kept off the user's terminal; its start-up (probing every device, tens
- * of milliseconds) runs in a warm-up thread beside the analysis. The stream is opened for blocking writes with a short latency
- * (about 50 ms), so what the player drops on a command is never far from
- * being heard. */
+ * of milliseconds) runs in a warm-up thread beside the analysis. The stream
+ * is opened for blocking writes with a short latency (about 50 ms), so what
+ * the player drops on a command is never far from being heard. */
 #ifndef NR_LIVE_H
 #define NR_LIVE_H
 
