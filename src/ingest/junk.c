@@ -373,23 +373,12 @@ static bool first_elem(const char *s, size_t i, size_t e, bool set[256]) {
     return false;
 }
 
-/* The index of the first '|' of S[0..N) outside every group (N if none). */
+/* The index of the first '|' of S[0..N) outside every group (N if none):
+ * element_end steps over groups, brackets and escapes whole. */
 static size_t top_bar(const char *s, size_t n) {
-    int depth = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (s[j] == '\\') {
-            j++;
-            continue;
-        }
-        if (s[j] == '[') {
-            j = element_end(s, n, j) - 1;
-            continue;
-        }
-        depth += s[j] == '(';
-        depth -= s[j] == ')';
-        if (s[j] == '|' && depth == 0)
+    for (size_t j = 0; j < n; j = element_end(s, n, j))
+        if (s[j] == '|')
             return j;
-    }
     return n;
 }
 
