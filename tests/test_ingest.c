@@ -202,6 +202,44 @@ static const small_case small_cases[] = {
      "<p>The body of the article is here, with enough words to be read as a "
      "paragraph.</p></article></body></html>",
      "html", "Head", "tcp", "photo credit", "some one"},
+    {"html <time> in running text stays in its paragraph",
+     "<html><body><article><h1>A meeting in town</h1><p>The council met on <time "
+     "datetime='2024-01-01'>Monday</time> and voted for the new lanes after a long "
+     "debate.</p></article></body></html>",
+     "html", "A meeting in town", "tp", NULL, NULL},
+    {"html dateline <time> and its label dropped, byline kept",
+     "<html><body><article><h1>Un titre pour l'article</h1><p class='byline'>Par Jeanne "
+     "Martin - <time datetime='2015-04-30'>30 avril 2015</time></p><div class='info'><span "
+     "class='maj'>(Mis à jour : <time datetime='2015-04-30T07:38'>30 avril 2015 à "
+     "07:38</time>)</span></div><p>Le texte de l'article commence ici, avec une phrase assez "
+     "longue pour être lue.</p></article></body></html>",
+     "html", "Un titre pour l'article", "tbp", "publication date", "mis à jour"},
+    {"html headline in a header whose class looks like chrome",
+     "<html><head><title>Storm hits the coast - The Site</title></head><body><article><header "
+     "class='banner-headline'><h1>Storm hits the coast</h1></header><p>The storm reached the "
+     "coast overnight, and thousands of homes lost power.</p></article></body></html>",
+     "html", "Storm hits the coast", "tp", NULL, NULL},
+    {"html the <h1> that bears the page's title wins over an earlier one in the article",
+     "<html><head><title>Space ship breaks up over Siberia - News</title></head><body><h1>Space "
+     "ship breaks up over Siberia</h1><article><div class='slideshow'><h1>In this photo the "
+     "rocket stands on its launch pad in Baikonur, days before the launch.</h1></div><p>An "
+     "unmanned cargo ship heading to the space station broke up over Siberia on Thursday, the "
+     "agency said.</p><p>It said most of the debris burnt up in the atmosphere, and some fell "
+     "to Earth.</p></article></body></html>",
+     "html", "Space ship breaks up over Siberia", "thpp", NULL, NULL},
+    {"html prose in <pre> is read, a paragraph for each run of lines",
+     "<html><body><article><h1>A plain text memo</h1><pre>This memo describes a protocol by\n"
+     "which applications can talk to a storage server. It is short.\n\n"
+     "Servers must answer every request. Clients should retry when the\n"
+     "server is busy, and give up after a while.\n\n"
+     "Smith                                                [Page "
+     "1]\n</pre></article></body></html>",
+     "html", "A plain text memo", "tpp", "page number", "[page"},
+    {"html code blocks in a row are announced once",
+     "<html><body><article><h1>Some code</h1><p>Here is how it starts, in two parts.</p><pre>"
+     "int main(void) {\n    return start();\n}</pre><pre>int start(void) {\n    return 0;\n"
+     "}</pre><p>And that is all there is to it.</p></article></body></html>",
+     "html", "Some code", "tppp", "code block", "return"},
     {"a soft line break (a word, then a space) goes on",
      "Andere \nFischsorten weisen einen erhöhten Gehalt \nauf und sollten selten verzehrt "
      "werden.\n",

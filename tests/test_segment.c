@@ -365,6 +365,26 @@ static void run_case(nr_ctx *ctx, const tcase *tc) {
     nr_doc_free(doc);
 }
 
+/* A block with nothing to say (a lone bracket between two tags of a page)
+ * leaves the document: no later stage meets a block without a sentence. */
+static void check_silent_block(nr_ctx *ctx) {
+    static const char text[] = "First paragraph, with words.\n\n)\n\nSecond one.";
+    nr_doc *doc = nr_doc_new(text, sizeof text - 1, "silent");
+    CHECK(doc != NULL, "silent block: no document");
+    if (!doc)
+        return;
+    memcpy(doc->lang, "en", 3);
+    nr_doc_add_block(doc, NR_BLOCK_PARAGRAPH, 0, 28);
+    nr_doc_add_block(doc, NR_BLOCK_PARAGRAPH, 30, 31);
+    nr_doc_add_block(doc, NR_BLOCK_PARAGRAPH, 33, sizeof text - 1);
+    CHECK(nr_segment(ctx, doc) == NR_OK, "silent block: segment: %s", ctx->err);
+    CHECK(doc->blocks.len == 2, "silent block: %zu blocks, want 2", doc->blocks.len);
+    for (size_t i = 0; i < doc->blocks.len; i++)
+        CHECK(NR_BLOCK(doc, i).n_sents == 1, "silent block: block %zu has %zu sentences", i,
+              NR_BLOCK(doc, i).n_sents);
+    nr_doc_free(doc);
+}
+
 /* A malformed table is reported with its file and line, not ignored. */
 static void check_bad_table(void) {
     char dir[] = "/tmp/narrate-seg-XXXXXX";
@@ -405,6 +425,7 @@ int main(void) {
         return 1;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         run_case(&ctx, &cases[i]);
+    check_silent_block(&ctx);
     nr_ctx_fini(&ctx);
     check_bad_table();
     return check_done("test_segment");

@@ -42,6 +42,7 @@ struct page {
     char *lang;   /* <html lang> */
     const char *notice;
     size_t code_blocks;
+    size_t notice_end; /* the text's length after the last code notice */
     bool title_done;
     bool byline_done;
     size_t art_text; /* text bytes in the article element */
@@ -239,26 +240,13 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     static const char *const prompt[] = {
         "newsletter", "subscribe", "subscription", "signup", "paywall", "register",
         "login",      "donate",    "membership",   "optin",  NULL};
-    static const char *const nav[] = {"nav",
-                                      "navbar",
-                                      "navigation",
-                                      "menu",
-                                      "breadcrumb",
-                                      "breadcrumbs",
-                                      "skip",
-                                      "skiplink",
-                                      "sidebar",
-                                      "footer",
-                                      "masthead",
-                                      "pagination",
-                                      "sr-only",
-                                      "visually-hidden",
-                                      "screen-reader-text",
-                                      "modal",
-                                      "popup",
-                                      "overlay",
-                                      "widget",
-                                      NULL};
+    static const char *const nav[] = {"nav",     "navbar",          "navigation",
+                                      "menu",    "breadcrumb",      "breadcrumbs",
+                                      "skip",    "skiplink",        "sidebar",
+                                      "footer",  "masthead",        "pagination",
+                                      "sr-only", "visually-hidden", "screen-reader-text",
+                                      "modal",   "popup",           "overlay",
+                                      "widget",  "settings",        NULL};
     if (any_word(v, comment))
         return "comments";
     if (any_word(v, share))
@@ -318,7 +306,7 @@ static bool block_tag(const xmlNode *n) {
         "h2", "h3",      "h4",      "h5",         "h6",     "li",         "ul",      "ol",
         "dl", "dt",      "dd",      "blockquote", "figure", "figcaption", "table",   "pre",
         "hr", "address", "aside",   "body",       "center", "details",    "summary", "fieldset",
-        "tr", "td",      "th",      "caption",    "hgroup", "time",       NULL};
+        "tr", "td",      "th",      "caption",    "hgroup", NULL};
     for (const char *const *t = tags; *t; t++)
         if (!strcasecmp((const char *)n->name, *t))
             return true;
@@ -462,7 +450,9 @@ static void read_meta(page *p, xmlNode *root, char **title_tag, char **og_title)
     char v[64];
     if ((attr(root, "lang", v, sizeof v) && v[0]) || (attr(root, "xml:lang", v, sizeof v) && v[0]))
         p->lang = strdup(v);
-    for (xmlNode *n = root; n; n = next_node(p, root, n, !is(n, "body"), NULL)) {
+    /* the whole page: a stray element before <head> makes the parser put
+     * the head's elements in the body; an <svg>'s <title> is no page title */
+    for (xmlNode *n = root; n; n = next_node(p, root, n, !is(n, "svg"), NULL)) {
         if (is(n, "title") && !*title_tag) {
             nr_buf b;
             nr_buf_init(&b);
@@ -681,6 +671,59 @@ static bool walk_enter_block(walk *w, xmlNode *n) {
     return true;
 }
 
+/* The text below N as it stands, line breaks kept, into OUT (initialised
+ * here). */
+static void raw_text(page *p, xmlNode *n, nr_buf *out) {
+    nr_buf_init(out);
+    for (xmlNode *x = n; x; x = next_node(p, n, x, true, NULL))
+        if ((x->type == XML_TEXT_NODE || x->type == XML_CDATA_SECTION_NODE) && x->content)
+            nr_buf_adds(out, (const char *)x->content);
+}
+
+/* Whether the <pre> N holds prose (a plain-text document, a poem, an
+ * RFC) rather than code or a terminal session: mostly plain words, with
+ * sentence ends, and no line that starts like a prompt or a comment. */
+static bool prose(page *p, xmlNode *n) {
+    for (xmlNode *x = n->children; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE && is(x, "code"))
+            return false;
+    nr_buf raw;
+    raw_text(p, n, &raw);
+    size_t words = 0, plain = 0, ends = 0;
+    bool prompt = false, line_start = true;
+    for (const char *c = raw.data ? raw.data : ""; *c;) {
+        if (*c == '\n') {
+            line_start = true;
+            c++;
+            continue;
+        }
+        if (*c == ' ' || *c == '\t') {
+            c++;
+            continue;
+        }
+        const char *w = c;
+        while (*c && *c != ' ' && *c != '\t' && *c != '\n')
+            c++;
+        size_t len = (size_t)(c - w);
+        if (line_start &&
+            (!strncmp(w, "$", len) || !strncmp(w, "#", len) || !strncmp(w, ">", len) ||
+             !strncmp(w, "//", 2) || !strncmp(w, "--", 2) || !strncmp(w, ">>>", 3)))
+            prompt = true;
+        line_start = false;
+        words++;
+        size_t letters = 0;
+        for (const char *x = w; x < c; x++)
+            letters += (*x >= 'a' && *x <= 'z') || (*x >= 'A' && *x <= 'Z') || (*x & 0x80);
+        char last = c[-1];
+        bool punct = last == '.' || last == ',' || last == ';' || last == ':' || last == '?' ||
+                     last == '!' || last == ')';
+        plain += letters >= len - (punct ? 1 : 0) - (w[0] == '(' ? 1 : 0);
+        ends += len > 2 && (last == '.' || last == '?' || last == '!') && letters + 1 >= len;
+    }
+    nr_buf_free(&raw);
+    return !prompt && words >= 20 && plain * 10 >= words * 6 && ends * 60 >= words;
+}
+
 /* Lists of links (related articles, tags) and code blocks. */
 static const char *skipped_block(walk *w, xmlNode *n) {
     measure *m = M(w->p, n);
@@ -689,7 +732,7 @@ static const char *skipped_block(walk *w, xmlNode *n) {
     if (is(n, "table"))
         return "table";
     if (is(n, "pre"))
-        return "code block";
+        return prose(w->p, n) ? "preformatted text" : "code block";
     if (is(n, "blockquote")) {
         char c[128];
         if (attr(n, "class", c, sizeof c) &&
@@ -707,6 +750,82 @@ static const char *skipped_block(walk *w, xmlNode *n) {
         return "page header";
     }
     return NULL;
+}
+
+/* Whether N sits in a line of running text (a paragraph, list item, cell,
+ * heading, quotation or caption, not a byline): a <time> there is said
+ * ("on <time>Monday</time>"); standing alone in a header it is a dateline. */
+static bool in_running_text(page *p, const xmlNode *n) {
+    static const char *const text_blocks[] = {
+        "p",  "li", "dd", "dt", "td",         "th",         "h1",      "h2",
+        "h3", "h4", "h5", "h6", "blockquote", "figcaption", "caption", NULL};
+    for (const xmlNode *x = n->parent; x && x->type == XML_ELEMENT_NODE; x = x->parent) {
+        if (inline_tag(x))
+            continue;
+        const char *drop;
+        for (const char *const *t = text_blocks; *t; t++)
+            if (is(x, *t)) /* a byline is no running text: "By X - <time>" */
+                return hinted_kind(x, NR_BLOCK_PARAGRAPH, &drop) != NR_BLOCK_BYLINE && !drop;
+        const measure *m = M(p, x);
+        return m && m->own >= 100; /* a <div> that is a paragraph of its own */
+    }
+    return false;
+}
+
+/* A <time> outside running text, or a short inline element around one
+ * ("<span>(Updated: <time>…</time>)</span>"): the page's dateline. */
+static bool dateline(page *p, xmlNode *n) {
+    if (is(n, "time"))
+        return !in_running_text(p, n);
+    const measure *m = M(p, n);
+    if (!inline_tag(n) || is(n, "a") || !m || m->text > 60 || in_running_text(p, n))
+        return false;
+    for (xmlNode *x = n->children; x; x = next_node(p, n, x, true, NULL)) {
+        const measure *t = is(x, "time") ? M(p, x) : NULL;
+        if (t && t->text + 20 >= m->text)
+            return true;
+    }
+    return false;
+}
+
+/* A code block: read with --read-code; otherwise dropped and announced,
+ * once for a run of them. */
+static void code_block(page *p, const nr_buf *t) {
+    if (p->ctx->read_code) {
+        nr_build_block(&p->b, NR_BLOCK_PARAGRAPH, 0, t->data, t->len);
+        return;
+    }
+    nr_build_drop_text(&p->b, t->data, t->len, "code block");
+    if (!p->code_blocks || p->b.text.len != p->notice_end)
+        nr_build_block(&p->b, NR_BLOCK_PARAGRAPH, 0, p->notice, strlen(p->notice));
+    p->notice_end = p->b.text.len;
+    p->code_blocks++;
+}
+
+/* Prose in a <pre>: a paragraph for each run of lines between blank lines. */
+static void preformatted(page *p, xmlNode *n) {
+    nr_buf raw;
+    raw_text(p, n, &raw);
+    const char *s = raw.data ? raw.data : "";
+    while (*s) {
+        const char *end = s;
+        for (;;) { /* the paragraph ends at a line with only white space */
+            const char *nl = strchr(end, '\n');
+            if (!nl) {
+                end += strlen(end);
+                break;
+            }
+            const char *q = nl + 1;
+            while (*q == ' ' || *q == '\t' || *q == '\r')
+                q++;
+            end = nl + 1;
+            if (*q == '\n' || !*q)
+                break;
+        }
+        nr_build_block(&p->b, NR_BLOCK_PARAGRAPH, 0, s, (size_t)(end - s));
+        s = end;
+    }
+    nr_buf_free(&raw);
 }
 
 static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
@@ -730,15 +849,12 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
                 nr_buf t;
                 nr_buf_init(&t);
                 text_of(p, n, &t);
-                if (skip && !strcmp(skip, "code block")) {
+                if (skip && !strcmp(skip, "preformatted text")) {
                     flush(&w);
-                    if (p->ctx->read_code) {
-                        nr_build_block(&p->b, NR_BLOCK_PARAGRAPH, 0, t.data, t.len);
-                    } else {
-                        nr_build_drop_text(&p->b, t.data, t.len, skip);
-                        nr_build_block(&p->b, NR_BLOCK_PARAGRAPH, 0, p->notice, strlen(p->notice));
-                        p->code_blocks++;
-                    }
+                    preformatted(p, n);
+                } else if (skip && !strcmp(skip, "code block")) {
+                    flush(&w);
+                    code_block(p, &t);
                 } else if ((why && why[0]) || skip) {
                     nr_build_drop_text(&p->b, t.data, t.len, why ? why : skip);
                 }
@@ -760,12 +876,15 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
                 continue;
             }
             const char *idrop = NULL;
-            if (!block_tag(n))
+            bool dated = dateline(p, n);
+            if (dated)
+                idrop = "publication date";
+            else if (!block_tag(n))
                 hinted_kind(n, NR_BLOCK_PARAGRAPH, &idrop);
             const measure *im = M(p, n);
             if (idrop && im && (im->keep || im->text > 400))
                 idrop = NULL;
-            if (idrop && strcmp(idrop, "publication date") && !is(n, "a")) {
+            if (idrop && (strcmp(idrop, "publication date") || dated) && !is(n, "a")) {
                 nr_buf t;
                 nr_buf_init(&t);
                 text_of(p, n, &t);
@@ -837,7 +956,7 @@ static char *find_heading(page *p, xmlNode *body, xmlNode *article, const char *
         for (xmlNode *n = roots[r]; n;) {
             bool descend = true;
             if (n->type == XML_ELEMENT_NODE && n != roots[r]) {
-                if (junk_reason(p, n, 0))
+                if (junk_reason(p, n, 0) && !(want && block_tag(n)))
                     descend = false;
                 else if (is(n, tag)) {
                     nr_buf b;
@@ -866,12 +985,36 @@ static size_t count_words(const char *s) {
     return n;
 }
 
-/* The headline: the first <h1> of the page outside its chrome, unless it
- * is a site or section name (a few words, or og:site_name) while the
- * page's own title says more; then the heading that bears that title, or
- * the title itself (og:title, else <title> without the site's name). */
+/* The <h1> that bears the page's own title (<title> without the site's
+ * name, else og:title, which some sites fill with their own name), wherever
+ * it stands: a slideshow's or a related story's <h1> may come before it in
+ * the article. NULL when none does. */
+static char *titled_h1(page *p, xmlNode *body, xmlNode *article, const char *og,
+                       const char *title_tag, xmlNode **h1) {
+    char *own = title_tag ? clean_title(title_tag, p->site) : NULL;
+    char *h = own && count_words(own) >= 3 ? find_heading(p, body, article, "h1", own, h1) : NULL;
+    free(own);
+    if (!h && og && count_words(og) >= 3) {
+        nr_buf b;
+        nr_buf_init(&b);
+        nr_build_fold(&b, og, strlen(og));
+        if (b.data)
+            h = find_heading(p, body, article, "h1", b.data, h1);
+        nr_buf_free(&b);
+    }
+    return h;
+}
+
+/* The headline: the <h1> that bears the page's title; else the first <h1>
+ * of the page outside its chrome, unless it is a site or section name (a
+ * few words, or og:site_name) while the page's own title says more; then
+ * the heading that bears that title, or the title itself (og:title, else
+ * <title> without the site's name). */
 static char *find_title(page *p, xmlNode *body, xmlNode *article, const char *og,
                         const char *title_tag, xmlNode **h1) {
+    char *t = titled_h1(p, body, article, og, title_tag, h1);
+    if (t)
+        return t;
     char *meta = NULL;
     if (og && og[0]) {
         nr_buf b;
@@ -881,7 +1024,7 @@ static char *find_title(page *p, xmlNode *body, xmlNode *article, const char *og
     } else if (title_tag) {
         meta = clean_title(title_tag, p->site);
     }
-    char *t = find_heading(p, body, article, "h1", NULL, h1);
+    t = find_heading(p, body, article, "h1", NULL, h1);
     bool weak = t && (count_words(t) <= 3 || (p->site && !strcasecmp(t, p->site)));
     if (t && !(weak && meta && count_words(meta) >= 5 && strcasecmp(t, meta))) {
         free(meta);
@@ -953,6 +1096,11 @@ nr_status nr_ingest_html(nr_ctx *ctx, const char *s, size_t n, const char *name,
                     text_of(&p, x, &b);
                     inside = b.data && !strcmp(b.data, p.title);
                     nr_buf_free(&b);
+                    /* the headline, even in a block whose class words look
+                     * like chrome ("banner-headline"), is read */
+                    for (xmlNode *y = inside ? x : NULL; y; y = y->parent)
+                        if (y->type == XML_ELEMENT_NODE && M(&p, y))
+                            M(&p, y)->keep = true;
                 }
             if (!inside) {
                 nr_build_block(&p.b, NR_BLOCK_TITLE, 1, p.title, strlen(p.title));

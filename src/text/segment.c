@@ -942,6 +942,16 @@ static bool segment_block(seg_state *st, size_t bi) {
     return !st->sents.len || bl->sents;
 }
 
+/* A block left without a sentence (a lone ")" or "*" between two tags)
+ * has nothing to say: it goes, so no stage meets an empty block. */
+static void drop_silent_blocks(nr_doc *doc) {
+    size_t k = 0;
+    for (size_t i = 0; i < doc->blocks.len; i++)
+        if (NR_BLOCK(doc, i).n_sents > 0)
+            NR_BLOCK(doc, k++) = NR_BLOCK(doc, i);
+    doc->blocks.len = k;
+}
+
 nr_status nr_segment(nr_ctx *ctx, nr_doc *doc) {
     seg_state st = {.ctx = ctx, .doc = doc, .s = doc->text, .carried_id = -1};
     st.rules = nr_seg_rules_get(ctx, doc->lang);
@@ -954,6 +964,8 @@ nr_status nr_segment(nr_ctx *ctx, nr_doc *doc) {
     bool ok = find_turns(&st);
     for (size_t i = 0; ok && i < doc->blocks.len; i++)
         ok = segment_block(&st, i);
+    if (ok)
+        drop_silent_blocks(doc);
     nr_vec_free(&st.sents);
     nr_vec_free(&st.parts);
     nr_vec_free(&st.marks);
