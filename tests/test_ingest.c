@@ -240,6 +240,18 @@ static const small_case small_cases[] = {
      "int main(void) {\n    return start();\n}</pre><pre>int start(void) {\n    return 0;\n"
      "}</pre><p>And that is all there is to it.</p></article></body></html>",
      "html", "Some code", "tppp", "code block", "return"},
+    {"html a page laid out in a table is read, a table of data is not",
+     "<html><body><div><h1>An old essay</h1><p>In December I tried to install some software on "
+     "my computer, and the experience was, shall we say, a long one that took most of the "
+     "week.</p><table><tr><td><p>The installer asked questions that nobody could answer, about "
+     "drivers and disks and places on the disk that I had never heard of, and then it "
+     "stopped.</p><p>I asked a friend, who asked another friend, who said that it had never "
+     "worked for anyone and that I should not have tried it in the first place.</p><table><tr>"
+     "<th>Step</th><th>Minutes</th></tr><tr><td>Download</td><td>40</td></tr></table></td></tr>"
+     "</table><p>In the end it worked, more or less, and I wrote this down so that nobody else "
+     "would have to live through it again, which is the least I could do for them.</p></div>"
+     "</body></html>",
+     "html", "An old essay", "tpppp", "table", "download"},
     {"a soft line break (a word, then a space) goes on",
      "Andere \nFischsorten weisen einen erhöhten Gehalt \nauf und sollten selten verzehrt "
      "werden.\n",

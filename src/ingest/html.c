@@ -729,7 +729,9 @@ static const char *skipped_block(walk *w, xmlNode *n) {
     measure *m = M(w->p, n);
     if ((is(n, "ul") || is(n, "ol")) && m && m->links >= 2 && m->link * 10 > m->text * 6)
         return "list of links";
-    if (is(n, "table"))
+    /* a table laid out for the page (the article in its cells, in
+     * paragraphs) is read; a table of data is not */
+    if (is(n, "table") && !(m && m->ptext * 2 >= m->text && m->text >= 200))
         return "table";
     if (is(n, "pre"))
         return prose(w->p, n) ? "preformatted text" : "code block";
