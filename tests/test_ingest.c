@@ -252,6 +252,11 @@ static const small_case small_cases[] = {
      "would have to live through it again, which is the least I could do for them.</p></div>"
      "</body></html>",
      "html", "An old essay", "tpppp", "table", "download"},
+    {"html compound class names of related posts",
+     "<html><body><article><h1>A post</h1><p>The post itself, with a sentence or two of its "
+     "own.</p><div class='jp-relatedposts'><h3>Related</h3><div><h4>Another post on the same "
+     "topic</h4><p>In News</p></div></div></article></body></html>",
+     "html", "A post", "tp", "related articles", "another post"},
     {"a soft line break (a word, then a space) goes on",
      "Andere \nFischsorten weisen einen erhöhten Gehalt \nauf und sollten selten verzehrt "
      "werden.\n",
