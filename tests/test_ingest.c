@@ -257,6 +257,11 @@ static const small_case small_cases[] = {
      "own.</p><div class='jp-relatedposts'><h3>Related</h3><div><h4>Another post on the same "
      "topic</h4><p>In News</p></div></div></article></body></html>",
      "html", "A post", "tp", "related articles", "another post"},
+    {"html suggested reading",
+     "<html><body><article><h1>A study</h1><p>The study itself, with a sentence or two of its "
+     "own.</p><div class='suggest_reading_outer'><h2>Related coverage</h2><p>Pets benefit our "
+     "mental health, a review says</p></div></article></body></html>",
+     "html", "A study", "tp", "related articles", "pets benefit"},
     {"a soft line break (a word, then a space) goes on",
      "Andere \nFischsorten weisen einen erhöhten Gehalt \nauf und sollten selten verzehrt "
      "werden.\n",

@@ -229,17 +229,14 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
                                         "toolbar", "print",   NULL};
-    static const char *const related[] = {"related",        "recommended",
-                                          "recommendation", "read-more",
-                                          "readmore",       "more-stories",
-                                          "most-read",      "mostread",
-                                          "popular",        "trending",
-                                          "outbrain",       "taboola",
-                                          "teaser",         "tags",
-                                          "lire-aussi",     "see-also",
-                                          "relatedposts",   "relatedarticles",
-                                          "relatedstories", "relatedlinks",
-                                          "morestories",    NULL};
+    static const char *const related[] = {"related",        "recommended",  "recommendation",
+                                          "read-more",      "readmore",     "more-stories",
+                                          "most-read",      "mostread",     "popular",
+                                          "trending",       "outbrain",     "taboola",
+                                          "teaser",         "tags",         "lire-aussi",
+                                          "see-also",       "relatedposts", "relatedarticles",
+                                          "relatedstories", "relatedlinks", "morestories",
+                                          "suggested",      "suggest",      NULL};
     static const char *const ad[] = {
         "ad",      "advert",    "advertisement", "adslot",   "ad-slot", "pub",    "publicite",
         "sponsor", "sponsored", "promo",         "promoted", "dfp",     "banner", NULL};
