@@ -259,9 +259,11 @@ static const small_case small_cases[] = {
      "html", "A post", "tp", "related articles", "another post"},
     {"html suggested reading",
      "<html><body><article><h1>A study</h1><p>The study itself, with a sentence or two of its "
-     "own.</p><div class='suggest_reading_outer'><h2>Related coverage</h2><p>Pets benefit our "
+     "own, found that people who walk every day sleep better.</p><p>The authors say that more "
+     "work is needed before anyone can say why.</p><div class='suggest_reading_outer'><h2>Related "
+     "coverage</h2><p>Pets benefit our "
      "mental health, a review says</p></div></article></body></html>",
-     "html", "A study", "tp", "related articles", "pets benefit"},
+     "html", "A study", "tpp", "related articles", "pets benefit"},
     {"a soft line break (a word, then a space) goes on",
      "Andere \nFischsorten weisen einen erhöhten Gehalt \nauf und sollten selten verzehrt "
      "werden.\n",
