@@ -509,7 +509,8 @@ static nr_status encoder_open(job *j, const char *path, double gain_db, double c
                          .quality = j->o->quality,
                          .tags = &j->tags,
                          .id3 = (const uint8_t *)id3->data,
-                         .id3_len = id3->len};
+                         .id3_len = id3->len,
+                         .threads = j->ctx->jobs}; /* --jobs: as many MP3 encoders */
     *e = (encoder){.gain = (float)pow(10, gain_db / 20)};
     e->raw = !j->o->normalise && j->in_rate == j->out_rate;
     nr_status st = nr_file_sink_open_ex(j->ctx, path, j->fmt, j->out_rate, &eo, &e->sink);
