@@ -294,9 +294,10 @@ static bool out_room(slot *s, size_t k) {
     return true;
 }
 
-/* A worker's job: the slot's audio through a fresh encoder, flushed, all
- * its output kept (the writer drops the warm-up and what follows the
- * segment). */
+/* A worker's job: the slot's audio through a fresh encoder, flushed at
+ * the end of the stream, all its output kept (the writer drops the
+ * warm-up and what follows the segment; a segment short of frames is an
+ * error there). */
 static nr_status encode_slot(const nr_mp3 *m, slot *s) {
     lame_t l = lame_make(&m->o, false);
     if (!l)
@@ -309,6 +310,8 @@ static nr_status encode_slot(const nr_mp3 *m, slot *s) {
             st = NR_E_NOMEM;
             break;
         }
+        if (k == 0 && s->keep != SIZE_MAX)
+            break; /* the tail has brought out the segment's frames: no flush */
         int room = (int)(s->out_cap - s->out_len);
         int r = k ? lame_encode_buffer_ieee_float(l, s->pcm + at, NULL, (int)k, s->out + s->out_len,
                                                   room)
