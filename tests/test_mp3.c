@@ -71,11 +71,10 @@ static uint32_t be(const uint8_t *p, int n) {
     return v;
 }
 
-/* Encodes X (N samples) with O into a file in DIR and decodes it: the
- * decoded samples (*N_OUT), NULL when anything fails. Checks the Info
- * frame against the stream on the way. */
-static float *round_trip(const char *dir, const float *x, size_t n, nr_mp3_opts o, size_t *n_out,
-                         const char *what) {
+/* X (N samples) encoded with O, the Info frame in place: *LEN bytes, of
+ * which the Info frame *TAG_LEN; NULL when encoding fails. */
+static uint8_t *encode(const float *x, size_t n, nr_mp3_opts o, size_t *len, size_t *tag_len,
+                       const char *what) {
     nr_ctx ctx;
     nr_ctx_init(&ctx);
     stream s = {0};
@@ -85,19 +84,33 @@ static float *round_trip(const char *dir, const float *x, size_t n, nr_mp3_opts 
     for (size_t at = 0, k = 1000; st == NR_OK && at < n; at += k, k = k * 7 % 9973 + 1)
         st = nr_mp3_write(m, x + at, at + k > n ? n - at : k);
     const uint8_t *tag = NULL;
-    size_t tag_len = 0;
+    *tag_len = 0;
     if (st == NR_OK)
-        st = nr_mp3_finish(m, &tag, &tag_len);
+        st = nr_mp3_finish(m, &tag, tag_len);
     CHECK(st == NR_OK, "%s: encodes: %s", what, ctx.err);
-    CHECK(tag && tag_len <= s.len, "%s: an Info frame", what);
+    CHECK(tag && *tag_len <= s.len, "%s: an Info frame", what);
     if (st == NR_OK && tag)
-        memcpy(s.p, tag, tag_len);
+        memcpy(s.p, tag, *tag_len);
     nr_mp3_free(m);
     nr_ctx_fini(&ctx);
     if (st != NR_OK || !tag) {
         free(s.p);
         return NULL;
     }
+    *len = s.len;
+    return s.p;
+}
+
+/* Encodes X (N samples) with O into a file in DIR and decodes it: the
+ * decoded samples (*N_OUT), NULL when anything fails. Checks the Info
+ * frame against the stream on the way. */
+static float *round_trip(const char *dir, const float *x, size_t n, nr_mp3_opts o, size_t *n_out,
+                         const char *what) {
+    size_t tag_len;
+    stream s = {0};
+    s.p = encode(x, n, o, &s.len, &tag_len, what);
+    if (!s.p)
+        return NULL;
     /* the stream is whole frames, counted and summed as the tag says */
     size_t frames = 0, at = tag_len, size = 0;
     int fs = 0;
@@ -145,10 +158,15 @@ static void test_lengths(const char *dir) {
     static const size_t lens[] = {1, 1151, 1152, 1153, SEG - 1, SEG, SEG + 1, 2 * SEG + 5000};
     float *x = make_audio(2 * SEG + 5000, 44100);
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++)
-        for (int threads = 1; threads <= 3; threads += 2) {
+        for (int threads = 0; threads <= 3; threads += 3) {
             char what[64];
-            snprintf(what, sizeof what, "%zu samples, %d thread(s)", lens[i], threads);
-            nr_mp3_opts o = {.rate = 44100, .quality = -1, .threads = threads, .info_frame = true};
+            snprintf(what, sizeof what, "%zu samples, %s", lens[i],
+                     threads ? "3 threads" : "one stream");
+            nr_mp3_opts o = {.rate = 44100,
+                             .quality = -1,
+                             .threads = threads,
+                             .one_stream = !threads,
+                             .info_frame = true};
             size_t got = 0;
             float *y = round_trip(dir, x, lens[i], o, &got, what);
             CHECK(y && got == lens[i], "%s: %zu samples decoded", what, got);
@@ -170,9 +188,9 @@ static double err(const float *x, const float *y, size_t a, size_t b) {
 static void test_seams(const char *dir) {
     size_t n = 5 * SEG + 777, n1 = 0, n3 = 0;
     float *x = make_audio(n, 44100);
-    nr_mp3_opts o = {.rate = 44100, .quality = -1, .threads = 1, .info_frame = true};
+    nr_mp3_opts o = {.rate = 44100, .quality = -1, .one_stream = true, .info_frame = true};
     float *one = round_trip(dir, x, n, o, &n1, "one stream");
-    o.threads = 3;
+    o = (nr_mp3_opts){.rate = 44100, .quality = -1, .threads = 3, .info_frame = true};
     float *seg = round_trip(dir, x, n, o, &n3, "segments");
     CHECK(one && seg && n1 == n && n3 == n, "both decode whole: %zu, %zu of %zu", n1, n3, n);
     if (one && seg && n1 == n && n3 == n) {
@@ -195,6 +213,24 @@ static void test_seams(const char *dir) {
         }
     }
     free(one), free(seg), free(x);
+}
+
+/* The bytes do not depend on the number of threads: the segments are the
+ * same and each is encoded alone. */
+static void test_threads(void) {
+    size_t n = 3 * SEG + 4321, len[3] = {0}, tag_len;
+    float *x = make_audio(n, 44100);
+    uint8_t *b[3];
+    for (int i = 0; i < 3; i++) {
+        nr_mp3_opts o = {.rate = 44100, .quality = -1, .threads = 1 << i, .info_frame = true};
+        b[i] = encode(x, n, o, &len[i], &tag_len, "threads");
+    }
+    for (int i = 1; i < 3; i++)
+        CHECK(b[0] && b[i] && len[i] == len[0] && !memcmp(b[0], b[i], len[0]),
+              "%d threads write the bytes of one", 1 << i);
+    for (int i = 0; i < 3; i++)
+        free(b[i]);
+    free(x);
 }
 
 /* VBR (a Xing frame) and MPEG-2 rates (576-sample frames) in segments. */
@@ -229,6 +265,7 @@ int main(void) {
     CHECK(mkdtemp(dir) != NULL, "temp dir");
     test_lengths(dir);
     test_seams(dir);
+    test_threads();
     test_modes(dir);
     rmdir(dir);
     return check_done("test_mp3");

@@ -175,6 +175,7 @@ static nr_status open_mp3(nr_file_sink *s, int rate, const nr_encode_opts *eo) {
                       .bitrate = eo->bitrate,
                       .quality = eo->bitrate ? -1 : eo->quality,
                       .threads = eo->threads,
+                      .one_stream = eo->one_stream,
                       .info_frame = lseek(s->vf.fd, 0, SEEK_CUR) >= 0};
     return nr_mp3_new(s->ctx, &mo, mp3_out, s, &s->mp3);
 }

@@ -56,7 +56,8 @@ typedef struct nr_encode_opts {
     const nr_tags *tags; /* NULL = none; in the file's own tags (not MP3) */
     const uint8_t *id3;  /* MP3: a complete ID3v2 tag to write first */
     size_t id3_len;
-    int threads; /* MP3: encoders at once (mp3.h); 0 = one per processor */
+    int threads;     /* MP3: encoders at once (mp3.h); 0 = one per processor */
+    bool one_stream; /* MP3: one encoder, not cut into segments (a baseline) */
 } nr_encode_opts;
 
 typedef struct nr_file_sink nr_file_sink;

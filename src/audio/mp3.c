@@ -457,9 +457,9 @@ nr_status nr_mp3_new(nr_ctx *ctx, const nr_mp3_opts *o, nr_mp3_write_fn write, v
     m->threads = o->threads > 0 ? o->threads : cpus > 0 ? (int)cpus : 1;
     m->threads = m->threads > MAX_THREADS ? MAX_THREADS : m->threads;
     nr_status st = make_template(m);
-    if (st == NR_OK && m->threads == 1 && !(m->one = lame_make(&m->o, false)))
+    if (st == NR_OK && o->one_stream && !(m->one = lame_make(&m->o, false)))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    if (st == NR_OK && m->threads > 1) {
+    if (st == NR_OK && !o->one_stream) {
         m->n_slots = 2 * m->threads;
         m->slots = calloc((size_t)m->n_slots, sizeof *m->slots);
         m->acc = malloc((size_t)(WARM_FRAMES + SEG_FRAMES + TAIL_FRAMES) * (size_t)m->fs *

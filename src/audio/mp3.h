@@ -10,8 +10,9 @@
  * is fed WARM frames of the audio before the segment (its filterbank and
  * psychoacoustic state then match a whole-stream encoder's) and a little
  * after it; its warm-up frames are dropped and exactly the segment's
- * frames are kept, in order. With one thread the same settings run as one
- * stream, without segments (the baseline bench_speed_encode measures).
+ * frames are kept, in order: the same bytes whatever the number of threads.
+ * The same settings can also run as one stream, without segments (the
+ * baseline bench_speed_encode measures).
  *
  * The stream starts with an Info (CBR) or Xing (VBR) frame carrying the
  * LAME tag, made by LAME and completed at the end for the whole stream:
@@ -35,7 +36,8 @@ typedef struct nr_mp3_opts {
     int rate;        /* Hz, of the input and the stream */
     int bitrate;     /* kbit/s, CBR; 0 = VBR when quality >= 0, else 64 */
     double quality;  /* 0 (worst)..10 (best) for VBR; < 0 = CBR */
-    int threads;     /* encoders at once; 0 = one per processor; 1 = one stream */
+    int threads;     /* encoders at once; 0 = one per processor */
+    bool one_stream; /* one encoder, no segments (the speed baseline) */
     bool info_frame; /* the Info frame first (a seekable output only) */
 } nr_mp3_opts;
 
