@@ -114,9 +114,12 @@ fi
 
 # ---- MP3 export: pipelined against synthesis followed by encoding ----------
 # Without loudness normalisation on both sides: synthesis + encoding only.
-# The baseline encodes the WAV export with narrate's own MP3 settings
-# (bench_speed_encode: 44.1 kHz through libsoxr, 64 kbit/s, LAME through
-# libsndfile), after the synthesis instead of during it.
+# The baseline encodes the WAV export with narrate's own MP3 encoder and
+# settings (bench_speed_encode: 44.1 kHz through libsoxr, 64 kbit/s, LAME
+# with the bit reservoir off), as one LAME stream after the synthesis
+# instead of in segments on every core during it. On a loaded machine with
+# autogroup scheduling a process gets its group's share of the cores
+# whatever its threads, so the wall-clock ratio then shows the CPU ratio.
 if part mp3 && measure mp3 "$NARRATE" --loudness off "$W/article.txt" -o "$W/narrate.mp3"; then
   mp3_wall=$WALL mp3_cpu=$CPU mp3_rss=$RSS_MB
   enc=n/a

@@ -1,10 +1,12 @@
 /* bench_speed_encode IN.wav OUT.mp3: the "synthesis, then encoding"
  * baseline the pipelined MP3 export is compared with. It encodes a WAV file
  * of the engine's audio as `narrate --loudness off -o x.mp3` does, with the
- * same code and settings (file_sink.h: libsndfile and LAME, the MP3
- * default rate and bitrate; resample.h: libsoxr to that rate), but after
- * the synthesis rather than during it. Prints the seconds it took. */
+ * same code and settings (resample.h: libsoxr to the MP3 default rate;
+ * file_sink.h and mp3.h: LAME at the default bitrate, bit reservoir off),
+ * but after the synthesis rather than during it, and as one LAME stream
+ * (one thread, not cut into segments). Prints the seconds it took. */
 #include <sndfile.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -52,7 +54,7 @@ int main(int argc, char **argv) {
     int rate = fmt && fmt->default_rate ? fmt->default_rate : in_info.samplerate;
     nr_resampler *rs = NULL;
     nr_file_sink *sink = NULL;
-    static const nr_encode_opts eo = {.quality = -1}; /* the defaults */
+    static const nr_encode_opts eo = {.quality = -1, .one_stream = true}; /* the defaults */
     nr_status st = fmt ? nr_resampler_new(&ctx, in_info.samplerate, rate, &rs)
                        : nr_fail(&ctx, NR_E_FORMAT, "%s: not a format narrate writes", argv[2]);
     if (st == NR_OK)

@@ -8,7 +8,7 @@ PKGS="build-essential cmake pkg-config clang llvm python3 \
   libespeak-ng-dev espeak-ng-data espeak-ng \
   libsndfile1-dev portaudio19-dev libasound2-dev \
   libxml2-dev libxml2-utils libmd4c-dev libmd4c-html0-dev libuchardet-dev libexttextcat-dev \
-  libsoxr-dev libebur128-dev libjansson-dev libinih-dev libutf8proc-dev \
+  libsoxr-dev libebur128-dev libjansson-dev libinih-dev libutf8proc-dev libmp3lame-dev \
   sox valgrind clang-format strace time"
 
 missing=""

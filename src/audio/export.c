@@ -500,6 +500,13 @@ static nr_status build_id3(job *j, const nr_chapter *ch, size_t n_ch, size_t pad
     return nr_buf_ok(out) ? NR_OK : nr_fail(j->ctx, NR_E_NOMEM, "out of memory");
 }
 
+/* MP3 encoders at once (mp3.h): as many as --jobs, but no more than the
+ * processors (0: one per processor). */
+static int mp3_threads(const nr_ctx *ctx) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return ctx->jobs > 0 && ctx->jobs < cpus ? ctx->jobs : 0;
+}
+
 /* Opens the sink and the processing before it: gain GAIN_DB and the
  * limiter at CEILING when normalising, the resampler, the output meter.
  * ID3 (MP3) goes first in the file. */
@@ -509,7 +516,8 @@ static nr_status encoder_open(job *j, const char *path, double gain_db, double c
                          .quality = j->o->quality,
                          .tags = &j->tags,
                          .id3 = (const uint8_t *)id3->data,
-                         .id3_len = id3->len};
+                         .id3_len = id3->len,
+                         .threads = mp3_threads(j->ctx)};
     *e = (encoder){.gain = (float)pow(10, gain_db / 20)};
     e->raw = !j->o->normalise && j->in_rate == j->out_rate;
     nr_status st = nr_file_sink_open_ex(j->ctx, path, j->fmt, j->out_rate, &eo, &e->sink);

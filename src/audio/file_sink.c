@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "mp3.h"
 
 static const nr_format formats[NR_FMT_COUNT] = {
     {NR_FMT_WAV, "wav", ".wav", "audio/wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, 0, false},
@@ -64,7 +65,8 @@ typedef struct vfile {
 
 struct nr_file_sink {
     nr_ctx *ctx;
-    SNDFILE *sf;
+    SNDFILE *sf; /* every format but MP3 */
+    nr_mp3 *mp3; /* MP3: LAME on several cores (mp3.h) */
     nr_out *out;
     vfile vf;
 };
@@ -139,19 +141,11 @@ static void set_tags(SNDFILE *sf, const nr_tags *t) {
 }
 
 /* Bitrate and quality through libsndfile's one knob, the compression level
- * in [0, 1], whose meaning each codec defines (mpeg_l3_encode.c,
- * ogg_opus.c, ogg_vorbis.c in libsndfile 1.2). */
+ * in [0, 1], whose meaning each codec defines (ogg_opus.c, ogg_vorbis.c in
+ * libsndfile 1.2). */
 static void set_quality(SNDFILE *sf, const nr_format *fmt, const nr_encode_opts *eo) {
     double level = -1;
-    if (fmt->id == NR_FMT_MP3) {
-        int mode =
-            eo->quality >= 0 && !eo->bitrate ? SF_BITRATE_MODE_VARIABLE : SF_BITRATE_MODE_CONSTANT;
-        sf_command(sf, SFC_SET_BITRATE_MODE, &mode, sizeof mode);
-        if (mode == SF_BITRATE_MODE_VARIABLE)
-            level = 1.0 - eo->quality / 10.0;
-        else
-            level = (320.0 - (eo->bitrate ? eo->bitrate : 64)) / (320.0 - 32.0);
-    } else if (fmt->id == NR_FMT_OPUS) {
+    if (fmt->id == NR_FMT_OPUS) {
         level = 1.0 - ((eo->bitrate ? eo->bitrate : 48) * 1000.0 - 6000.0) / 250000.0;
     } else if (fmt->id == NR_FMT_VORBIS) {
         level = 1.0 - (eo->quality >= 0 ? eo->quality : 4) / 10.0;
@@ -162,6 +156,28 @@ static void set_quality(SNDFILE *sf, const nr_format *fmt, const nr_encode_opts 
         level = level < 0 ? 0 : level > 1 ? 1 : level;
         sf_command(sf, SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
     }
+}
+
+/* The MP3 encoder's output: after the ID3 tag, through the same file. */
+static nr_status mp3_out(void *user, const uint8_t *p, size_t n) {
+    nr_file_sink *s = user;
+    if (v_write(p, (sf_count_t)n, &s->vf) != (sf_count_t)n || s->vf.err)
+        return sf_fail(s->ctx, s->out->path, NULL, s->vf.err ? s->vf.err : ENOSPC, NR_E_IO);
+    return NR_OK;
+}
+
+/* MP3 through LAME directly rather than libsndfile: on several cores
+ * (mp3.h), with the settings libsndfile gave LAME (CBR at the bitrate,
+ * 64 kbit/s by default, or VBR at the quality). The Info frame goes first
+ * when the file can be rewritten there, as libsndfile did. */
+static nr_status open_mp3(nr_file_sink *s, int rate, const nr_encode_opts *eo) {
+    nr_mp3_opts mo = {.rate = rate,
+                      .bitrate = eo->bitrate,
+                      .quality = eo->bitrate ? -1 : eo->quality,
+                      .threads = eo->threads,
+                      .one_stream = eo->one_stream,
+                      .info_frame = lseek(s->vf.fd, 0, SEEK_CUR) >= 0};
+    return nr_mp3_new(s->ctx, &mo, mp3_out, s, &s->mp3);
 }
 
 nr_status nr_file_sink_open_ex(nr_ctx *ctx, const char *path, const nr_format *fmt, int rate,
@@ -188,17 +204,22 @@ nr_status nr_file_sink_open_ex(nr_ctx *ctx, const char *path, const nr_format *f
     s->vf = (vfile){.fd = s->out->fd, .base = fmt->id == NR_FMT_MP3 ? (sf_count_t)eo->id3_len : 0};
     SF_VIRTUAL_IO vio = {v_len, v_seek, v_read, v_write, v_tell};
     SF_INFO info = {.samplerate = rate, .channels = 1, .format = fmt->sf_format};
-    if (st == NR_OK && !(s->sf = sf_open_virtual(&vio, SFM_WRITE, &info, &s->vf)))
+    if (st == NR_OK && fmt->id == NR_FMT_MP3)
+        st = open_mp3(s, rate, eo);
+    else if (st == NR_OK && !(s->sf = sf_open_virtual(&vio, SFM_WRITE, &info, &s->vf)))
         st = sf_fail(ctx, path, NULL, s->vf.err, s->out->direct ? NR_E_IO : NR_E_FORMAT);
     if (st != NR_OK) {
         nr_out_discard(s->out);
         free(s);
         return st;
     }
+    if (s->mp3) {
+        *out = s;
+        return NR_OK;
+    }
     /* a resampled or limited sample a hair over full scale must clip, not wrap */
     sf_command(s->sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
-    if (fmt->id != NR_FMT_MP3)
-        set_tags(s->sf, eo->tags);
+    set_tags(s->sf, eo->tags);
     set_quality(s->sf, fmt, eo);
     *out = s;
     return NR_OK;
@@ -222,6 +243,17 @@ static nr_status write_error(nr_file_sink *s) {
 nr_status nr_file_sink_write(nr_file_sink *s, const int16_t *pcm, size_t n) {
     if (n == 0)
         return NR_OK;
+    if (s->mp3) {
+        float f[4096];
+        nr_status st = NR_OK;
+        for (size_t done = 0, k; st == NR_OK && done < n; done += k) {
+            k = n - done < 4096 ? n - done : 4096;
+            for (size_t i = 0; i < k; i++)
+                f[i] = pcm[done + i] / 32768.0f;
+            st = nr_mp3_write(s->mp3, f, k);
+        }
+        return st;
+    }
     if (sf_write_short(s->sf, pcm, (sf_count_t)n) != (sf_count_t)n || s->vf.err)
         return write_error(s);
     return NR_OK;
@@ -230,6 +262,8 @@ nr_status nr_file_sink_write(nr_file_sink *s, const int16_t *pcm, size_t n) {
 nr_status nr_file_sink_write_float(nr_file_sink *s, const float *pcm, size_t n) {
     if (n == 0)
         return NR_OK;
+    if (s->mp3)
+        return nr_mp3_write(s->mp3, pcm, n);
     if (sf_write_float(s->sf, pcm, (sf_count_t)n) != (sf_count_t)n || s->vf.err)
         return write_error(s);
     return NR_OK;
@@ -251,7 +285,30 @@ nr_status nr_file_sink_rewrite_head(nr_file_sink *s, const uint8_t *p, size_t n)
     return NR_OK;
 }
 
+/* The MP3's last frames, then its Info frame over the placeholder. */
+static nr_status finish_mp3(nr_file_sink *s) {
+    const uint8_t *tag;
+    size_t len;
+    nr_status st = nr_mp3_finish(s->mp3, &tag, &len);
+    for (size_t done = 0; st == NR_OK && done < len;) {
+        ssize_t w =
+            pwrite(s->vf.fd, tag + done, len - done, (off_t)(s->vf.base + (sf_count_t)done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            st = nr_fail(s->ctx, NR_E_IO, "%s: cannot write: %s", s->out->path,
+                         w < 0 ? strerror(errno) : "short write");
+        else
+            done += (size_t)w;
+    }
+    nr_mp3_free(s->mp3);
+    s->mp3 = NULL;
+    return st;
+}
+
 nr_status nr_file_sink_finish(nr_file_sink *s) {
+    if (s->mp3)
+        return finish_mp3(s);
     if (!s->sf)
         return NR_OK;
     nr_status st = NR_OK;
@@ -278,6 +335,7 @@ nr_status nr_file_sink_close(nr_file_sink *s, bool commit) {
         st = nr_file_sink_finish(s);
     else if (s->sf)
         sf_close(s->sf);
+    nr_mp3_free(s->mp3);
     if (commit && st == NR_OK)
         st = nr_out_commit(s->ctx, s->out);
     else

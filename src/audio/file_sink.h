@@ -1,13 +1,12 @@
 /* file_sink.h: audio into a file that appears complete or not at all.
  *
- * The formats podcast platforms take, all through libsndfile: WAV and FLAC
- * (16-bit), Ogg Vorbis, Ogg Opus and MP3, always mono. The file is written
- * through nr_out (atomic.h): beside its target under a hidden temporary
- * name, renamed over the target only when everything was written. For MP3,
- * an ID3v2 tag made by the caller (id3.h) goes first: libsndfile writes no
- * tags into MP3, so the encoder writes after the tag through a virtual file
- * whose offset 0 is the first byte after it (the LAME info frame it
- * rewrites at the end lands there too). */
+ * The formats podcast platforms take, always mono: WAV and FLAC (16-bit),
+ * Ogg Vorbis and Ogg Opus through libsndfile, MP3 through LAME on several
+ * cores (mp3.h). The file is written through nr_out (atomic.h): beside its
+ * target under a hidden temporary name, renamed over the target only when
+ * everything was written. For MP3, an ID3v2 tag made by the caller (id3.h)
+ * goes first, then the encoder's stream, whose first frame (LAME's Info
+ * frame) is rewritten at the end. */
 #ifndef NR_FILE_SINK_H
 #define NR_FILE_SINK_H
 
@@ -57,6 +56,8 @@ typedef struct nr_encode_opts {
     const nr_tags *tags; /* NULL = none; in the file's own tags (not MP3) */
     const uint8_t *id3;  /* MP3: a complete ID3v2 tag to write first */
     size_t id3_len;
+    int threads;     /* MP3: encoders at once (mp3.h); 0 = one per processor */
+    bool one_stream; /* MP3: one encoder, not cut into segments (a baseline) */
 } nr_encode_opts;
 
 typedef struct nr_file_sink nr_file_sink;
