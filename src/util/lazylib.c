@@ -18,8 +18,11 @@
  * eSpeak NG is needed for the first audio, but loading it costs the process
  * most of its start-up, in PulseAudio's libraries that libpcaudio links: it
  * is loaded here, in the thread that starts the engine while the article is
- * analysed, with a stand-in for libpcaudio (src/standin/pcaudio.c). */
+ * analysed, with a stand-in for libpcaudio (src/standin/pcaudio.c). PortAudio
+ * is loaded with a stand-in for libjack when no JACK server runs
+ * (src/standin/jack.c). */
 #include <alsa/asoundlib.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <ebur128.h>
 #include <espeak-ng/espeak_ng.h>
@@ -31,8 +34,11 @@
 #include <pthread.h>
 #include <sndfile.h>
 #include <soxr.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <uchardet.h>
 #include <unistd.h>
@@ -60,41 +66,79 @@ LIB(lib_asound, NR_LAZY_asound)
 OPENER(lib_xml2)
 OPENER(lib_md4c)
 OPENER(lib_uchardet)
-OPENER(lib_portaudio)
 OPENER(lib_soxr)
 OPENER(lib_ebur128)
 OPENER(lib_sndfile)
 OPENER(lib_asound)
 
-/* The libpcaudio stand-in's bytes (generated/pcaudio_standin.c). */
-extern const unsigned char nr_pcaudio_standin[];
-extern const size_t nr_pcaudio_standin_len;
+/* The stand-ins' bytes (generated/<name>_standin.c, from src/standin/). */
+extern const unsigned char nr_pcaudio_standin[], nr_jack_standin[];
+extern const size_t nr_pcaudio_standin_len, nr_jack_standin_len;
 
-/* Loads the stand-in from a copy in memory, so that no path has to be known
- * in the build tree, installed, or for the tests. Once it is loaded, the
- * dynamic loader answers eSpeak's need of libpcaudio.so.0 with it (a loaded
- * library's soname matches). Where it cannot be loaded (no memfd, a system
- * that refuses to map one executable), eSpeak loads the real libpcaudio. */
-static void load_pcaudio_standin(void) {
-    int fd = memfd_create("libpcaudio.so.0", MFD_CLOEXEC);
+/* Loads a stand-in from its copy in memory, so that no path has to be known
+ * in the build tree, installed, or for the tests; returns its handle, NULL
+ * when it cannot be loaded (no memfd, a system that refuses to map one
+ * executable), and then the real library is. Once it is loaded, the dynamic
+ * loader answers a need of the soname it stands for with it (a loaded
+ * library's soname matches). */
+static void *load_standin(const char *soname, const unsigned char *bytes, size_t len) {
+    int fd = memfd_create(soname, MFD_CLOEXEC);
     if (fd < 0)
-        return;
+        return NULL;
     size_t done = 0;
-    while (done < nr_pcaudio_standin_len) {
-        ssize_t w = write(fd, nr_pcaudio_standin + done, nr_pcaudio_standin_len - done);
+    while (done < len) {
+        ssize_t w = write(fd, bytes + done, len - done);
         if (w <= 0)
             break;
         done += (size_t)w;
     }
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    if (done == nr_pcaudio_standin_len)
-        dlopen(path, RTLD_NOW | RTLD_LOCAL); /* kept for the process's life */
+    void *h = done == len ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
     close(fd);
+    return h;
+}
+
+/* Whether a JACK server may answer: JACK 2's sockets (/dev/shm/jack_NAME_UID_N),
+ * JACK 1's folder (/dev/shm/jack-UID), a server named in the environment, or
+ * PipeWire, whose libjack can stand for JACK's. */
+static bool jack_may_run(void) {
+    if (getenv("JACK_DEFAULT_SERVER"))
+        return true;
+    const char *run = getenv("XDG_RUNTIME_DIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/pipewire-0", run ? run : "");
+    if (run && access(path, F_OK) == 0)
+        return true;
+    char uid_mid[32], uid_dir[32];
+    snprintf(uid_mid, sizeof uid_mid, "_%u_", (unsigned)getuid());
+    snprintf(uid_dir, sizeof uid_dir, "jack-%u", (unsigned)getuid());
+    DIR *shm = opendir("/dev/shm");
+    bool seen = false;
+    for (struct dirent *e; shm && !seen && (e = readdir(shm));)
+        seen = !strcmp(e->d_name, uid_dir) ||
+               (!strncmp(e->d_name, "jack_", 5) && strstr(e->d_name, uid_mid) &&
+                strncmp(e->d_name, "jack_db", 7));
+    if (shm)
+        closedir(shm);
+    return seen;
+}
+
+/* PortAudio with the libjack stand-in when no JACK server runs; with the
+ * real libjack when one may, or when PortAudio will not load beside the
+ * stand-in (a PortAudio that calls more of JACK). */
+static void open_lib_portaudio(void) {
+    void *jack =
+        jack_may_run() ? NULL : load_standin("libjack.so.0", nr_jack_standin, nr_jack_standin_len);
+    lib_portaudio.handle = dlopen(lib_portaudio.soname, RTLD_NOW | RTLD_LOCAL);
+    if (!lib_portaudio.handle && jack) {
+        dlclose(jack);
+        lib_portaudio.handle = dlopen(lib_portaudio.soname, RTLD_NOW | RTLD_LOCAL);
+    }
 }
 
 static void open_lib_espeak(void) {
-    load_pcaudio_standin();
+    load_standin("libpcaudio.so.0", nr_pcaudio_standin, nr_pcaudio_standin_len);
     lib_espeak.handle = dlopen(lib_espeak.soname, RTLD_NOW | RTLD_LOCAL);
 }
 
