@@ -46,6 +46,10 @@ STANDIN void jack_set_error_function(void (*fn)(const char *)) { (void)fn; }
 #define FAIL_PTR(name)                                                                             \
     STANDIN void *name(void);                                                                      \
     void *name(void) { return NULL; }
+/* Frame counts and rates: none. */
+#define FAIL_U32(name)                                                                             \
+    STANDIN uint32_t name(void);                                                                   \
+    uint32_t name(void) { return 0; }
 FAIL_INT(jack_on_shutdown)
 FAIL_INT(jack_connect)
 FAIL_INT(jack_set_process_callback)
@@ -64,23 +68,7 @@ FAIL_PTR(jack_port_get_buffer)
 FAIL_PTR(jack_get_ports)
 FAIL_PTR(jack_get_client_name)
 
-STANDIN uint32_t jack_frame_time(const standin_handle *client);
-STANDIN uint32_t jack_frame_time(const standin_handle *client) {
-    (void)client;
-    return 0;
-}
-STANDIN uint32_t jack_get_sample_rate(standin_handle *client);
-STANDIN uint32_t jack_get_sample_rate(standin_handle *client) {
-    (void)client;
-    return 0;
-}
-STANDIN uint32_t jack_get_buffer_size(standin_handle *client);
-STANDIN uint32_t jack_get_buffer_size(standin_handle *client) {
-    (void)client;
-    return 0;
-}
-STANDIN uint32_t jack_port_get_latency(standin_handle *port);
-STANDIN uint32_t jack_port_get_latency(standin_handle *port) {
-    (void)port;
-    return 0;
-}
+FAIL_U32(jack_frame_time)
+FAIL_U32(jack_get_sample_rate)
+FAIL_U32(jack_get_buffer_size)
+FAIL_U32(jack_port_get_latency)
