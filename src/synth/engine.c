@@ -246,7 +246,10 @@ void nr_engine_preload_voices(void) {
 static bool quickly_found(const char *name, bool variant) {
     if (!variant) {
         bool ok = set_voice(name) == ENS_OK;
-        loaded_voice[0] = '\0'; /* eSpeak's voice is NAME now: the next selection loads its own */
+        /* eSpeak's voice is NAME now, as select_voice_locked leaves it: a
+           selection of NAME next (the narrator's, after the cast's check)
+           need not load it again */
+        snprintf(loaded_voice, sizeof loaded_voice, "%s", ok ? name : "");
         return ok;
     }
     const char *data = NULL;
