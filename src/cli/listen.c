@@ -372,7 +372,7 @@ static nr_listen_result loop(session *s) {
 nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(void),
                                const nr_listen_opts *o, volatile sig_atomic_t *signalled) {
     session s = {.nr = nr, .o = o, .signalled = signalled, .make_narrator = make_narrator};
-    nr_warm_up(o->device); /* the engine and the device start while the article is read */
+    nr_warm_up(o->device); /* started by main already, for the command */
     nr_listen_result r = result(read_article(&s), s.name, false, false);
     if (r.status != NR_OK)
         goto out;

@@ -114,6 +114,7 @@ static void put_clean(const char *s) {
 }
 
 static int fail(const char *name, nr_status st, bool output_phase) {
+    nr_warm_up_wait(); /* standard error is ours again */
     const char *detail = nr_narrator_error(narrator);
     if (!*detail)
         detail = nr_strerror(st);
@@ -446,6 +447,12 @@ static int run(const options *o) {
     return code;
 }
 
+/* Whether the command plays the article (run's last choice). */
+static bool plays(const options *o) {
+    return !o->plan && !o->output && !o->quiet && !o->list_voices && !o->list_devices &&
+           !nr_cli_batch_wanted();
+}
+
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
     int code = nr_cli_export_parse(&argc, argv);
@@ -453,7 +460,10 @@ int main(int argc, char **argv) {
         code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
+    if (plays(&o)) /* the engine and the device start first: the first audio needs both */
+        nr_warm_up(o.device);
     if (nr_narrator_new(&narrator) != NR_OK) {
+        nr_warm_up_wait();
         fprintf(stderr, "narrate: out of memory\n");
         return EXIT_FAIL;
     }

@@ -1,5 +1,7 @@
 #include "engine.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
@@ -99,13 +101,6 @@ nr_status nr_engine_start(nr_ctx *ctx) {
     return NR_OK;
 }
 
-void nr_engine_preload_voices(void) {
-    pthread_mutex_lock(&engine_lock);
-    if (engine_state == 1)
-        espeak_ListVoices(NULL); /* eSpeak keeps the list it read */
-    pthread_mutex_unlock(&engine_lock);
-}
-
 int nr_engine_sample_rate(void) { return engine_rate; }
 
 int nr_engine_fork(void) {
@@ -164,14 +159,97 @@ static void read_names(bool variant) {
     voice_names_read[variant] = nr_buf_ok(b);
 }
 
+/* eSpeak NG selects a voice named by its language ("fr", "en+m3") from the
+ * list of every voice, which it builds by reading all of its ~130 voice files
+ * (5 ms, before the first audio, and again in the zygote's copy when the
+ * list was never built); a voice named by its file ("roa/fr") is loaded at
+ * once. Its list would pick, for such a name, the voice file under lang/
+ * called NAME (case aside): so the names are turned into those files. eSpeak
+ * lower-cases a name before it looks for the file, so a file with capitals
+ * ("gmw/en-US") is left to the list. LANG_FILES holds "\nfamily/file\n" for
+ * every voice file one folder down lang/, read once. */
+static nr_buf lang_files;
+static bool lang_files_read;
+
+static void read_lang_files(void) {
+    lang_files_read = true;
+    nr_buf_init(&lang_files);
+    nr_buf_addc(&lang_files, '\n');
+    const char *data = NULL;
+    espeak_Info(&data);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/lang", data ? data : "");
+    DIR *top = data ? opendir(path) : NULL;
+    for (struct dirent *f; top && (f = readdir(top));) {
+        if (f->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/lang/%s", data, f->d_name);
+        DIR *family = opendir(path); /* NULL for a voice file at the top */
+        for (struct dirent *v; family && (v = readdir(family));)
+            if (v->d_name[0] != '.')
+                nr_buf_printf(&lang_files, "%s/%s\n", f->d_name, v->d_name);
+        if (family)
+            closedir(family);
+    }
+    if (top)
+        closedir(top);
+}
+
+/* NAME ("fr+m3") with its voice as the file eSpeak would pick ("roa/fr+m3")
+ * into OUT; NAME itself when there is no such file, or several, or one
+ * whose path eSpeak's lower-casing would lose. */
+static const char *by_file(const char *name, char *out, size_t size) {
+    size_t base = strcspn(name, "+");
+    if (base == 0 || base > 40 || memchr(name, '/', base))
+        return name;
+    if (!lang_files_read)
+        read_lang_files();
+    const char *hit = NULL, *list = lang_files.data ? lang_files.data : "";
+    for (const char *at = strchr(list, '\n'); at && at[1]; at = strchr(at + 1, '\n')) {
+        const char *line = at + 1, *end = strchr(line, '\n'),
+                   *slash = memchr(line, '/', (size_t)(end - line));
+        if (!slash || (size_t)(end - slash - 1) != base || strncasecmp(slash + 1, name, base))
+            continue;
+        if (hit)
+            return name; /* two files of that name: the list decides */
+        hit = line;
+    }
+    if (!hit)
+        return name;
+    size_t len = (size_t)(strchr(hit, '\n') - hit);
+    for (size_t i = 0; i < len; i++)
+        if (isupper((unsigned char)hit[i]))
+            return name;
+    if (len + strlen(name + base) + 1 > size)
+        return name;
+    snprintf(out, size, "%.*s%s", (int)len, hit, name + base);
+    return out;
+}
+
+/* espeak_ng_SetVoiceByName through the voice's file where there is one. */
+static espeak_ng_STATUS set_voice(const char *name) {
+    char file[128];
+    return espeak_ng_SetVoiceByName(by_file(name, file, sizeof file));
+}
+
+void nr_engine_preload_voices(void) {
+    pthread_mutex_lock(&engine_lock);
+    if (engine_state == 1 && !lang_files_read)
+        read_lang_files();
+    pthread_mutex_unlock(&engine_lock);
+}
+
 /* The quick answers, which spare the scan of every voice file in the
  * common case: a variant is a file of voices/!v/ under eSpeak's data
  * folder, a base voice is one eSpeak selects. Only a miss (a differently
  * cased name, an unknown one) falls back to the full lists. */
 static bool quickly_found(const char *name, bool variant) {
     if (!variant) {
-        bool ok = espeak_ng_SetVoiceByName(name) == ENS_OK;
-        loaded_voice[0] = '\0'; /* eSpeak's voice is NAME now: the next selection loads its own */
+        bool ok = set_voice(name) == ENS_OK;
+        /* eSpeak's voice is NAME now, as select_voice_locked leaves it: a
+           selection of NAME next (the narrator's, after the cast's check)
+           need not load it again */
+        snprintf(loaded_voice, sizeof loaded_voice, "%s", ok ? name : "");
         return ok;
     }
     const char *data = NULL;
@@ -244,7 +322,7 @@ nr_status nr_engine_list_voices(nr_ctx *ctx, FILE *out) {
 static espeak_ng_STATUS select_voice_locked(const char *name) {
     if (!strcmp(loaded_voice, name))
         return ENS_OK;
-    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(name);
+    espeak_ng_STATUS es = set_voice(name);
     snprintf(loaded_voice, sizeof loaded_voice, "%s", es == ENS_OK ? name : "");
     return es;
 }

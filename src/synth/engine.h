@@ -29,10 +29,10 @@ typedef int (*nr_engine_pcm_fn)(void *user, const int16_t *pcm, size_t n,
 
 /* Starts the engine if needed; NR_E_ENGINE with a message if it cannot. */
 nr_status nr_engine_start(nr_ctx *ctx);
-/* Reads eSpeak NG's list of installed voices, as its first selection of a
- * voice by language ("en", "fr") otherwise does then: a warm-up, for a
- * thread beside the article's analysis. Does nothing if the engine did not
- * start. */
+/* Reads the index of eSpeak NG's voice files, which selecting a voice by
+ * language ("fr") goes through, rather than eSpeak's list of every voice
+ * (see engine.c): a warm-up, for a thread beside the article's analysis.
+ * Does nothing if the engine did not start. */
 void nr_engine_preload_voices(void);
 int nr_engine_sample_rate(void);
 

@@ -139,6 +139,8 @@ static int emit(void *user, const int16_t *pcm, size_t n, const nr_event *ev, si
     if (n_ev)
         copy_events(w->ev + w->n_ev, ev, n_ev);
     w->n += n, w->n_ev += n_ev;
+    if (w->n >= w->limit) /* now, not at the next call: that is eSpeak's next buffer */
+        put_pending(w);
     return 0;
 }
 
