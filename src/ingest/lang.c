@@ -261,10 +261,12 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
             letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_MN;
         }
         if (letter && tl + l < sizeof tok) {
-            memcpy(tok + tl, s + i, l);
             if (cp < 0x80) { /* ASCII words are folded here; others through utf8proc */
+                tok[tl] = (char)cp;
                 low[tl] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
                 h = (h ^ (unsigned char)low[tl]) * 16777619u;
+            } else {
+                memcpy(tok + tl, s + i, l);
             }
             ascii &= cp < 0x80;
             tl += l;
