@@ -53,16 +53,24 @@ typedef struct folder {
     char *s;
     size_t *map;
     size_t len, cap;
+    size_t spaces; /* spaces written: the words are one more */
     bool space;
 } folder;
 
-static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
+/* Writes the space that a run of white space before ORIG left pending
+ * (none at the start, none past the scratch). */
+static inline void put_space(folder *f, size_t orig) {
     if (f->space && f->len > 0 && f->len < f->cap) {
         if (f->map)
             f->map[f->len] = orig;
         f->s[f->len++] = ' ';
+        f->spaces++;
     }
     f->space = false;
+}
+
+static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
+    put_space(f, orig);
     for (size_t k = 0; k < n && f->len < f->cap; k++) {
         if (f->map)
             f->map[f->len] = orig;
@@ -160,24 +168,22 @@ bool nr_fold(const char *s, size_t n, nr_folded *out) { return nr_fold_ex(s, n, 
  * copied without fold_cp's per-code-point work. As put() does, what does
  * not fit in the scratch is left out. */
 static size_t fold_ascii_run(folder *f, const char *s, size_t i, size_t n, bool *lower) {
-    if (f->space && f->len > 0 && f->len < f->cap) {
-        if (f->map)
-            f->map[f->len] = i;
-        f->s[f->len++] = ' ';
-    }
-    f->space = false;
+    put_space(f, i);
+    char *o = f->s + f->len, *end = f->s + f->cap;
+    size_t *map = f->map;
     unsigned any_lower = 0;
     for (; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
             break;
         any_lower |= (unsigned)(c - 'a') < 26u;
-        if (f->len < f->cap) {
-            if (f->map)
-                f->map[f->len] = i;
-            f->s[f->len++] = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+        if (o < end) {
+            if (map)
+                map[o - f->s] = i;
+            *o++ = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
         }
     }
+    f->len = (size_t)(o - f->s);
     *lower |= any_lower != 0;
     return i;
 }
@@ -223,9 +229,7 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
         out->map = m2 ? m2 : f.map;
     }
     if (look) {
-        out->words = out->len ? 1 : 0;
-        for (size_t i = 0; i < out->len; i++)
-            out->words += out->s[i] == ' ';
+        out->words = out->len ? f.spaces + 1 : 0;
     } else {
         /* too long to be anything but body text: only its size is kept */
         out->has_lower = true;

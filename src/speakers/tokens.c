@@ -24,6 +24,17 @@ static bool is_upper(uint32_t cp) {
 
 static bool is_apostrophe(uint32_t cp) { return cp == '\'' || cp == 0x2019; }
 
+/* The code point at S[I] (before END) and its length: nr_utf8_decode,
+ * without a call for ASCII. */
+static inline size_t next_cp(const char *s, size_t i, size_t end, uint32_t *cp) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    return nr_utf8_decode(s + i, end - i, cp);
+}
+
 /* Quotation marks and dashes are not words and not useful punctuation. */
 static bool is_mark(uint32_t cp) {
     return cp == '"' || cp == 0xAB || cp == 0xBB || cp == 0x201C || cp == 0x201D || cp == 0x201E ||
@@ -80,6 +91,17 @@ typedef struct tok_state {
     nr_tok_scratch *sc;
 } tok_state;
 
+/* Looks word T up in every list once: its lower-case form LOW and the
+ * bytes as written, which are most often LOW itself. */
+static void look_up(tok_state *st, nr_tok *t, const char *low) {
+    const char *text = st->doc->text + t->start;
+    size_t n = t->end - t->start;
+    t->lw = nr_lexicon_word(st->lx, low, t->low_len, t->low_hash);
+    t->tw = n == t->low_len && !memcmp(text, low, n)
+                ? t->lw
+                : nr_lexicon_word(st->lx, text, n, nr_lexicon_hash(text, n));
+}
+
 /* Appends a token; its lower-case form goes to the scratch text (the
  * pointer is set once the sentence is done, the text being growable). */
 static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
@@ -92,10 +114,12 @@ static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
     t->span = -1;
     size_t lu[2] = {0, 0};
     t->low_len = lower_into(&st->sc->low, st->doc->text, a, b, lu);
-    if (nr_buf_ok(&st->sc->low))
-        t->low_hash =
-            nr_lexicon_hash(st->sc->low.data + st->sc->low.len - t->low_len - 1, t->low_len);
-    t->text_hash = nr_lexicon_hash(st->doc->text + a, b - a);
+    if (nr_buf_ok(&st->sc->low)) {
+        const char *low = st->sc->low.data + st->sc->low.len - t->low_len - 1;
+        t->low_hash = nr_lexicon_hash(low, t->low_len);
+        if (k == NR_TOK_WORD)
+            look_up(st, t, low);
+    }
     uint32_t cp;
     nr_utf8_decode(st->doc->text + a, b - a, &cp);
     t->cap = is_upper(cp);
@@ -122,12 +146,12 @@ static size_t word_end(tok_state *st, size_t i, size_t end) {
     bool dotted = false;
     while (j < end) {
         uint32_t cp;
-        size_t l = nr_utf8_decode(s + j, end - j, &cp);
+        size_t l = next_cp(s, j, end, &cp);
         if (is_letter(cp)) {
             letters++;
         } else if ((cp == '-' || is_apostrophe(cp) || cp == '.') && j + l < end) {
             uint32_t nx;
-            nr_utf8_decode(s + j + l, end - j - l, &nx);
+            next_cp(s, j + l, end, &nx);
             if (!is_letter(nx))
                 break;
             if (is_apostrophe(cp) && elided(st, s, i, j))
@@ -181,7 +205,7 @@ bool nr_tokenise(nr_doc *doc, const nr_sentence *se, const nr_lexicon *lx, nr_to
         size_t i = sp->start;
         while (i < sp->end && ok) {
             uint32_t cp;
-            size_t l = nr_utf8_decode(doc->text + i, sp->end - i, &cp);
+            size_t l = next_cp(doc->text, i, sp->end, &cp);
             if (nr_is_space(cp) || is_mark(cp) || is_apostrophe(cp)) {
                 i += l;
             } else if (is_letter(cp)) {

@@ -83,8 +83,10 @@ const char *nr_sp_val(const nr_sp_table *t, const char *k) {
 /* Compares KEY with the text at S in KEY's case rule; returns the length
  * matched in S, or 0. */
 static size_t key_matches(const nr_sp_entry *e, const char *s, size_t n) {
-    if (!e->icase)
-        return (e->klen <= n && !memcmp(e->key, s, e->klen)) ? e->klen : 0;
+    if (!e->icase) /* the second byte first: most keys of a bucket differ there */
+        return (e->klen <= n && (e->klen < 2 || e->key[1] == s[1]) && !memcmp(e->key, s, e->klen))
+                   ? e->klen
+                   : 0;
     size_t i = 0, j = 0;
     while (i < e->klen) {
         if (j >= n)
