@@ -600,9 +600,14 @@ static bool may_match(const pattern *p, const nr_folded *f) {
         return false;
     if (!p->heads || p->end)
         return true;
-    for (size_t k = 0; k < p->n_heads; k++)
-        if (!strncmp(f->s, p->heads[k], strlen(p->heads[k])))
+    for (size_t k = 0; k < p->n_heads; k++) {
+        const char *h = p->heads[k];
+        /* the first two bytes before the call: they tell most heads apart */
+        if (h[0] && (h[0] != f->s[0] || (h[1] && h[1] != f->s[1])))
+            continue;
+        if (!strncmp(f->s, h, strlen(h)))
             return true;
+    }
     return false;
 }
 

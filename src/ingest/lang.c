@@ -233,6 +233,8 @@ static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][1
     return k;
 }
 
+static inline bool ascii_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
+
 /* nr_lang_detect, also counting in HH[0] the function words of language
  * HINT and in HH[1] those of the language with most (when HINT is not NULL). */
 static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_lang_guess *out,
@@ -249,6 +251,13 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
     bool ascii = true;
     uint32_t h = 2166136261u; /* hash() of low, as it grows */
     for (size_t i = 0; i <= n;) {
+        /* a run of ASCII letters, the bulk of a Latin text, in a tight loop */
+        while (i < n && ascii_letter((unsigned char)s[i]) && tl + 1 < sizeof tok) {
+            unsigned char c = (unsigned char)s[i++];
+            tok[tl] = (char)c;
+            low[tl] = (char)(c <= 'Z' ? c + 32 : c);
+            h = (h ^ (unsigned char)low[tl++]) * 16777619u;
+        }
         uint32_t cp = ' ';
         size_t l = 1;
         bool letter;
