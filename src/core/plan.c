@@ -178,11 +178,29 @@ static void write_dropped(nr_buf *b, const nr_doc *doc) {
     nr_buf_adds(b, doc->dropped.len ? "\n  ],\n" : "],\n");
 }
 
-static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
+/* The text of a sentence as written into the plan: bytes [AT, AT + LEN) of
+ * the buffer hold the JSON of doc->text [START, END). */
+typedef struct written {
+    size_t start, end, at, len;
+} written;
+
+/* The JSON of doc->text [A, B): copied from W when W is the same range (a
+ * sentence of one span, the commonest), else written. */
+static void json_folded_again(nr_buf *b, const nr_doc *doc, size_t a, size_t e, const written *w) {
+    if (a != w->start || e != w->end || !nr_buf_reserve(b, w->len)) {
+        json_folded(b, doc->text + a, e - a);
+        return;
+    }
+    memcpy(b->data + b->len, b->data + w->at, w->len); /* reserved first: no move */
+    b->len += w->len;
+    b->data[b->len] = '\0';
+}
+
+static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp, const written *w) {
     bool q = sp->kind == NR_SPAN_QUOTE;
     nr_buf_adds(b, q ? "{\"kind\": \"quote\", " : "{\"kind\": \"narration\", ");
     add_range(b, sp->start + doc->offset, sp->end + doc->offset);
-    json_folded(b, doc->text + sp->start, sp->end - sp->start);
+    json_folded_again(b, doc, sp->start, sp->end, w);
     if (sp->spoken) {
         nr_buf_adds(b, ", \"spoken\": ");
         json_folded(b, sp->spoken, strlen(sp->spoken));
@@ -222,11 +240,13 @@ static void write_block(nr_buf *b, const nr_doc *doc, const nr_block *blk) {
         const nr_sentence *se = &blk->sents[i];
         nr_buf_adds(b, i ? ",\n      {" : "\n      {");
         add_range(b, se->start + doc->offset, se->end + doc->offset);
+        written w = {se->start, se->end, b->len, 0};
         json_folded(b, doc->text + se->start, se->end - se->start);
+        w.len = b->len - w.at;
         nr_buf_adds(b, ",\n       \"spans\": [");
         for (size_t k = 0; k < se->n_spans; k++) {
             nr_buf_adds(b, k ? ",\n         " : "\n         ");
-            write_span(b, doc, &se->spans[k]);
+            write_span(b, doc, &se->spans[k], &w);
         }
         nr_buf_adds(b, "]}");
     }
