@@ -14,16 +14,13 @@
 #include "../util/buf.h"
 #include "../util/utf8.h"
 
-bool nr_sp_is_letter(uint32_t cp) {
-    if (cp < 0x80)
-        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+/* Beyond ASCII (nr_sp_is_letter has it inline). */
+bool nr_sp_is_letter_u(uint32_t cp) {
     utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME);
 }
 
-bool nr_sp_is_upper(uint32_t cp) {
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z';
+bool nr_sp_is_upper_u(uint32_t cp) {
     return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
 }
 
