@@ -352,6 +352,10 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
         return NULL;
     }
     index_numbers(r);
+    const char *speller = nr_sp_val(&r->numbers, "speller");
+    const char *dc = nr_sp_val(&r->numbers, "decimal-comma");
+    r->fr = speller && !strcmp(speller, "fr");
+    r->dcomma = r->fr || (dc && !strcmp(dc, "yes"));
     for (size_t b = 0; b < NR_SP_BUCKETS; b++)
         for (const nr_sp_entry *e = r->currency.bucket[b]; e; e = e->next)
             r->currency_first[(unsigned char)e->key[0]] = true;

@@ -71,6 +71,8 @@ typedef struct nr_speech_rules {
     const char *units_w[20], *tens_w[10], *hundred, *thousand, *million[2], *billion[2];
     const char *month[13];
     bool dmy;                 /* dates read day first (12/03 = 12 March) */
+    bool fr;                  /* numbers spelled the French way (speller = fr) */
+    bool dcomma;              /* a decimal comma (French, or decimal-comma = yes) */
     bool has_numwords;        /* the language has a number speller */
     bool currency_first[256]; /* bytes that start a currency key: a quick no */
 } nr_speech_rules;
