@@ -41,7 +41,7 @@ struct nr_junk_rules {
     /* by first byte B of a line, the indices into pats of the patterns that
        may match it (first[B], or matching at the end), in order: [from[B],
        from[B + 1]) of by_first */
-    uint16_t *by_first;
+    uint32_t *by_first;
     size_t from[257];
 };
 
@@ -188,7 +188,8 @@ static size_t fold_ascii_run(folder *f, const char *s, size_t i, size_t n, bool 
     return i;
 }
 
-bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
+/* nr_fold_ex, the folded text allocated from POOL when not NULL. */
+static bool fold(const char *s, size_t n, nr_folded *out, bool with_map, nr_arena *pool) {
     memset(out, 0, sizeof *out);
     size_t look = n > NR_FOLD_LIMIT ? 0 : n;
     char scratch[NR_FOLD_LIMIT * 3 + NR_FOLD_MAX + 1];
@@ -215,13 +216,16 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
         fold_cp(&f, cp, i, &out->has_lower);
         i += (size_t)l;
     }
-    out->s = malloc(f.len + 1);
+    out->s = pool ? nr_arena_strndup(pool, f.s, f.len) : malloc(f.len + 1);
     if (!out->s) {
         free(f.map);
         return false;
     }
-    memcpy(out->s, f.s, f.len);
-    out->s[f.len] = 0;
+    out->pooled = pool != NULL;
+    if (!pool) {
+        memcpy(out->s, f.s, f.len);
+        out->s[f.len] = 0;
+    }
     out->len = f.len;
     if (f.map) {
         f.map[f.len] = n;
@@ -243,10 +247,19 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
     return true;
 }
 
+bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
+    return fold(s, n, out, with_map, NULL);
+}
+
+bool nr_fold_in(nr_arena *pool, const char *s, size_t n, nr_folded *out) {
+    return fold(s, n, out, false, pool);
+}
+
 void nr_folded_free(nr_folded *f) {
     if (!f)
         return;
-    free(f->s);
+    if (!f->pooled)
+        free(f->s);
     free(f->map);
     memset(f, 0, sizeof *f);
 }
@@ -739,14 +752,14 @@ static bool load_line(void *user, const char *line, size_t len, int lineno) {
  * out-of-memory. */
 static bool index_first(nr_junk_rules *r) {
     size_t n = r->pats.len, k = 0;
-    if (n > UINT16_MAX || !(r->by_first = malloc((n * 256 + 1) * sizeof *r->by_first)))
+    if (!(r->by_first = malloc((n * 256 + 1) * sizeof *r->by_first)))
         return false;
     for (int b = 0; b < 256; b++) {
         r->from[b] = k;
         for (size_t i = 0; i < n; i++) {
             const pattern *p = &NR_VEC_AT(&r->pats, pattern, i);
             if (p->end || p->first[b])
-                r->by_first[k++] = (uint16_t)i;
+                r->by_first[k++] = (uint32_t)i;
         }
     }
     r->from[256] = k;
