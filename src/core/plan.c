@@ -9,6 +9,23 @@
 
 #include "../util/utf8.h"
 
+/* Bytes that a JSON string takes as they are: printable ASCII but the
+ * quote and the backslash. White space is not among them (FOLD turns its
+ * runs into single spaces). */
+static inline bool json_plain(unsigned char c) {
+    return (unsigned char)(c - 0x21) < 0x5E && c != '"' && c != '\\';
+}
+
+/* Copies the run of plain bytes of S from I on to O; returns the run's end.
+ * The common case in a plan: words between single spaces. */
+static size_t json_run(const char *s, size_t i, size_t n, char **o) {
+    char *w = *o;
+    while (i < n && json_plain((unsigned char)s[i]))
+        *w++ = s[i++];
+    *o = w;
+    return i;
+}
+
 /* S (N bytes) as a JSON string literal, written straight into B in one
  * pass. FOLD: every run of white space becomes one space, none at the ends.
  * Invalid UTF-8 is written as U+FFFD; a control character as \uXXXX. */
@@ -32,6 +49,16 @@ static void json_text(nr_buf *b, const char *s, size_t n, bool fold) {
             *o++ = ' ';
         space = false;
         any = true;
+        if (json_plain(c)) {
+            i = json_run(s, i, n, &o);
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+            *o++ = (char)c; /* a valid two-byte sequence: an accented letter */
+            *o++ = s[i + 1];
+            i += 2;
+            continue;
+        }
         if (c >= 0x80) {
             uint32_t cp;
             size_t l = nr_utf8_decode(s + i, n - i, &cp);
@@ -151,11 +178,29 @@ static void write_dropped(nr_buf *b, const nr_doc *doc) {
     nr_buf_adds(b, doc->dropped.len ? "\n  ],\n" : "],\n");
 }
 
-static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
+/* The text of a sentence as written into the plan: bytes [AT, AT + LEN) of
+ * the buffer hold the JSON of doc->text [START, END). */
+typedef struct written {
+    size_t start, end, at, len;
+} written;
+
+/* The JSON of doc->text [A, B): copied from W when W is the same range (a
+ * sentence of one span, the commonest), else written. */
+static void json_folded_again(nr_buf *b, const nr_doc *doc, size_t a, size_t e, const written *w) {
+    if (a != w->start || e != w->end || !nr_buf_reserve(b, w->len)) {
+        json_folded(b, doc->text + a, e - a);
+        return;
+    }
+    memcpy(b->data + b->len, b->data + w->at, w->len); /* reserved first: no move */
+    b->len += w->len;
+    b->data[b->len] = '\0';
+}
+
+static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp, const written *w) {
     bool q = sp->kind == NR_SPAN_QUOTE;
     nr_buf_adds(b, q ? "{\"kind\": \"quote\", " : "{\"kind\": \"narration\", ");
     add_range(b, sp->start + doc->offset, sp->end + doc->offset);
-    json_folded(b, doc->text + sp->start, sp->end - sp->start);
+    json_folded_again(b, doc, sp->start, sp->end, w);
     if (sp->spoken) {
         nr_buf_adds(b, ", \"spoken\": ");
         json_folded(b, sp->spoken, strlen(sp->spoken));
@@ -178,26 +223,38 @@ static void write_span(nr_buf *b, const nr_doc *doc, const nr_span *sp) {
 }
 
 static void write_block(nr_buf *b, const nr_doc *doc, const nr_block *blk) {
-    nr_buf_printf(b, "    {\"kind\": \"%s\"", nr_block_kind_name(blk->kind));
-    if (blk->level)
-        nr_buf_printf(b, ", \"level\": %d", blk->level);
-    if (blk->lang)
-        nr_buf_printf(b, ", \"lang\": \"%s\"", blk->lang);
+    nr_buf_adds(b, "    {\"kind\": \"");
+    nr_buf_adds(b, nr_block_kind_name(blk->kind));
+    nr_buf_addc(b, '"');
+    if (blk->level) {
+        nr_buf_adds(b, ", \"level\": ");
+        add_num(b, blk->level < 0, blk->level < 0 ? 0u - (size_t)blk->level : (size_t)blk->level);
+    }
+    if (blk->lang) {
+        nr_buf_adds(b, ", \"lang\": \"");
+        nr_buf_adds(b, blk->lang);
+        nr_buf_addc(b, '"');
+    }
     nr_buf_adds(b, ", \"sentences\": [");
     for (size_t i = 0; i < blk->n_sents; i++) {
         const nr_sentence *se = &blk->sents[i];
         nr_buf_adds(b, i ? ",\n      {" : "\n      {");
         add_range(b, se->start + doc->offset, se->end + doc->offset);
+        written w = {se->start, se->end, b->len, 0};
         json_folded(b, doc->text + se->start, se->end - se->start);
+        w.len = b->len - w.at;
         nr_buf_adds(b, ",\n       \"spans\": [");
         for (size_t k = 0; k < se->n_spans; k++) {
             nr_buf_adds(b, k ? ",\n         " : "\n         ");
-            write_span(b, doc, &se->spans[k]);
+            write_span(b, doc, &se->spans[k], &w);
         }
         nr_buf_adds(b, "]}");
     }
     nr_buf_adds(b, "]}");
 }
+
+/* Blocks are gathered into writes of about this many bytes. */
+#define NR_PLAN_WRITE_BYTES 65536
 
 static bool flush(nr_buf *b, FILE *out) {
     bool ok = nr_buf_ok(b) && fwrite(b->data ? b->data : "", 1, b->len, out) == b->len;
@@ -234,7 +291,7 @@ nr_status nr_plan_write(const nr_doc *doc, FILE *out) {
         if (i)
             nr_buf_adds(&b, ",\n");
         write_block(&b, doc, &NR_BLOCK(doc, i));
-        ok = flush(&b, out);
+        ok = b.len < NR_PLAN_WRITE_BYTES ? nr_buf_ok(&b) : flush(&b, out);
     }
     nr_buf_adds(&b, "\n  ]\n}\n");
     ok = ok && flush(&b, out) && fflush(out) == 0 && !ferror(out);

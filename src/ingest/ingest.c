@@ -11,6 +11,28 @@
 #include "lang.h"
 #include "layout.h"
 
+/* The length of the start of S (N bytes) that clean_utf8 would copy
+ * unchanged: most text is clean through and through, and is then not
+ * copied at all. */
+static size_t clean_prefix(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+                return i;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t l = nr_utf8_decode(s + i, n - i, &cp);
+        if ((cp >= 0x80 && cp < 0xA0) || (cp == 0xFFFD && l == 1) || cp == 0xFEFF)
+            return i;
+        i += l;
+    }
+    return n;
+}
+
 /* Makes UTF-8 text safe for the stages after: LF line ends, no C0 controls
  * but tab and newline (U+0001 is an eSpeak command byte), no C1 controls,
  * invalid sequences as U+FFFD. Returns false on out-of-memory. */
@@ -238,16 +260,27 @@ static nr_status ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *
         st = nr_fail(ctx, NR_E_INPUT, "the input is binary, not text");
         goto done;
     }
-    if (!clean_utf8(u8, u8_len, &clean)) {
-        st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
-        goto done;
+    /* clean text is read where it is; the markup readers get a copy that
+       ends with a NUL, as they always had */
+    const char *text = u8;
+    size_t text_len = u8_len;
+    bool copy = clean_prefix(u8, u8_len) < u8_len;
+    nr_input_format f = NR_FORMAT_TEXT;
+    if (!copy && !first)
+        f = nr_ingest_sniff(text, text_len, name);
+    if (copy || f != NR_FORMAT_TEXT) {
+        if (!clean_utf8(u8, u8_len, &clean)) {
+            st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+            goto done;
+        }
+        text = clean.data ? clean.data : "";
+        text_len = clean.len;
+        if (copy && !first)
+            f = nr_ingest_sniff(text, text_len, name);
     }
-    nr_buf_free(&utf8);
-    const char *text = clean.data ? clean.data : "";
-    nr_input_format f = first ? NR_FORMAT_TEXT : nr_ingest_sniff(text, clean.len, name);
     nr_doc *doc = NULL;
     if (f == NR_FORMAT_TEXT) {
-        doc = nr_doc_new(text, clean.len, name);
+        doc = nr_doc_new(text, text_len, name);
         if (!doc) {
             st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
             goto done;
@@ -260,7 +293,7 @@ static nr_status ingest(nr_ctx *ctx, const char *bytes, size_t len, const char *
             (st = nr_ingest_layout(ctx, doc, false)) == NR_OK)
             st = nr_ingest_lang(ctx, doc);
     } else {
-        st = read_markup(ctx, f, text, clean.len, name, &doc);
+        st = read_markup(ctx, f, text, text_len, name, &doc);
     }
     /* markup may yield no document; a later window of a stream may hold only blank lines */
     if (st == NR_OK && (!doc || (doc->blocks.len == 0 && !first)))

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -37,6 +38,11 @@ struct nr_junk_rules {
     nr_vec byline;  /* pattern */
     nr_vec roles;   /* pattern: a writer's role on the line under a byline */
     nr_vec reasons; /* char *, owned */
+    /* by first byte B of a line, the indices into pats of the patterns that
+       may match it (first[B], or matching at the end), in order: [from[B],
+       from[B + 1]) of by_first */
+    uint32_t *by_first;
+    size_t from[257];
 };
 
 /* A folded code point is at most this many bytes (decompositions of one
@@ -47,16 +53,24 @@ typedef struct folder {
     char *s;
     size_t *map;
     size_t len, cap;
+    size_t spaces; /* spaces written: the words are one more */
     bool space;
 } folder;
 
-static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
+/* Writes the space that a run of white space before ORIG left pending
+ * (none at the start, none past the scratch). */
+static inline void put_space(folder *f, size_t orig) {
     if (f->space && f->len > 0 && f->len < f->cap) {
         if (f->map)
             f->map[f->len] = orig;
         f->s[f->len++] = ' ';
+        f->spaces++;
     }
     f->space = false;
+}
+
+static inline void put(folder *f, const char *bytes, size_t n, size_t orig) {
+    put_space(f, orig);
     for (size_t k = 0; k < n && f->len < f->cap; k++) {
         if (f->map)
             f->map[f->len] = orig;
@@ -149,7 +163,33 @@ static void fold_cp(folder *f, int32_t cp, size_t orig, bool *lower) {
 
 bool nr_fold(const char *s, size_t n, nr_folded *out) { return nr_fold_ex(s, n, out, true); }
 
-bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
+/* Appends the run of ASCII bytes other than white space that starts at
+ * S[I], lower-cased, and returns its end: most of a line in a Latin script,
+ * copied without fold_cp's per-code-point work. As put() does, what does
+ * not fit in the scratch is left out. */
+static size_t fold_ascii_run(folder *f, const char *s, size_t i, size_t n, bool *lower) {
+    put_space(f, i);
+    char *o = f->s + f->len, *end = f->s + f->cap;
+    size_t *map = f->map;
+    unsigned any_lower = 0;
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            break;
+        any_lower |= (unsigned)(c - 'a') < 26u;
+        if (o < end) {
+            if (map)
+                map[o - f->s] = i;
+            *o++ = (char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+        }
+    }
+    f->len = (size_t)(o - f->s);
+    *lower |= any_lower != 0;
+    return i;
+}
+
+/* nr_fold_ex, the folded text allocated from POOL when not NULL. */
+static bool fold(const char *s, size_t n, nr_folded *out, bool with_map, nr_arena *pool) {
     memset(out, 0, sizeof *out);
     size_t look = n > NR_FOLD_LIMIT ? 0 : n;
     char scratch[NR_FOLD_LIMIT * 3 + NR_FOLD_MAX + 1];
@@ -161,10 +201,7 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
     for (size_t i = 0; i < look;) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            /* ASCII: lower-cased as it is copied (fold_cp's first case) */
-            out->has_lower |= c >= 'a' && c <= 'z';
-            put(&f, &(char){(char)(c >= 'A' && c <= 'Z' ? c + 32 : c)}, 1, i);
-            i++;
+            i = fold_ascii_run(&f, s, i, look, &out->has_lower);
             continue;
         }
         utf8proc_int32_t cp = c;
@@ -179,13 +216,16 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
         fold_cp(&f, cp, i, &out->has_lower);
         i += (size_t)l;
     }
-    out->s = malloc(f.len + 1);
+    out->s = pool ? nr_arena_strndup(pool, f.s, f.len) : malloc(f.len + 1);
     if (!out->s) {
         free(f.map);
         return false;
     }
-    memcpy(out->s, f.s, f.len);
-    out->s[f.len] = 0;
+    out->pooled = pool != NULL;
+    if (!pool) {
+        memcpy(out->s, f.s, f.len);
+        out->s[f.len] = 0;
+    }
     out->len = f.len;
     if (f.map) {
         f.map[f.len] = n;
@@ -193,9 +233,7 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
         out->map = m2 ? m2 : f.map;
     }
     if (look) {
-        out->words = out->len ? 1 : 0;
-        for (size_t i = 0; i < out->len; i++)
-            out->words += out->s[i] == ' ';
+        out->words = out->len ? f.spaces + 1 : 0;
     } else {
         /* too long to be anything but body text: only its size is kept */
         out->has_lower = true;
@@ -209,10 +247,19 @@ bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
     return true;
 }
 
+bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map) {
+    return fold(s, n, out, with_map, NULL);
+}
+
+bool nr_fold_in(nr_arena *pool, const char *s, size_t n, nr_folded *out) {
+    return fold(s, n, out, false, pool);
+}
+
 void nr_folded_free(nr_folded *f) {
     if (!f)
         return;
-    free(f->s);
+    if (!f->pooled)
+        free(f->s);
     free(f->map);
     memset(f, 0, sizeof *f);
 }
@@ -243,6 +290,7 @@ static void rules_free(void *p) {
     patterns_free(&r->pats);
     patterns_free(&r->byline);
     patterns_free(&r->roles);
+    free(r->by_first);
     for (size_t i = 0; i < r->reasons.len; i++)
         free(NR_VEC_AT(&r->reasons, char *, i));
     nr_vec_free(&r->reasons);
@@ -565,9 +613,14 @@ static bool may_match(const pattern *p, const nr_folded *f) {
         return false;
     if (!p->heads || p->end)
         return true;
-    for (size_t k = 0; k < p->n_heads; k++)
-        if (!strncmp(f->s, p->heads[k], strlen(p->heads[k])))
+    for (size_t k = 0; k < p->n_heads; k++) {
+        const char *h = p->heads[k];
+        /* the first two bytes before the call: they tell most heads apart */
+        if (h[0] && (h[0] != f->s[0] || (h[1] && h[1] != f->s[1])))
+            continue;
+        if (!strncmp(f->s, h, strlen(h)))
             return true;
+    }
     return false;
 }
 
@@ -694,6 +747,25 @@ static bool load_line(void *user, const char *line, size_t len, int lineno) {
     return add_pattern(ld, line, len, lineno);
 }
 
+/* Indexes the patterns by the first byte of the lines they may match, so
+ * that a line is tried against a few of them, not all. False on
+ * out-of-memory. */
+static bool index_first(nr_junk_rules *r) {
+    size_t n = r->pats.len, k = 0;
+    if (!(r->by_first = malloc((n * 256 + 1) * sizeof *r->by_first)))
+        return false;
+    for (int b = 0; b < 256; b++) {
+        r->from[b] = k;
+        for (size_t i = 0; i < n; i++) {
+            const pattern *p = &NR_VEC_AT(&r->pats, pattern, i);
+            if (p->end || p->first[b])
+                r->by_first[k++] = (uint32_t)i;
+        }
+    }
+    r->from[256] = k;
+    return true;
+}
+
 /* The languages that have ingest data: every built-in voices/<lang>/junk.txt. */
 static void *rules_load(nr_ctx *ctx, const char *lang_unused) {
     (void)lang_unused;
@@ -723,6 +795,10 @@ static void *rules_load(nr_ctx *ctx, const char *lang_unused) {
         nr_data_each_line(text, len, load_line, &ld);
         ok = ld.ok;
     }
+    if (ok && !index_first(r)) {
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        ok = false;
+    }
     if (!ok) {
         rules_free(r);
         return NULL;
@@ -744,11 +820,12 @@ nr_junk_kind nr_junk_match(const nr_junk_rules *r, const nr_folded *f, const cha
     bool sentence_end =
         last == '.' || last == '!' || last == '?' || last == '"' ||
         (f->len >= 2 && (unsigned char)f->s[f->len - 2] == 0xC2 && (unsigned char)last == 0xBB);
-    for (size_t i = 0; i < r->pats.len; i++) {
-        const pattern *p = &NR_VEC_AT(&r->pats, pattern, i);
-        if ((!p->end && !p->first[(unsigned char)f->s[0]]) ||
-            (p->max_words && f->words > p->max_words && !p->end) || (p->caps && f->has_lower) ||
-            (p->end && sentence_end) || (!p->end && !p->max_words && f->words > 40))
+    unsigned char b = (unsigned char)f->s[0];
+    for (size_t x = r->from[b]; x < r->from[b + 1]; x++) {
+        const pattern *p = &NR_VEC_AT(&r->pats, pattern, r->by_first[x]);
+        if ((!p->end && !p->first[b]) || (p->max_words && f->words > p->max_words && !p->end) ||
+            (p->caps && f->has_lower) || (p->end && sentence_end) ||
+            (!p->end && !p->max_words && f->words > 40))
             continue;
         if (!may_match(p, f))
             continue;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../core/ctx.h"
+#include "../util/arena.h"
 
 /* A line folded for matching: lower case, no marks, compatibility forms and
  * typographic quotes and dashes lumped, runs of white space made one space,
@@ -24,12 +25,16 @@ typedef struct nr_folded {
     size_t *map;
     size_t words;
     bool has_lower; /* the original has a lower-case letter */
+    bool pooled;    /* S lives in an arena (nr_fold_in) and is freed with it */
 } nr_folded;
 
 /* Folds N bytes of valid UTF-8 at S. False on out-of-memory. */
 bool nr_fold(const char *s, size_t n, nr_folded *out);
 /* The same; without WITH_MAP, F->map is NULL (cheaper). */
 bool nr_fold_ex(const char *s, size_t n, nr_folded *out, bool with_map);
+/* nr_fold_ex without a map, S allocated from POOL: the layout folds every
+ * block of a page, and a malloc each cost more than the folding. */
+bool nr_fold_in(nr_arena *pool, const char *s, size_t n, nr_folded *out);
 void nr_folded_free(nr_folded *f);
 
 typedef struct nr_junk_rules nr_junk_rules;

@@ -32,9 +32,10 @@ typedef struct lang_rules {
     size_t n_langs;
     word *words;
     size_t n_words;
-    uint32_t *slots; /* open addressing: index + 1 into words, 0 = empty */
-    size_t n_slots;  /* a power of two */
-    void *textcat;   /* NULL when libexttextcat's data is missing */
+    uint32_t *slots;  /* open addressing: index + 1 into words, 0 = empty */
+    uint32_t *hashes; /* hash() of each word, compared before the word */
+    size_t n_slots;   /* a power of two */
+    void *textcat;    /* NULL when libexttextcat's data is missing */
     bool textcat_tried;
     seen *cache; /* NR_LANG_CACHE slots, direct-mapped; NULL = no cache */
 } lang_rules;
@@ -47,6 +48,7 @@ static void rules_free(void *p) {
         free((char *)r->words[i].w);
     free(r->words);
     free(r->slots);
+    free(r->hashes);
     free(r->cache);
     if (r->textcat)
         textcat_Done(r->textcat);
@@ -81,7 +83,7 @@ static const word *lookup_hashed(const lang_rules *r, const char *w, uint32_t h)
         uint32_t k = r->slots[i];
         if (!k)
             return NULL;
-        if (!strcmp(r->words[k - 1].w, w))
+        if (r->hashes[k - 1] == h && !strcmp(r->words[k - 1].w, w))
             return &r->words[k - 1];
     }
 }
@@ -184,14 +186,16 @@ static void *rules_load(nr_ctx *ctx, const char *unused) {
     while (r->n_slots < r->n_words * 2)
         r->n_slots *= 2;
     r->slots = calloc(r->n_slots, sizeof *r->slots);
+    r->hashes = malloc((r->n_words ? r->n_words : 1) * sizeof *r->hashes);
     r->cache = calloc(NR_LANG_CACHE, sizeof *r->cache); /* optional */
-    if (!r->slots) {
+    if (!r->slots || !r->hashes) {
         rules_free(r);
         nr_fail(ctx, NR_E_NOMEM, "out of memory");
         return NULL;
     }
     for (size_t i = 0; i < r->n_words; i++) {
-        size_t k = hash(r->words[i].w) & (r->n_slots - 1);
+        r->hashes[i] = hash(r->words[i].w);
+        size_t k = r->hashes[i] & (r->n_slots - 1);
         while (r->slots[k])
             k = (k + 1) & (r->n_slots - 1);
         r->slots[k] = (uint32_t)i + 1;
@@ -233,6 +237,8 @@ static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][1
     return k;
 }
 
+static inline bool ascii_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
+
 /* nr_lang_detect, also counting in HH[0] the function words of language
  * HINT and in HH[1] those of the language with most (when HINT is not NULL). */
 static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_lang_guess *out,
@@ -249,6 +255,13 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
     bool ascii = true;
     uint32_t h = 2166136261u; /* hash() of low, as it grows */
     for (size_t i = 0; i <= n;) {
+        /* a run of ASCII letters, the bulk of a Latin text, in a tight loop */
+        while (i < n && ascii_letter((unsigned char)s[i]) && tl + 1 < sizeof tok) {
+            unsigned char c = (unsigned char)s[i++];
+            tok[tl] = (char)c;
+            low[tl] = (char)(c <= 'Z' ? c + 32 : c);
+            h = (h ^ (unsigned char)low[tl++]) * 16777619u;
+        }
         uint32_t cp = ' ';
         size_t l = 1;
         bool letter;
@@ -261,10 +274,12 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
             letter = cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_MN;
         }
         if (letter && tl + l < sizeof tok) {
-            memcpy(tok + tl, s + i, l);
             if (cp < 0x80) { /* ASCII words are folded here; others through utf8proc */
+                tok[tl] = (char)cp;
                 low[tl] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
                 h = (h ^ (unsigned char)low[tl]) * 16777619u;
+            } else {
+                memcpy(tok + tl, s + i, l);
             }
             ascii &= cp < 0x80;
             tl += l;

@@ -295,8 +295,8 @@ static void find_headings(item *it, size_t n, long title) {
     }
 }
 
-/* Adds an item for [A, B) of the text, folded. */
-static bool push_item(nr_doc *doc, nr_vec *items, nr_block b, size_t a, size_t e) {
+/* Adds an item for [A, B) of the text, folded into POOL. */
+static bool push_item(nr_doc *doc, nr_arena *pool, nr_vec *items, nr_block b, size_t a, size_t e) {
     item *x = nr_vec_push(items);
     if (!x)
         return false;
@@ -304,14 +304,14 @@ static bool push_item(nr_doc *doc, nr_vec *items, nr_block b, size_t a, size_t e
     x->b.start = a;
     x->b.end = e;
     /* offsets are needed only for the block at hand (refold_map) */
-    return nr_fold_ex(doc->text + a, e - a, &x->f, false);
+    return nr_fold_in(pool, doc->text + a, e - a, &x->f);
 }
 
 /* Items from the blocks. Lines that the plain-text reader joined (they
  * looked hard-wrapped) are taken apart again when one of them is page
  * furniture or a byline: "Par X\nPublié le ...\nTemps de lecture 4 min". */
-static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, nr_vec *items,
-                             bool structured) {
+static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, nr_arena *pool,
+                             nr_vec *items, bool structured) {
     for (size_t i = 0; i < doc->blocks.len; i++) {
         nr_block b = NR_BLOCK(doc, i);
         if (!structured)
@@ -331,14 +331,14 @@ static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, n
             a = end + 1;
         }
         if (!split) {
-            if (!push_item(doc, items, b, b.start, b.end))
+            if (!push_item(doc, pool, items, b, b.start, b.end))
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
             continue;
         }
         for (size_t a = b.start; a < b.end;) {
             const char *e = memchr(doc->text + a, '\n', b.end - a);
             size_t end = e ? (size_t)(e - doc->text) : b.end;
-            if (end > a && !push_item(doc, items, b, a, end))
+            if (end > a && !push_item(doc, pool, items, b, a, end))
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
             a = end + 1;
         }
@@ -355,7 +355,9 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
     /* one item per block, more when lines are taken apart */
     items.data = malloc((doc->blocks.len + 8) * sizeof(item));
     items.cap = items.data ? doc->blocks.len + 8 : 0;
-    nr_status st = split_lines(ctx, doc, r, &items, structured);
+    nr_arena *pool = nr_arena_new(); /* the items' folded text */
+    nr_status st = pool ? split_lines(ctx, doc, r, pool, &items, structured)
+                        : nr_fail(ctx, NR_E_NOMEM, "out of memory");
     item *it = items.data;
     size_t n = items.len;
     if (st == NR_OK && !clean_pass(doc, r, it, n, structured))
@@ -394,6 +396,7 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
     }
     for (size_t i = 0; i < n; i++)
         nr_folded_free(&it[i].f);
+    nr_arena_free(pool);
     nr_vec_free(&items);
     return st;
 }

@@ -83,8 +83,8 @@ static bool hard_wrapped(const char *s, const line *ls, size_t n) {
 static nr_status add_block(nr_ctx *ctx, nr_doc *doc, line ln, bool first) {
     nr_block_kind kind = NR_BLOCK_PARAGRAPH;
     first = first && !doc->continued; /* a later window of a stream holds no title */
-    size_t chars = nr_utf8_count(doc->text + ln.start, ln.end - ln.start);
-    if (first && !ends_sentence(doc->text, ln) && chars < 300)
+    if (first && !ends_sentence(doc->text, ln) &&
+        nr_utf8_count(doc->text + ln.start, ln.end - ln.start) < 300)
         kind = NR_BLOCK_TITLE;
     if (!nr_doc_add_block(doc, kind, ln.start, ln.end))
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
@@ -103,9 +103,9 @@ static bool starts_upper(const char *s, size_t i, size_t e) {
 /* Whether the sentence still open at the end of LN began with a capital:
  * what follows its last ". " "! " "? ", else UPPER (the line before's answer). */
 static bool open_sentence_upper(const char *s, line ln, bool upper) {
-    for (size_t i = ln.start; i + 1 < ln.end; i++)
-        if ((s[i] == '.' || s[i] == '!' || s[i] == '?') && s[i + 1] == ' ')
-            upper = starts_upper(s, i + 2, ln.end);
+    for (size_t i = ln.end - 1; i > ln.start && i < ln.end; i--) /* the last one decides */
+        if ((s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?') && s[i] == ' ')
+            return starts_upper(s, i + 1, ln.end);
     return upper;
 }
 

@@ -18,10 +18,20 @@ typedef struct lx_table {
     size_t cap, len;
 } lx_table;
 
+/* A form of the merged table: what every list says of it. */
+typedef struct lx_form {
+    const char *key; /* borrowed from the lists' tables */
+    size_t len;
+    uint64_t hash;
+    nr_lx_word w;
+} lx_form;
+
 struct nr_lexicon {
     lx_table lists[NR_LX_COUNT];
     lx_table heads[NR_LX_COUNT]; /* the starts of entries of several words, up to
                                     and with a space or an apostrophe */
+    lx_form *forms;              /* every key of lists and heads, open addressing */
+    size_t forms_cap;
 };
 
 static const char *const lx_files[NR_LX_COUNT] = {
@@ -105,6 +115,18 @@ unsigned nr_lexicon_find_hashed(const nr_lexicon *lx, nr_lx_list list, const cha
 
 unsigned nr_lexicon_find(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n) {
     return nr_lexicon_find_hashed(lx, list, s, n, lx_hash(s, n));
+}
+
+const nr_lx_word *nr_lexicon_word(const nr_lexicon *lx, const char *s, size_t n, uint64_t h) {
+    static const nr_lx_word none;
+    if (!lx || !lx->forms_cap || !n)
+        return &none;
+    for (size_t k = h & (lx->forms_cap - 1); lx->forms[k].key; k = (k + 1) & (lx->forms_cap - 1)) {
+        const lx_form *f = &lx->forms[k];
+        if (f->hash == h && f->len == n && !memcmp(f->key, s, n))
+            return &f->w;
+    }
+    return &none;
 }
 
 bool nr_lexicon_has_head(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n,
@@ -192,6 +214,48 @@ static bool lx_line(void *user, const char *line, size_t len, int lineno) {
     return true;
 }
 
+/* The merged form of KEY (N bytes, hash H), added when missing; the
+ * table has room for every key of every list. */
+static nr_lx_word *lx_form_at(nr_lexicon *lx, const char *key, size_t n, uint64_t h) {
+    size_t k = h & (lx->forms_cap - 1);
+    for (; lx->forms[k].key; k = (k + 1) & (lx->forms_cap - 1))
+        if (lx->forms[k].hash == h && lx->forms[k].len == n && !memcmp(lx->forms[k].key, key, n))
+            return &lx->forms[k].w;
+    lx->forms[k] = (lx_form){.key = key, .len = n, .hash = h};
+    return &lx->forms[k].w;
+}
+
+/* Fills the merged table from the lists and their heads; a head that ends
+ * with a space also marks the form before the space. False on
+ * out-of-memory. */
+static bool lx_merge(nr_lexicon *lx) {
+    size_t keys = 0;
+    for (int l = 0; l < NR_LX_COUNT; l++)
+        keys += lx->lists[l].len + 2 * lx->heads[l].len;
+    lx->forms_cap = 64;
+    while (lx->forms_cap < keys * 2)
+        lx->forms_cap *= 2;
+    if (!(lx->forms = calloc(lx->forms_cap, sizeof *lx->forms)))
+        return false;
+    for (int l = 0; l < NR_LX_COUNT; l++) {
+        for (size_t i = 0; i < lx->lists[l].cap; i++) {
+            const lx_entry *e = &lx->lists[l].slots[i];
+            if (e->key)
+                lx_form_at(lx, e->key, e->len, e->hash)->tag[l] = (uint8_t)e->tag;
+        }
+        for (size_t i = 0; i < lx->heads[l].cap; i++) {
+            const lx_entry *e = &lx->heads[l].slots[i];
+            if (!e->key)
+                continue;
+            lx_form_at(lx, e->key, e->len, e->hash)->head |= (uint16_t)(1u << l);
+            if (e->len > 1 && e->key[e->len - 1] == ' ')
+                lx_form_at(lx, e->key, e->len - 1, lx_hash(e->key, e->len - 1))->head_sp |=
+                    (uint16_t)(1u << l);
+        }
+    }
+    return true;
+}
+
 static void lx_free(void *p) {
     nr_lexicon *lx = p;
     if (!lx)
@@ -204,6 +268,7 @@ static void lx_free(void *p) {
             free(lx->heads[l].slots[i].key);
         free(lx->heads[l].slots);
     }
+    free(lx->forms);
     free(lx);
 }
 
@@ -224,6 +289,11 @@ static void *lx_load_lang(nr_ctx *ctx, const char *lang) {
             nr_fail(ctx, NR_E_NOMEM, "out of memory");
             return NULL;
         }
+    }
+    if (!lx_merge(lx)) {
+        lx_free(lx);
+        nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return NULL;
     }
     return lx;
 }

@@ -63,6 +63,21 @@ uint64_t nr_lexicon_hash(const char *s, size_t n);
 unsigned nr_lexicon_find_hashed(const nr_lexicon *lx, nr_lx_list list, const char *s, size_t n,
                                 uint64_t h);
 
+/* What every list says of one form: its tag in each (0: not listed) and,
+ * as bit L of HEAD (of HEAD_SP), whether an entry of list L of several
+ * words starts with it (with it and a space): nr_lexicon_has_head with
+ * SEP "" (" "). */
+typedef struct nr_lx_word {
+    uint8_t tag[NR_LX_COUNT];
+    uint16_t head, head_sp;
+} nr_lx_word;
+
+/* The entry of the N bytes at S in every list at once, H being
+ * nr_lexicon_hash(S, N): the attribution rules ask each word about many
+ * lists, and a token looks its forms up once. Never NULL: a form no list
+ * holds has an entry of zeros. */
+const nr_lx_word *nr_lexicon_word(const nr_lexicon *lx, const char *s, size_t n, uint64_t h);
+
 /* True when an entry of LIST starts with the N bytes at S followed by SEP
  * (" ", or "" after an elision's apostrophe): only then can a form of two
  * words that starts so be listed. */

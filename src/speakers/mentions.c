@@ -8,18 +8,22 @@
 
 /* ---- word classes ------------------------------------------------------ */
 
+/* A word's tag in a lower-case list, looked up once by the tokeniser. */
 static unsigned lx_low(const nr_mentions *m, nr_lx_list l, const nr_tok *t) {
-    return t->kind == NR_TOK_WORD
-               ? nr_lexicon_find_hashed(m->lx, l, t->low, t->low_len, t->low_hash)
-               : 0;
+    (void)m;
+    return t->kind == NR_TOK_WORD ? t->lw->tag[l] : 0;
 }
 
 /* A list matched as written (titles, org words, given names). */
 static unsigned lx_text(const nr_mentions *m, nr_lx_list l, const nr_tok *t) {
-    if (t->kind != NR_TOK_WORD)
-        return 0;
-    return nr_lexicon_find_hashed(m->lx, l, m->doc->text + t->start, t->end - t->start,
-                                  t->text_hash);
+    (void)m;
+    return t->kind == NR_TOK_WORD ? t->tw->tag[l] : 0;
+}
+
+/* True when an entry of list L starts with word T then SEP (" ", or "" after
+ * an elision's apostrophe): nr_lexicon_has_head, looked up by the tokeniser. */
+static bool lx_head(const nr_tok *t, nr_lx_list l, const char *sep) {
+    return ((sep[0] ? t->lw->head_sp : t->lw->head) >> l) & 1;
 }
 
 static nr_gender tag_gender(unsigned tag) {
@@ -572,7 +576,7 @@ static size_t pronoun_mention(chunker *c, size_t i, bool *ok) {
     unsigned tag = suffix_pronoun(c->m, t, &v);
     size_t end = i + 1;
     if (!tag && i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD &&
-        nr_lexicon_has_head(c->m->lx, NR_LX_PRONOUNS, t->low, t->low_len, " ")) {
+        lx_head(t, NR_LX_PRONOUNS, " ")) {
         char two[96];
         size_t n = join_words(two, sizeof two, t, " ", &s->toks[i + 1]);
         if (n && (tag = nr_lexicon_find(c->m->lx, NR_LX_PRONOUNS, two, n)) != 0)
@@ -603,7 +607,7 @@ static size_t source_marker(chunker *c, size_t i) {
         return c->source = true, c->source_at = i + 1, i + 1;
     const char *sep = s->toks[i].low[s->toks[i].low_len - 1] == '\'' ? "" : " ";
     if (i + 1 < s->n_toks && s->toks[i + 1].kind == NR_TOK_WORD &&
-        nr_lexicon_has_head(c->m->lx, NR_LX_SOURCES, s->toks[i].low, s->toks[i].low_len, sep)) {
+        lx_head(&s->toks[i], NR_LX_SOURCES, sep)) {
         char two[96];
         size_t n = join_words(two, sizeof two, &s->toks[i], sep, &s->toks[i + 1]);
         if (n && nr_lexicon_find(c->m->lx, NR_LX_SOURCES, two, n))

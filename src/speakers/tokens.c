@@ -24,6 +24,17 @@ static bool is_upper(uint32_t cp) {
 
 static bool is_apostrophe(uint32_t cp) { return cp == '\'' || cp == 0x2019; }
 
+/* The code point at S[I] (before END) and its length: nr_utf8_decode,
+ * without a call for ASCII. */
+static inline size_t next_cp(const char *s, size_t i, size_t end, uint32_t *cp) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    return nr_utf8_decode(s + i, end - i, cp);
+}
+
 /* Quotation marks and dashes are not words and not useful punctuation. */
 static bool is_mark(uint32_t cp) {
     return cp == '"' || cp == 0xAB || cp == 0xBB || cp == 0x201C || cp == 0x201D || cp == 0x201E ||
@@ -32,36 +43,47 @@ static bool is_mark(uint32_t cp) {
 
 /* Appends [a, b) of S to OUT in lower case, apostrophes folded to ',
  * then a NUL; returns the length without the NUL. Counts into LU[0] the
- * letters (digits excluded) and into LU[1] the upper-case ones. */
-static size_t lower_into(nr_buf *out, const char *s, size_t a, size_t b, size_t lu[2]) {
+ * letters (digits excluded) and into LU[1] the upper-case ones; *HASH is
+ * nr_lexicon_hash of what was written, computed on the way. */
+static size_t lower_into(nr_buf *out, const char *s, size_t a, size_t b, size_t lu[2],
+                         uint64_t *hash) {
     if (!nr_buf_reserve(out, (b - a) * 2 + 1))
         return 0;
     char *o = out->data + out->len, *o0 = o;
+    size_t letters = 0, upper = 0;
+    uint64_t h = nr_lexicon_hash("", 0);
     while (a < b) {
         unsigned char c = (unsigned char)s[a];
         if (c < 0x80) {
             bool up = (unsigned)(c - 'A') < 26u;
-            lu[0] += up || (unsigned)(c - 'a') < 26u;
-            lu[1] += up;
-            *o++ = (char)(up ? c | 0x20 : c);
+            letters += up || (unsigned)(c - 'a') < 26u;
+            upper += up;
+            *o = (char)(up ? c | 0x20 : c);
+            h = (h ^ (unsigned char)*o++) * 1099511628211ull; /* FNV-1a, as nr_lexicon_hash */
             a++;
             continue;
         }
         uint32_t cp;
         size_t l = nr_utf8_decode(s + a, b - a, &cp);
         if (is_letter(cp)) {
-            lu[0]++;
-            lu[1] += is_upper(cp);
+            letters++;
+            upper += is_upper(cp);
         }
         if (is_apostrophe(cp))
             cp = '\'';
         cp = (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
-        o += nr_utf8_encode(cp, o);
+        size_t w = nr_utf8_encode(cp, o);
+        for (size_t k = 0; k < w; k++)
+            h = (h ^ (unsigned char)o[k]) * 1099511628211ull;
+        o += w;
         a += l;
     }
     *o = '\0';
     size_t n = (size_t)(o - o0);
     out->len += n + 1;
+    lu[0] += letters;
+    lu[1] += upper;
+    *hash = h;
     return n;
 }
 
@@ -80,6 +102,17 @@ typedef struct tok_state {
     nr_tok_scratch *sc;
 } tok_state;
 
+/* Looks word T up in every list once: its lower-case form LOW and the
+ * bytes as written, which are most often LOW itself. */
+static void look_up(tok_state *st, nr_tok *t, const char *low) {
+    const char *text = st->doc->text + t->start;
+    size_t n = t->end - t->start;
+    t->lw = nr_lexicon_word(st->lx, low, t->low_len, t->low_hash);
+    t->tw = n == t->low_len && !memcmp(text, low, n)
+                ? t->lw
+                : nr_lexicon_word(st->lx, text, n, nr_lexicon_hash(text, n));
+}
+
 /* Appends a token; its lower-case form goes to the scratch text (the
  * pointer is set once the sentence is done, the text being growable). */
 static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
@@ -91,13 +124,14 @@ static nr_tok *push_tok(tok_state *st, nr_tok_kind k, size_t a, size_t b) {
     t->end = b;
     t->span = -1;
     size_t lu[2] = {0, 0};
-    t->low_len = lower_into(&st->sc->low, st->doc->text, a, b, lu);
-    if (nr_buf_ok(&st->sc->low))
-        t->low_hash =
-            nr_lexicon_hash(st->sc->low.data + st->sc->low.len - t->low_len - 1, t->low_len);
-    t->text_hash = nr_lexicon_hash(st->doc->text + a, b - a);
+    t->low_len = lower_into(&st->sc->low, st->doc->text, a, b, lu, &t->low_hash);
+    if (nr_buf_ok(&st->sc->low)) {
+        const char *low = st->sc->low.data + st->sc->low.len - t->low_len - 1;
+        if (k == NR_TOK_WORD)
+            look_up(st, t, low);
+    }
     uint32_t cp;
-    nr_utf8_decode(st->doc->text + a, b - a, &cp);
+    next_cp(st->doc->text, a, b, &cp);
     t->cap = is_upper(cp);
     t->allcaps = lu[0] >= 2 && lu[0] == lu[1];
     return t;
@@ -108,7 +142,8 @@ static bool elided(tok_state *st, const char *s, size_t a, size_t b) {
     nr_buf *low = &st->sc->low;
     size_t mark = low->len;
     size_t lu[2] = {0, 0};
-    size_t n = lower_into(low, s, a, b, lu);
+    uint64_t h;
+    size_t n = lower_into(low, s, a, b, lu, &h);
     bool el = nr_buf_ok(low) && n < 32 && elision(low->data + mark, n);
     low->len = mark;
     return el;
@@ -122,12 +157,12 @@ static size_t word_end(tok_state *st, size_t i, size_t end) {
     bool dotted = false;
     while (j < end) {
         uint32_t cp;
-        size_t l = nr_utf8_decode(s + j, end - j, &cp);
+        size_t l = next_cp(s, j, end, &cp);
         if (is_letter(cp)) {
             letters++;
         } else if ((cp == '-' || is_apostrophe(cp) || cp == '.') && j + l < end) {
             uint32_t nx;
-            nr_utf8_decode(s + j + l, end - j - l, &nx);
+            next_cp(s, j + l, end, &nx);
             if (!is_letter(nx))
                 break;
             if (is_apostrophe(cp) && elided(st, s, i, j))
@@ -181,8 +216,8 @@ bool nr_tokenise(nr_doc *doc, const nr_sentence *se, const nr_lexicon *lx, nr_to
         size_t i = sp->start;
         while (i < sp->end && ok) {
             uint32_t cp;
-            size_t l = nr_utf8_decode(doc->text + i, sp->end - i, &cp);
-            if (nr_is_space(cp) || is_mark(cp) || is_apostrophe(cp)) {
+            size_t l = next_cp(doc->text, i, sp->end, &cp);
+            if (cp == ' ' || nr_is_space(cp) || is_mark(cp) || is_apostrophe(cp)) {
                 i += l;
             } else if (is_letter(cp)) {
                 size_t j = word_end(&st, i, sp->end);

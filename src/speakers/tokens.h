@@ -22,11 +22,13 @@ typedef struct nr_tok {
     size_t start, end; /* bytes of doc->text */
     const char *low;   /* lower case, NUL-terminated (scratch); punctuation: itself */
     size_t low_len;
-    uint64_t low_hash;  /* nr_lexicon_hash of low */
-    uint64_t text_hash; /* nr_lexicon_hash of the bytes as written */
-    bool cap;           /* starts with an upper-case letter */
-    bool allcaps;       /* two letters or more, all upper case */
-    int span;           /* NR_TOK_QUOTE: index of the span in its sentence */
+    uint64_t low_hash; /* nr_lexicon_hash of low */
+    /* NR_TOK_WORD: what the lists say of low and of the bytes as written
+       (lower-case and as-written lists) */
+    const nr_lx_word *lw, *tw;
+    bool cap;     /* starts with an upper-case letter */
+    bool allcaps; /* two letters or more, all upper case */
+    int span;     /* NR_TOK_QUOTE: index of the span in its sentence */
 } nr_tok;
 
 /* Room the tokens of one sentence live in, reused from one sentence to

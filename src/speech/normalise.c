@@ -166,10 +166,8 @@ static void normalise_into(nr_ctx *ctx, const nr_speech_rules *r, const char *te
                   .out = out,
                   .prev_end = SIZE_MAX,
                   .prev_word_end = SIZE_MAX};
-    const char *speller = nr_sp_val(&r->numbers, "speller");
-    sc.fr = speller && !strcmp(speller, "fr");
-    const char *dc = nr_sp_val(&r->numbers, "decimal-comma");
-    sc.dcomma = sc.fr || (dc && !strcmp(dc, "yes"));
+    sc.fr = r->fr;
+    sc.dcomma = r->dcomma;
     while (sc.i < sc.n) {
         if (sc.s[sc.i] == ' ') { /* the commonest byte: nothing to do */
             nr_buf_addc(out, ' ');

@@ -47,6 +47,11 @@ typedef struct nr_num {
 
 static inline uint32_t cp_at(const nr_scan *sc, size_t pos, size_t *len) {
     uint32_t cp = 0;
+    if (pos < sc->n && (unsigned char)sc->s[pos] < 0x80) { /* ASCII: no call */
+        if (len)
+            *len = 1;
+        return (unsigned char)sc->s[pos];
+    }
     size_t l = pos < sc->n ? nr_utf8_decode(sc->s + pos, sc->n - pos, &cp) : 0;
     if (len)
         *len = l;

@@ -14,16 +14,13 @@
 #include "../util/buf.h"
 #include "../util/utf8.h"
 
-bool nr_sp_is_letter(uint32_t cp) {
-    if (cp < 0x80)
-        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+/* Beyond ASCII (nr_sp_is_letter has it inline). */
+bool nr_sp_is_letter_u(uint32_t cp) {
     utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME);
 }
 
-bool nr_sp_is_upper(uint32_t cp) {
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z';
+bool nr_sp_is_upper_u(uint32_t cp) {
     return utf8proc_category((utf8proc_int32_t)cp) == UTF8PROC_CATEGORY_LU;
 }
 
@@ -83,8 +80,10 @@ const char *nr_sp_val(const nr_sp_table *t, const char *k) {
 /* Compares KEY with the text at S in KEY's case rule; returns the length
  * matched in S, or 0. */
 static size_t key_matches(const nr_sp_entry *e, const char *s, size_t n) {
-    if (!e->icase)
-        return (e->klen <= n && !memcmp(e->key, s, e->klen)) ? e->klen : 0;
+    if (!e->icase) /* the second byte first: most keys of a bucket differ there */
+        return (e->klen <= n && (e->klen < 2 || e->key[1] == s[1]) && !memcmp(e->key, s, e->klen))
+                   ? e->klen
+                   : 0;
     size_t i = 0, j = 0;
     while (i < e->klen) {
         if (j >= n)
@@ -353,6 +352,10 @@ void *nr_speech_rules_load(nr_ctx *ctx, const char *lang) {
         return NULL;
     }
     index_numbers(r);
+    const char *speller = nr_sp_val(&r->numbers, "speller");
+    const char *dc = nr_sp_val(&r->numbers, "decimal-comma");
+    r->fr = speller && !strcmp(speller, "fr");
+    r->dcomma = r->fr || (dc && !strcmp(dc, "yes"));
     for (size_t b = 0; b < NR_SP_BUCKETS; b++)
         for (const nr_sp_entry *e = r->currency.bucket[b]; e; e = e->next)
             r->currency_first[(unsigned char)e->key[0]] = true;

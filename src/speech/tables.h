@@ -71,6 +71,8 @@ typedef struct nr_speech_rules {
     const char *units_w[20], *tens_w[10], *hundred, *thousand, *million[2], *billion[2];
     const char *month[13];
     bool dmy;                 /* dates read day first (12/03 = 12 March) */
+    bool fr;                  /* numbers spelled the French way (speller = fr) */
+    bool dcomma;              /* a decimal comma (French, or decimal-comma = yes) */
     bool has_numwords;        /* the language has a number speller */
     bool currency_first[256]; /* bytes that start a currency key: a quick no */
 } nr_speech_rules;
@@ -90,8 +92,15 @@ typedef bool (*nr_sp_accept_fn)(void *user, const nr_sp_entry *e, size_t len);
 const nr_sp_entry *nr_sp_match(const nr_sp_table *t, const char *s, size_t n, size_t *len,
                                nr_sp_accept_fn accept, void *user);
 
-/* Letters and digits as the normaliser sees them (Unicode categories). */
-bool nr_sp_is_letter(uint32_t cp);
-bool nr_sp_is_upper(uint32_t cp);
+/* Letters and capitals as the normaliser sees them (Unicode categories);
+ * ASCII is told inline, without a call: these run on every character. */
+bool nr_sp_is_letter_u(uint32_t cp);
+bool nr_sp_is_upper_u(uint32_t cp);
+static inline bool nr_sp_is_letter(uint32_t cp) {
+    return cp < 0x80 ? (cp | 0x20) - 'a' < 26u : nr_sp_is_letter_u(cp);
+}
+static inline bool nr_sp_is_upper(uint32_t cp) {
+    return cp < 0x80 ? cp - 'A' < 26u : nr_sp_is_upper_u(cp);
+}
 
 #endif

@@ -34,8 +34,10 @@ bool nr_buf_reserve(nr_buf *b, size_t extra) {
     return true;
 }
 
+/* Appends run in every stage, most often a few bytes into room there is:
+ * nr_buf_reserve is called only when the room runs out. */
 void nr_buf_add(nr_buf *b, const void *p, size_t n) {
-    if (!nr_buf_reserve(b, n))
+    if (b->failed || (b->len + n + 1 > b->cap && !nr_buf_reserve(b, n)))
         return;
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -45,7 +47,12 @@ void nr_buf_add(nr_buf *b, const void *p, size_t n) {
 
 void nr_buf_adds(nr_buf *b, const char *s) { nr_buf_add(b, s, strlen(s)); }
 
-void nr_buf_addc(nr_buf *b, char c) { nr_buf_add(b, &c, 1); }
+void nr_buf_addc(nr_buf *b, char c) {
+    if (b->failed || (b->len + 2 > b->cap && !nr_buf_reserve(b, 1)))
+        return;
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+}
 
 void nr_buf_printf(nr_buf *b, const char *fmt, ...) {
     va_list ap;
