@@ -59,12 +59,12 @@
 #define END_RECORD 0xFFFFFFFFu
 enum {
     AHEAD_BYTES = 16 << 20, /* spilled audio of chunks not yet due, over all */
-    PENDING = 1 << 14,      /* samples in one record, at most */
-    MAX_EVENTS = 512,       /* events in one record, at most */
+    PENDING = 1 << 15,      /* samples in one record, at most */
+    MAX_EVENTS = 1024,      /* events in one record, at most */
     MAX_SLOTS = 128,        /* chunks in flight: twice the most jobs */
-    RINGS_BYTES = 8 << 20,  /* the rings of all slots, about */
+    RINGS_BYTES = 2 << 20,  /* the rings of all slots, about */
     RING_MIN = 1 << 18,     /* one slot's ring, at least (a page multiple) */
-    RING_MAX = 1 << 18,     /* and at most */
+    RING_MAX = 1 << 19,     /* and at most: each worker maps its pages anew */
     POPULATE_STEPS = 64,    /* a worker maps its ring in this many steps */
 };
 
@@ -467,6 +467,8 @@ typedef struct pool {
     uint64_t sample; /* samples delivered, from the stream's start */
     uint64_t base;   /* where the head chunk started */
     nr_event *ev;
+    char *spare; /* a spill buffer no slot holds, kept for the next */
+    size_t spare_cap;
     bool aborted;
 } pool;
 
@@ -490,9 +492,9 @@ static void close_pipe(pool *p, slot *s) {
     }
 }
 
-/* Readies S for another chunk. Its buffer is kept: a fresh one would be
- * mapped anew, and page faults cost more than synthesis in a VM. So is its
- * pipe, which ends when its worker has gone. */
+/* Readies S for another chunk. Its buffer is kept (retire_buffer passes it
+ * on): a fresh one would be mapped anew, and page faults cost more than
+ * synthesis in a VM. So is its pipe, which ends when its worker has gone. */
 static void clear(slot *s) {
     free(s->msg);
     char *buf = s->buf;
@@ -612,6 +614,18 @@ static size_t spilled_ahead(pool *p) {
     return total;
 }
 
+/* S's chunk is delivered: its spill buffer becomes the spare (the larger
+ * of the two is kept), so that only the slots that spill hold one. */
+static void retire_buffer(pool *p, slot *s) {
+    if (s->cap > p->spare_cap) {
+        char *b = p->spare;
+        p->spare = s->buf, p->spare_cap = s->cap;
+        s->buf = b, s->cap = 0;
+    }
+    free(s->buf);
+    s->buf = NULL, s->cap = s->len = s->pos = 0;
+}
+
 /* Moves the records waiting in the ring of S, a chunk not yet due, into
  * S's buffer, within AHEAD_BYTES over all, so that its worker goes on. */
 static nr_status spill(pool *p, slot *s) {
@@ -624,6 +638,10 @@ static nr_status spill(pool *p, slot *s) {
         memmove(s->buf, s->buf + s->pos, s->len - s->pos);
         s->len -= s->pos;
         s->pos = 0;
+    }
+    if (!s->buf && p->spare) {
+        s->buf = p->spare, s->cap = p->spare_cap;
+        p->spare = NULL, p->spare_cap = 0;
     }
     if (s->cap - s->len < n) {
         size_t cap = s->cap ? s->cap : p->rg.size;
@@ -750,6 +768,7 @@ static nr_status finish_head(pool *p, slot *s) {
         nr_fail(p->ctx, s->status, "%s", s->msg ? s->msg : "synthesis failed");
         return s->status;
     }
+    retire_buffer(p, s);
     clear(s);
     p->head++;
     p->base = p->sample;
@@ -884,6 +903,7 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
     unmap_rings(&p.rg);
     for (size_t k = 0; p.slots && k < p.n_slots; k++)
         free(p.slots[k].buf);
+    free(p.spare);
     free(p.slots);
     free(p.ev);
     *sample = p.sample;
