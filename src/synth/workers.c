@@ -66,6 +66,7 @@ enum {
     RING_MIN = 1 << 18,     /* one slot's ring, at least (a page multiple) */
     RING_MAX = 1 << 19,     /* and at most: each worker maps its pages anew */
     POPULATE_STEPS = 64,    /* a worker maps its ring in this many steps */
+    SPARES = 2,             /* spill buffers kept aside */
 };
 
 _Static_assert(RING_MIN >= 8 + PENDING * sizeof(int16_t) + MAX_EVENTS * sizeof(nr_event),
@@ -467,8 +468,8 @@ typedef struct pool {
     uint64_t sample; /* samples delivered, from the stream's start */
     uint64_t base;   /* where the head chunk started */
     nr_event *ev;
-    char *spare; /* a spill buffer no slot holds, kept for the next */
-    size_t spare_cap;
+    char *spare[SPARES]; /* spill buffers no slot holds, kept for the next */
+    size_t spare_cap[SPARES];
     bool aborted;
 } pool;
 
@@ -614,14 +615,17 @@ static size_t spilled_ahead(pool *p) {
     return total;
 }
 
-/* S's chunk is delivered: its spill buffer becomes the spare (the larger
- * of the two is kept), so that only the slots that spill hold one. */
+/* S's chunk is delivered: its spill buffer becomes a spare in place of a
+ * smaller one, so that only the slots that spill hold one, and a spill
+ * seldom maps fresh memory. */
 static void retire_buffer(pool *p, slot *s) {
-    if (s->cap > p->spare_cap) {
-        char *b = p->spare;
-        p->spare = s->buf, p->spare_cap = s->cap;
-        s->buf = b, s->cap = 0;
-    }
+    for (size_t k = 0; k < SPARES && s->buf; k++)
+        if (s->cap > p->spare_cap[k]) {
+            char *b = p->spare[k];
+            size_t cap = p->spare_cap[k];
+            p->spare[k] = s->buf, p->spare_cap[k] = s->cap;
+            s->buf = b, s->cap = cap;
+        }
     free(s->buf);
     s->buf = NULL, s->cap = s->len = s->pos = 0;
 }
@@ -639,10 +643,11 @@ static nr_status spill(pool *p, slot *s) {
         s->len -= s->pos;
         s->pos = 0;
     }
-    if (!s->buf && p->spare) {
-        s->buf = p->spare, s->cap = p->spare_cap;
-        p->spare = NULL, p->spare_cap = 0;
-    }
+    for (size_t k = 0; k < SPARES && !s->buf; k++)
+        if (p->spare[k]) {
+            s->buf = p->spare[k], s->cap = p->spare_cap[k];
+            p->spare[k] = NULL, p->spare_cap[k] = 0;
+        }
     if (s->cap - s->len < n) {
         size_t cap = s->cap ? s->cap : p->rg.size;
         while (cap - s->len < n)
@@ -903,7 +908,8 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
     unmap_rings(&p.rg);
     for (size_t k = 0; p.slots && k < p.n_slots; k++)
         free(p.slots[k].buf);
-    free(p.spare);
+    for (size_t k = 0; k < SPARES; k++)
+        free(p.spare[k]);
     free(p.slots);
     free(p.ev);
     *sample = p.sample;
