@@ -76,7 +76,7 @@ _Static_assert(RING_MIN >= 8 + PENDING * sizeof(int16_t) + MAX_EVENTS * sizeof(n
 typedef struct ring_ctl {
     _Atomic uint64_t wpos;         /* published by the worker */
     _Atomic uint64_t rpos;         /* consumed by the renderer */
-    _Atomic uint32_t reader_waits; /* the renderer sleeps until the next record */
+    _Atomic uint32_t reader_waits; /* the renderer sleeps until this many bytes wait */
     _Atomic uint32_t writer_waits; /* futex: the worker sleeps until there is room */
     char pad[64 - 24];
 } ring_ctl;
@@ -194,12 +194,14 @@ static void wait_room(writer *w, size_t need) {
     populate(w, w->w % w->size, need);
 }
 
-/* Makes what was written visible, and rings when the renderer waits for it
- * or when the ring passes half full. */
+/* Makes what was written visible, and rings when the renderer waits for as
+ * much as now waits, or when the ring passes half full. */
 static void publish(writer *w) {
     atomic_store(&w->c->wpos, w->w);
-    bool ring = atomic_exchange(&w->c->reader_waits, 0) != 0;
-    bool high = w->w - atomic_load(&w->c->rpos) >= w->size / 2;
+    uint64_t waiting = w->w - atomic_load(&w->c->rpos);
+    uint32_t want = atomic_load(&w->c->reader_waits);
+    bool ring = want && waiting >= want && atomic_exchange(&w->c->reader_waits, 0);
+    bool high = waiting >= w->size / 2;
     if (high && !w->high)
         ring = true;
     w->high = high;
@@ -819,9 +821,13 @@ static nr_status step(pool *p) {
     int timeout = 100;
     if (moved || (head->started && head->fd < 0)) {
         timeout = 0;
-    } else { /* nothing: sleep, and the head's worker rings at its next record */
-        atomic_store(&c->reader_waits, 1);
-        if (atomic_load(&c->wpos) != atomic_load(&c->rpos))
+    } else { /* nothing: sleep until the head's worker rings, at its first
+                record for the chunk's first audio (a player may be waiting),
+                later when an eighth of its ring waits (fewer wake-ups; a
+                worker synthesises that in a few ms), or at its end */
+        uint32_t want = p->sample == p->base ? 1 : (uint32_t)(p->rg.size / 8);
+        atomic_store(&c->reader_waits, want);
+        if (atomic_load(&c->wpos) - atomic_load(&c->rpos) >= want)
             timeout = 0;
     }
     struct pollfd fds[MAX_SLOTS + 1];
