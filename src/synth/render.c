@@ -247,26 +247,37 @@ static nr_status render_chunk(nr_ctx *ctx, const void *arg, const nr_chunk *c, n
  * a render starts one): consecutive blocks are grouped until a chunk holds
  * NR_CHUNK_BYTES of text, because starting a worker costs a fork and its
  * page faults, and a block longer than NR_CHUNK_SENTENCES sentences is cut
- * every NR_CHUNK_SENTENCES sentences. So a render from the first sentence of
- * a chunk gives the samples a full render gives from there. */
-/* Whether sentence I of a block, INDEX in reading order, starts a chunk
- * when the chunk so far holds BYTES. */
-static bool chunk_cut(size_t index, size_t i, size_t bytes) {
-    return index == 0 || (i % NR_CHUNK_SENTENCES == 0 && (i > 0 || bytes >= NR_CHUNK_BYTES));
+ * every NR_CHUNK_SENTENCES sentences; both doubled for chunks that start
+ * past NR_CHUNK_SMALL_TEXT bytes. So a render from the first sentence of a
+ * chunk gives the samples a full render gives from there. */
+typedef struct cutter {
+    size_t index; /* of the next sentence, in reading order */
+    size_t bytes; /* of text in the chunk so far */
+    size_t at;    /* where the chunk starts in the text */
+} cutter;
+
+/* Whether SE, sentence I of its block, starts a chunk; and counts it in. */
+static bool chunk_cut(cutter *c, const nr_sentence *se, size_t i) {
+    size_t grow = c->at < NR_CHUNK_SMALL_TEXT ? 1 : 2;
+    bool cut = c->index == 0 || (i % (grow * NR_CHUNK_SENTENCES) == 0 &&
+                                 (i > 0 || c->bytes >= grow * NR_CHUNK_BYTES));
+    if (cut)
+        c->bytes = 0, c->at = se->start;
+    c->bytes += se->end - se->start;
+    c->index++;
+    return cut;
 }
 
 static nr_status plan_chunks(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_vec *chunks) {
-    size_t index = 0, bytes = 0;
+    cutter cut = {0};
     for (size_t b = 0; b < doc->blocks.len; b++) {
         const nr_block *blk = &NR_BLOCK(doc, b);
-        for (size_t i = 0; i < blk->n_sents; i++, index++) {
-            bool cut = chunk_cut(index, i, bytes);
-            if (cut)
-                bytes = 0;
-            bytes += blk->sents[i].end - blk->sents[i].start;
+        for (size_t i = 0; i < blk->n_sents; i++) {
+            size_t index = cut.index;
+            bool starts = chunk_cut(&cut, &blk->sents[i], i);
             if (index < from)
                 continue;
-            if (cut || index == from) {
+            if (starts || index == from) {
                 nr_chunk *c = nr_vec_push(chunks);
                 if (!c)
                     return nr_fail(ctx, NR_E_NOMEM, "out of memory");
@@ -279,13 +290,14 @@ static nr_status plan_chunks(nr_ctx *ctx, const nr_doc *doc, size_t from, nr_vec
 }
 
 size_t nr_render_chunk_start(const nr_doc *doc, size_t sentence) {
-    size_t index = 0, bytes = 0, start = 0;
+    cutter cut = {0};
+    size_t start = 0;
     for (size_t b = 0; b < doc->blocks.len; b++) {
         const nr_block *blk = &NR_BLOCK(doc, b);
-        for (size_t i = 0; i < blk->n_sents; i++, index++) {
-            if (chunk_cut(index, i, bytes))
-                bytes = 0, start = index;
-            bytes += blk->sents[i].end - blk->sents[i].start;
+        for (size_t i = 0; i < blk->n_sents; i++) {
+            size_t index = cut.index;
+            if (chunk_cut(&cut, &blk->sents[i], i))
+                start = index;
             if (index == sentence)
                 return start;
         }

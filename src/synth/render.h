@@ -19,9 +19,13 @@
 
 /* A chunk, the unit a worker process renders, groups whole blocks up to
  * about NR_CHUNK_BYTES of text; a longer block is cut every
- * NR_CHUNK_SENTENCES sentences. */
+ * NR_CHUNK_SENTENCES sentences. Past the first NR_CHUNK_SMALL_TEXT bytes of
+ * a document, chunks may be twice as large: each costs a fork and its page
+ * faults, while a live start or seek synthesises its chunk from the start,
+ * so the first part of an article (the whole of most) keeps small ones. */
 #define NR_CHUNK_BYTES 2048
 #define NR_CHUNK_SENTENCES 24
+#define NR_CHUNK_SMALL_TEXT 16384
 
 /* Renders from sentence FROM (0-based, reading order) to the end through FN.
  * STOP, when not NULL, is polled; setting it ends rendering with
