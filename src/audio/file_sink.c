@@ -1,6 +1,7 @@
 #include "file_sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +61,24 @@ const char *nr_format_rate_problem(const nr_format *fmt, int rate) {
 typedef struct vfile {
     int fd;
     sf_count_t base;
-    int err; /* errno of the first failed write */
+    int err;            /* errno of the first failed write */
+    off_t synced, sent; /* written back from the start up to SYNCED; written, SENT */
 } vfile;
+
+/* Starts writing back what was written since the last call, every
+ * WRITEBACK bytes, without waiting: an hour of audio is hundreds of MB,
+ * and the fsync before the file is renamed into place then has only the
+ * last of them to wait for. Not a regular file: nothing to do. */
+enum { WRITEBACK = 8 << 20 };
+static void start_writeback(vfile *v, sf_count_t n) {
+    v->sent += (off_t)n;
+    if (v->sent - v->synced < WRITEBACK)
+        return;
+    if (sync_file_range(v->fd, v->synced, v->sent - v->synced, SYNC_FILE_RANGE_WRITE) == 0)
+        v->synced = v->sent;
+    else
+        v->synced = (off_t)1 << 62; /* unsupported here: never again */
+}
 
 struct nr_file_sink {
     nr_ctx *ctx;
@@ -104,6 +121,7 @@ static sf_count_t v_write(const void *p, sf_count_t n, void *u) {
         }
         done += w;
     }
+    start_writeback(v, done);
     return done;
 }
 
