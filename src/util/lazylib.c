@@ -137,9 +137,15 @@ static void open_lib_portaudio(void) {
     }
 }
 
+/* eSpeak NG with the libpcaudio stand-in; with the real libpcaudio when
+ * eSpeak will not load beside the stand-in (one that calls more of it). */
 static void open_lib_espeak(void) {
-    load_standin("libpcaudio.so.0", nr_pcaudio_standin, nr_pcaudio_standin_len);
+    void *pcaudio = load_standin("libpcaudio.so.0", nr_pcaudio_standin, nr_pcaudio_standin_len);
     lib_espeak.handle = dlopen(lib_espeak.soname, RTLD_NOW | RTLD_LOCAL);
+    if (!lib_espeak.handle && pcaudio) {
+        dlclose(pcaudio);
+        lib_espeak.handle = dlopen(lib_espeak.soname, RTLD_NOW | RTLD_LOCAL);
+    }
 }
 
 /* The address of NAME in LIB, loading LIB the first time; NULL when either
