@@ -470,6 +470,7 @@ int main(int argc, char **argv) {
     }
     install_signals();
     code = run(&o);
+    nr_warm_up_wait(); /* a device still being opened is left whole, not half-made */
     nr_narrator_free(narrator);
     if (signalled)
         code = EXIT_SIGNAL;
