@@ -11,24 +11,7 @@
 
 #include "../src/core/ctx.h"
 #include "../src/speech/normalise.h"
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b)
-        b[n] = '\0', *len = (size_t)n;
-    return b;
-}
+#include "../tests/slurp.h"
 
 static double cpu_seconds(void) {
     struct timespec t;

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "core/doc.h"
 #include "narrate.h"
+#include "slurp.h"
 
 static int entries(const char *dir) {
     DIR *d = opendir(dir);
@@ -40,26 +41,6 @@ static void empty_dir(const char *dir) {
         }
     if (d)
         closedir(d);
-}
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = (size_t)n;
-    return s;
 }
 
 static double duration_of(const char *path) {

@@ -23,6 +23,7 @@
 #include "ingest/ingest.h"
 #include "ingest/junk.h"
 #include "ingest/lang.h"
+#include "slurp.h"
 #include "util/buf.h"
 
 static int failures, checks;
@@ -37,20 +38,6 @@ static int failures, checks;
             printf("\n");                                                                          \
         }                                                                                          \
     } while (0)
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    nr_buf b;
-    nr_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        nr_buf_add(&b, tmp, n);
-    fclose(f);
-    return nr_buf_take(&b, len);
-}
 
 /* Text folded for comparison: lower case, no accents, quotes and spaces
  * lumped (the grader's folding, near enough). */

@@ -28,28 +28,9 @@
 #include "../src/core/doc.h"
 #include "../src/speech/normalise.h"
 #include "../src/util/utf8.h"
+#include "slurp.h"
 
 static int failures, checks;
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = (size_t)n;
-    }
-    return b;
-}
 
 typedef void (*row_fn)(nr_ctx *ctx, const char *lang, const char *in, const char *want,
                        const char *opts, int lineno);
@@ -57,7 +38,7 @@ typedef void (*row_fn)(nr_ctx *ctx, const char *lang, const char *in, const char
 /* Calls FN for each row of FILE; returns the number of rows. */
 static int each_row(const char *file, nr_ctx *ctx, const char *lang, row_fn fn) {
     size_t len;
-    char *text = read_file(file, &len);
+    char *text = slurp(file, &len);
     if (!text) {
         printf("FAIL cannot read %s\n", file);
         failures++;

@@ -9,6 +9,7 @@
 #include "audio/rate.h"
 #include "check.h"
 #include "narrate.h"
+#include "slurp.h"
 #include "synth/engine.h"
 
 static double samples;
@@ -75,19 +76,6 @@ static void test_even_steps(void) {
     nr_rate_curve none = {0};
     CHECK(nr_rate_espeak(&none, 300) == 300 && nr_rate_espeak(&none, 1000) == 900,
           "no curve: the identity, clamped");
-}
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    return b;
 }
 
 /* A head document's sentences are the whole's first sentences, same numbers,

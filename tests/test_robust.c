@@ -13,6 +13,7 @@
 #include "check.h"
 #include "core/ctx.h"
 #include "narrate.h"
+#include "slurp.h"
 #include "synth/engine.h"
 #include "util/buf.h"
 #include "util/utf8.h"
@@ -151,21 +152,6 @@ static void test_sanitize_empty(void) {
     CHECK(out && out[0] == '\0' && map && map[0] == 0, "empty input gives an empty string");
     free(out);
     free(map);
-}
-
-/* Reads a whole small file; NULL on failure. */
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    nr_buf b;
-    nr_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        nr_buf_add(&b, chunk, n);
-    fclose(f);
-    return nr_buf_take(&b, len);
 }
 
 /* Every fixture: analysed or refused with a message; the plan is printed;

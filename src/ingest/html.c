@@ -834,6 +834,20 @@ static void preformatted(page *p, xmlNode *n) {
     nr_buf_free(&raw);
 }
 
+/* The node after N's subtree in the walk of ROOT, NULL at its end. N was
+ * skipped whole, so it gets no leave call; the ancestors climbed out of do. */
+static xmlNode *past(page *p, xmlNode *root, xmlNode *n) {
+    if (n == root)
+        return NULL;
+    while (!n->next) {
+        n = n->parent;
+        if (!n || n == root)
+            return NULL;
+        walk_leave(p, n);
+    }
+    return n->next;
+}
+
 static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
     walk w;
     memset(&w, 0, sizeof w);
@@ -865,20 +879,7 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
                     nr_build_drop_text(&p->b, t.data, t.len, why ? why : skip);
                 }
                 nr_buf_free(&t);
-                descend = false;
-                /* a skipped element is left without its leave call */
-                if (n == root)
-                    break;
-                xmlNode *x = n;
-                while (x != root && !x->next) {
-                    x = x->parent;
-                    if (!x || x == root)
-                        break;
-                    walk_leave(p, x);
-                }
-                if (!x || x == root)
-                    break;
-                n = x->next;
+                n = past(p, root, n);
                 continue;
             }
             const char *idrop = NULL;
@@ -902,16 +903,7 @@ static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
             else if (block_tag(n) && !walk_enter_block(&w, n))
                 descend = false;
             if (!descend) {
-                xmlNode *x = n;
-                while (x != root && !x->next) {
-                    x = x->parent;
-                    if (!x || x == root)
-                        break;
-                    walk_leave(p, x);
-                }
-                if (!x || x == root)
-                    break;
-                n = x->next;
+                n = past(p, root, n);
                 continue;
             }
         }

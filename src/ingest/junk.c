@@ -312,40 +312,51 @@ typedef struct loader {
  * Anything this reading does not follow opens the set to every byte. */
 static bool first_seq(const char *s, size_t n, bool set[256]);
 
+/* The index of the ']' that closes the bracket expression opening at S[I]
+ * (a ']' first in it, after any '^', is one of its bytes); N if none. */
+static size_t bracket_close(const char *s, size_t n, size_t i) {
+    size_t j = i + 1;
+    if (j < n && s[j] == '^')
+        j++;
+    if (j < n && s[j] == ']')
+        j++;
+    while (j < n && s[j] != ']')
+        j++;
+    return j;
+}
+
 /* The end of the element that starts at S[I] (a group, a bracket, an
- * escape or one byte), quantifier excluded. */
+ * escape or one byte), quantifier excluded. A group ends at the first ')'
+ * among its elements, each nested group being stepped over whole. */
 static size_t element_end(const char *s, size_t n, size_t i) {
     if (s[i] == '\\')
         return i + 2 <= n ? i + 2 : n;
     if (s[i] == '[') {
-        size_t j = i + 1;
-        if (j < n && s[j] == '^')
-            j++;
-        if (j < n && s[j] == ']')
-            j++;
-        while (j < n && s[j] != ']')
-            j++;
+        size_t j = bracket_close(s, n, i);
         return j < n ? j + 1 : n;
     }
     if (s[i] == '(') {
-        int depth = 0;
-        for (size_t j = i; j < n; j++) {
-            if (s[j] == '\\') {
-                j++;
-                continue;
-            }
-            if (s[j] == '[') {
-                j = element_end(s, n, j) - 1;
-                continue;
-            }
-            depth += s[j] == '(';
-            depth -= s[j] == ')';
-            if (depth == 0)
-                return j + 1;
-        }
-        return n;
+        size_t j = i + 1;
+        while (j < n && s[j] != ')')
+            j = element_end(s, n, j);
+        return j < n ? j + 1 : n;
     }
     return i + 1;
+}
+
+/* The end of the inside of the group S[I..E) (E from element_end): before
+ * its ')', or E when the group is not closed. */
+static size_t group_inner_end(const char *s, size_t i, size_t e) {
+    return e > i + 1 && s[e - 1] == ')' ? e - 1 : e;
+}
+
+/* The index of the first '|' of S[0..N) outside every group (N if none):
+ * element_end steps over groups, brackets and escapes whole. */
+static size_t top_bar(const char *s, size_t n) {
+    for (size_t j = 0; j < n; j = element_end(s, n, j))
+        if (s[j] == '|')
+            return j;
+    return n;
 }
 
 static void all_bytes(bool set[256]) {
@@ -356,30 +367,16 @@ static void all_bytes(bool set[256]) {
 /* First bytes of one element; true when it can match empty. */
 static bool first_elem(const char *s, size_t i, size_t e, bool set[256]) {
     char c = s[i];
-    if (c == '(') {
-        /* alternatives at depth 1 */
+    if (c == '(') { /* the first bytes of each of its alternatives */
+        size_t in_end = group_inner_end(s, i, element_end(s, e, i));
         bool nullable = false;
-        size_t a = i + 1;
-        int depth = 0;
-        for (size_t j = i + 1; j < e; j++) {
-            if (s[j] == '\\') {
-                j++;
-                continue;
-            }
-            if (s[j] == '[') {
-                j = element_end(s, e, j) - 1;
-                continue;
-            }
-            if (s[j] == '(')
-                depth++;
-            else if (s[j] == ')' && depth > 0)
-                depth--;
-            else if ((s[j] == '|' && depth == 0) || (s[j] == ')' && depth == 0)) {
-                nullable |= first_seq(s + a, j - a, set);
-                a = j + 1;
-            }
+        for (size_t a = i + 1;;) {
+            size_t b = a + top_bar(s + a, in_end - a);
+            nullable |= first_seq(s + a, b - a, set);
+            if (b >= in_end)
+                return nullable;
+            a = b + 1;
         }
-        return nullable;
     }
     if (c == '[') {
         size_t j = i + 1;
@@ -419,15 +416,6 @@ static bool first_elem(const char *s, size_t i, size_t e, bool set[256]) {
         return true;
     set[(unsigned char)c] = true;
     return false;
-}
-
-/* The index of the first '|' of S[0..N) outside every group (N if none):
- * element_end steps over groups, brackets and escapes whole. */
-static size_t top_bar(const char *s, size_t n) {
-    for (size_t j = 0; j < n; j = element_end(s, n, j))
-        if (s[j] == '|')
-            return j;
-    return n;
 }
 
 static bool first_seq(const char *s, size_t n, bool set[256]) {
@@ -571,36 +559,22 @@ static bool heads_and_last(const char *s, size_t n, pattern *p) {
     if (s[0] != '(' || (e < n && strchr("?*+{", s[e])))
         return true;
     /* the alternatives of the leading group, split at its own '|' */
-    size_t cuts[64], k = 0, a = 1;
-    int depth = 0;
-    for (size_t j = 1; j < e && k < 64; j++) {
-        if (s[j] == '\\') {
-            j++;
-            continue;
-        }
-        if (s[j] == '[') {
-            j = element_end(s, e, j) - 1;
-            continue;
-        }
-        if (s[j] == '(')
-            depth++;
-        else if (s[j] == ')' && depth > 0)
-            depth--;
-        else if ((s[j] == '|' || s[j] == ')') && depth == 0) {
-            if (!leading_literal(s + a, j - a))
-                return true; /* an alternative without a literal start */
-            cuts[k++] = a;
-            a = j + 1;
-        }
+    size_t in_end = group_inner_end(s, 0, e), from[64], to[64], k = 0;
+    for (size_t a = 1;; a = to[k - 1] + 1) {
+        if (k == 64)
+            return true;
+        size_t b = a + top_bar(s + a, in_end - a);
+        if (!leading_literal(s + a, b - a))
+            return true; /* an alternative without a literal start */
+        from[k] = a, to[k++] = b;
+        if (b >= in_end)
+            break;
     }
-    if (k == 0 || k == 64)
-        return true;
     p->heads = calloc(k, sizeof *p->heads);
     if (!p->heads)
         return false;
     for (size_t i = 0; i < k; i++) {
-        size_t end = i + 1 < k ? cuts[i + 1] - 1 : e - 1;
-        if (!(p->heads[i] = strndup(s + cuts[i], leading_literal(s + cuts[i], end - cuts[i]))))
+        if (!(p->heads[i] = strndup(s + from[i], leading_literal(s + from[i], to[i] - from[i]))))
             return false;
         p->n_heads++;
     }
@@ -625,7 +599,8 @@ static bool may_match(const pattern *p, const nr_folded *f) {
 }
 
 /* Brackets and parentheses pair up, outside bracket expressions and
- * escapes: the mistakes a hand-edited pattern file makes. */
+ * escapes: the mistakes a hand-edited pattern file makes. Groups nest at
+ * most 32 deep, which keeps the readings above (recursive) shallow. */
 static bool balanced(const char *s, size_t n) {
     int depth = 0;
     for (size_t i = 0; i < n; i++) {
@@ -634,21 +609,13 @@ static bool balanced(const char *s, size_t n) {
             continue;
         }
         if (s[i] == '[') {
-            size_t j = i + 1;
-            if (j < n && s[j] == '^')
-                j++;
-            if (j < n && s[j] == ']')
-                j++;
-            while (j < n && s[j] != ']')
-                j++;
-            if (j >= n)
+            if ((i = bracket_close(s, n, i)) >= n)
                 return false;
-            i = j;
             continue;
         }
         depth += s[i] == '(';
         depth -= s[i] == ')';
-        if (depth < 0)
+        if (depth < 0 || depth > 32)
             return false;
     }
     return depth == 0;
