@@ -201,6 +201,22 @@ static const small_case small_cases[] = {
      "07:38</time>)</span></div><p>Le texte de l'article commence ici, avec une phrase assez "
      "longue pour être lue.</p></article></body></html>",
      "html", "Un titre pour l'article", "tbp", "publication date", "mis à jour"},
+    {"html byline fields: the dates go with the label between them, the names stay",
+     "<html><body><article><h1>Un titre pour l'article</h1><p class='bloc_signature'><span>Le "
+     "Monde</span> | <time datetime='2015-05-04'>04.05.2015 à 13h36</time> • Mis à jour le "
+     "<time datetime='2015-05-05'>05.05.2015 à 20h13</time> | <span>Par Jeanne "
+     "Martin</span></p><p>Le texte de l'article commence ici, avec une phrase assez longue pour "
+     "être lue.</p></article></body></html>",
+     "html", "Un titre pour l'article", "tbbp", "publication date", "mis à jour"},
+    {"text byline fields: the date field goes",
+     "Un titre pour l'article\n\nLe Monde | Mis à jour le 05.05.2015 à 20h13 | Par Jeanne "
+     "Martin\n\nLe texte de l'article commence ici, avec une phrase assez longue pour être "
+     "lue.\n",
+     "text", "Un titre pour l'article", "tpbp", "publication date", "05.05.2015"},
+    {"furniture with a separator goes whole, not field by field",
+     "Headline words\n\nThe story begins here, and goes on for a while.\n\nAdvertisement · "
+     "Scroll to continue\n\nIt continues with more words after the advertisement.\n",
+     "text", "Headline words", "tpp", "advertisement", "scroll to continue"},
     {"html headline in a header whose class looks like chrome",
      "<html><head><title>Storm hits the coast - The Site</title></head><body><article><header "
      "class='banner-headline'><h1>Storm hits the coast</h1></header><p>The storm reached the "
@@ -308,6 +324,32 @@ static void test_small(nr_ctx *ctx) {
             free(all);
             free(a);
         }
+        nr_doc_free(d);
+    }
+}
+
+/* A byline the page's markup marks names the writer in the document's
+ * metadata (an export's artist tag), unless it is glued to dates or
+ * counters. */
+static void test_marked_byline(nr_ctx *ctx) {
+    static const char *const pages[][2] = {
+        {"<html><body><article><h1>Storm hits the coast</h1><p class='byline'>By Jane "
+         "Roe</p><p>The storm reached the coast overnight, and thousands of homes lost "
+         "power.</p></article></body></html>",
+         "By Jane Roe"},
+        {"<html><body><article><h1>Storm hits the coast</h1><p class='byline'>by Jane Roe22 Dec "
+         "2016651</p><p>The storm reached the coast overnight, and thousands of homes lost "
+         "power.</p></article></body></html>",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        nr_doc *d = ingest(ctx, pages[i][0], strlen(pages[i][0]), "-");
+        CHECK(d, "marked byline %zu: not ingested", i);
+        if (!d)
+            continue;
+        const char *want = pages[i][1];
+        CHECK(want ? d->byline && !strcmp(d->byline, want) : !d->byline,
+              "marked byline %zu: byline [%s]", i, d->byline ? d->byline : "(none)");
         nr_doc_free(d);
     }
 }
@@ -753,6 +795,7 @@ int main(void) {
         return 1;
     }
     test_small(&ctx);
+    test_marked_byline(&ctx);
     test_gold(&ctx, shared);
     test_markup(&ctx, shared, testdata);
     test_encodings(&ctx, shared);

@@ -237,6 +237,15 @@ static long find_title(item *it, size_t n) {
     return t;
 }
 
+/* A name has no digit: a byline glued to its date or counters
+ * ("by X22 Dec 2016651") is read, but is not the writer's name. */
+static bool has_digit(const nr_folded *f) {
+    for (size_t i = 0; i < f->len; i++)
+        if (f->s[i] >= '0' && f->s[i] <= '9')
+            return true;
+    return false;
+}
+
 /* A byline stands near the top, before the body; a standfirst sits between
  * the headline and the byline or the dates. */
 static void find_byline(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, long title,
@@ -244,6 +253,12 @@ static void find_byline(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n,
     size_t seen = 0;
     for (long i = next_kept(it, n, (size_t)title); i >= 0 && seen < 6;
          i = next_kept(it, n, (size_t)i), seen++) {
+        bool marked = it[i].b.kind == NR_BLOCK_BYLINE; /* by the page's markup */
+        if (marked && !doc->byline && nr_junk_is_byline(r, &it[i].f) && !has_digit(&it[i].f)) {
+            doc->byline = nr_arena_strndup(doc->arena, doc->text + it[i].b.start,
+                                           it[i].b.end - it[i].b.start);
+            break;
+        }
         if (it[i].b.kind != NR_BLOCK_PARAGRAPH)
             continue;
         if (nr_junk_is_byline(r, &it[i].f)) {
@@ -307,40 +322,125 @@ static bool push_item(nr_doc *doc, nr_arena *pool, nr_vec *items, nr_block b, si
     return nr_fold_in(pool, doc->text + a, e - a, &x->f);
 }
 
+enum { FIELD_WORDS = 40 }; /* a byline's fields fit in this many words */
+
+/* The end of the piece of [A, E) that starts at A, and in *NEXT the start
+ * of the one after: pieces are lines, or with FIELDS the fields of a byline
+ * line, between separators ("Le Monde | Mis à jour le ... | Par X"). A
+ * middle dot is a separator only between spaces (Catalan writes "l·l"). */
+static size_t separator(const char *t, size_t i, size_t e, bool fields) {
+    if (t[i] == '\n')
+        return 1;
+    if (!fields)
+        return 0;
+    if (t[i] == '|')
+        return 1;
+    if (e - i >= 3 && !memcmp(t + i, "\xe2\x80\xa2", 3)) /* a bullet */
+        return 3;
+    if (e - i >= 4 && !memcmp(t + i, " \xc2\xb7 ", 4)) /* a middle dot */
+        return 4;
+    return 0;
+}
+
+static size_t piece_end(const char *t, size_t a, size_t e, bool fields, size_t *next) {
+    for (size_t i = a; i < e; i++) {
+        size_t l = separator(t, i, e, fields);
+        if (l) {
+            *next = i + l;
+            return i;
+        }
+    }
+    *next = e;
+    return e;
+}
+
+/* What the pieces of [A, E) are: *JUNK when one is page furniture, *BYLINE
+ * when one is a byline. Stops at the first junk piece unless ALL. */
+static nr_status pieces(nr_ctx *ctx, const nr_doc *doc, const nr_junk_rules *r, size_t a, size_t e,
+                        bool fields, bool all, bool *junk, bool *byline) {
+    *junk = *byline = false;
+    for (size_t next; a < e && (all || !(*junk || *byline)); a = next) {
+        size_t end = piece_end(doc->text, a, e, fields, &next);
+        nr_folded f;
+        if (!nr_fold_ex(doc->text + a, end - a, &f, false))
+            return nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        const char *why;
+        size_t at;
+        if (f.len > 0 && nr_junk_match(r, &f, &why, &at) != NR_JUNK_NONE)
+            *junk = true;
+        else if (f.len > 0 && nr_junk_is_byline(r, &f))
+            *byline = true;
+        nr_folded_free(&f);
+    }
+    return NR_OK;
+}
+
+/* Whether the block B has a field separator and is short enough to be a
+ * line of fields. */
+static bool has_fields(const nr_doc *doc, const nr_block *b) {
+    const char *t = doc->text + b->start;
+    size_t n = b->end - b->start, words = 0;
+    bool sep = false;
+    for (size_t i = 0; i < n && words <= FIELD_WORDS; i++) {
+        sep |= t[i] != '\n' && separator(t, i, n, true);
+        words += t[i] == ' ' && i + 1 < n && t[i + 1] != ' ';
+    }
+    return sep && words <= FIELD_WORDS;
+}
+
+/* Whether the block B is page furniture as a whole ("Advertisement ·
+ * Scroll to continue"), which goes whole. */
+static bool whole_junk(nr_ctx *ctx, const nr_doc *doc, const nr_junk_rules *r, const nr_block *b,
+                       nr_status *st) {
+    nr_folded f;
+    if (!nr_fold_ex(doc->text + b->start, b->end - b->start, &f, false)) {
+        *st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+        return true;
+    }
+    const char *why;
+    size_t at;
+    bool junk = nr_junk_match(r, &f, &why, &at) != NR_JUNK_NONE;
+    nr_folded_free(&f);
+    return junk;
+}
+
 /* Items from the blocks. Lines that the plain-text reader joined (they
  * looked hard-wrapped) are taken apart again when one of them is page
- * furniture or a byline: "Par X\nPublié le ...\nTemps de lecture 4 min". */
+ * furniture or a byline: "Par X\nPublié le ...\nTemps de lecture 4 min".
+ * So are the fields of a short line cut by separators, which a page's
+ * byline has ("Le Monde | Mis à jour le <date> | Par X"), when one of them
+ * is: the date's label is then dropped with the date. */
 static nr_status split_lines(nr_ctx *ctx, nr_doc *doc, const nr_junk_rules *r, nr_arena *pool,
                              nr_vec *items, bool structured) {
     for (size_t i = 0; i < doc->blocks.len; i++) {
         nr_block b = NR_BLOCK(doc, i);
         if (!structured)
             b.kind = NR_BLOCK_PARAGRAPH;
-        const char *nl = memchr(doc->text + b.start, '\n', b.end - b.start);
-        bool split = false;
-        for (size_t a = b.start; nl && a < b.end && !split;) {
-            const char *e = memchr(doc->text + a, '\n', b.end - a);
-            size_t end = e ? (size_t)(e - doc->text) : b.end;
-            nr_folded f;
-            if (!nr_fold_ex(doc->text + a, end - a, &f, false))
-                return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-            const char *why;
-            size_t at;
-            split = nr_junk_match(r, &f, &why, &at) != NR_JUNK_NONE || nr_junk_is_byline(r, &f);
-            nr_folded_free(&f);
-            a = end + 1;
+        bool junk = false, byline = false, split, fields = false;
+        nr_status st = NR_OK;
+        if (memchr(doc->text + b.start, '\n', b.end - b.start))
+            st = pieces(ctx, doc, r, b.start, b.end, false, false, &junk, &byline);
+        split = junk || byline;
+        if (st == NR_OK && !split && has_fields(doc, &b) && !whole_junk(ctx, doc, r, &b, &st)) {
+            /* a byline's fields: the date goes with its label, the name stays */
+            st = pieces(ctx, doc, r, b.start, b.end, true, true, &junk, &byline);
+            fields = split = junk && (byline || b.kind == NR_BLOCK_BYLINE);
         }
+        if (st != NR_OK)
+            return st;
         if (!split) {
             if (!push_item(doc, pool, items, b, b.start, b.end))
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
             continue;
         }
-        for (size_t a = b.start; a < b.end;) {
-            const char *e = memchr(doc->text + a, '\n', b.end - a);
-            size_t end = e ? (size_t)(e - doc->text) : b.end;
+        for (size_t a = b.start, next; a < b.end; a = next) {
+            size_t end = piece_end(doc->text, a, b.end, fields, &next);
+            while (a < end && doc->text[a] == ' ')
+                a++;
+            while (end > a && doc->text[end - 1] == ' ')
+                end--;
             if (end > a && !push_item(doc, pool, items, b, a, end))
                 return nr_fail(ctx, NR_E_NOMEM, "out of memory");
-            a = end + 1;
         }
     }
     return NR_OK;
