@@ -217,6 +217,53 @@ static const small_case small_cases[] = {
      "Headline words\n\nThe story begins here, and goes on for a while.\n\nAdvertisement · "
      "Scroll to continue\n\nIt continues with more words after the advertisement.\n",
      "text", "Headline words", "tpp", "advertisement", "scroll to continue"},
+    {"html a section whose id is a heading's anchor is read, whatever its words",
+     "<html><body><article><h1>Sharing changes</h1>"
+     "<p>The evolve extension lets several people share one mutable history, and here the first "
+     "developer amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the second "
+     "developer amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the reviewer "
+     "amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the release "
+     "manager amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<div class='section' id='sharing-with-a-single-developer'>"
+     "<h2>Sharing with a single developer</h2>"
+     "<p>The evolve extension lets several people share one mutable history, and here the tester "
+     "amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the packager "
+     "amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the "
+     "translator amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "</div><div class='share-bar'><a href='#'>Share</a></div></article></body></html>",
+     "html", "Sharing changes", "tpppphppp", "share buttons", NULL},
+    {"html prose with few links is read even in a box classed as a widget",
+     "<html><body><article><h1>Sharing changes</h1>"
+     "<p>The evolve extension lets several people share one mutable history, and here the first "
+     "developer amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the second "
+     "developer amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the reviewer "
+     "amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the release "
+     "manager amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<div class='widget'>"
+     "<p>The evolve extension lets several people share one mutable history, and here the tester "
+     "amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the packager "
+     "amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "<p>The evolve extension lets several people share one mutable history, and here the "
+     "translator amends a change, pushes it, and sees how the others pull it, step by step.</p>"
+     "</div></article></body></html>",
+     "html", "Sharing changes", "tppppppp", NULL, NULL},
+    {"the labels of a chart, one to a line, are dropped",
+     "Interest will soon cost more than defense\n\nThe government will pay more in interest than "
+     "it spends on the military, the budget office said.\n\n$915\n\nbillion\n\nInterest payments "
+     "on the national "
+     "debt\n\n600\n\n300\n\n$263\n\nbillion\n\n0\n\n'17\n\n'20\n\n'24\n\n'28\n\nThe rise comes as "
+     "rates go up and the deficit grows.\n",
+     "text", "Interest will soon cost more than defense", "tpp", "chart labels",
+     "interest payments on the national debt"},
     {"html headline in a header whose class looks like chrome",
      "<html><head><title>Storm hits the coast - The Site</title></head><body><article><header "
      "class='banner-headline'><h1>Storm hits the coast</h1></header><p>The storm reached the "

@@ -144,6 +144,25 @@ static bool has_word(const char *v, const char *word) {
     return false;
 }
 
+/* An id made of many words is a heading's anchor ("sharing-with-a-single-
+ * developer"), which says what a section is about, not what it is for. */
+static bool anchor_id(const char *id) {
+    size_t words = 1;
+    for (const char *q = id; *q; q++)
+        words += *q == '-' || *q == '_';
+    return words >= 4;
+}
+
+/* The words that hint at what N is for: its class and id, lower case,
+ * into V. */
+static const char *hints(const xmlNode *n, char *v, size_t size) {
+    char c[256], id[256];
+    attr(n, "class", c, sizeof c);
+    attr(n, "id", id, sizeof id);
+    snprintf(v, size, "%s %s", c, anchor_id(id) ? "" : id);
+    return v;
+}
+
 static bool any_word(const char *v, const char *const *words) {
     for (; *words; words++)
         if (has_word(v, *words))
@@ -189,7 +208,7 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
         if (!strcasecmp((const char *)n->name, tags[i][0]))
             return tags[i][1];
-    char v[512], c[256], id[256];
+    char v[512];
     const measure *m = M(p, n);
     /* the article, its ancestors and its headline are never chrome */
     if ((m && m->keep) || is_heading(n))
@@ -220,9 +239,7 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
         if (!strcmp(v, "dialog") || !strcmp(v, "alertdialog") || !strcmp(v, "search"))
             return "dialog";
     }
-    attr(n, "class", c, sizeof c);
-    attr(n, "id", id, sizeof id);
-    snprintf(v, sizeof v, "%s %s", c, id);
+    hints(n, v, sizeof v);
     bool holds_most =
         m && article_ptext && (m->ptext * 2 > article_ptext || m->text > article_text(p) / 2);
     if (holds_most && !any_word(v, comment))
@@ -253,6 +270,11 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
                                       "widget",  "settings",        NULL};
     if (any_word(v, comment))
         return "comments";
+    /* paragraphs of prose with few links are read, whatever the class says
+       of the box that holds them */
+    if (m && m->ptext >= 400 && m->link * 4 < m->text && !any_word(v, cookie) &&
+        !any_word(v, prompt))
+        return NULL;
     if (any_word(v, share))
         return "share buttons";
     if (any_word(v, cookie))
@@ -271,10 +293,8 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
 /* What a block element is, from its tag and class words. */
 static nr_block_kind hinted_kind(const xmlNode *n, nr_block_kind dflt, const char **drop) {
     *drop = NULL;
-    char c[256], id[128], v[400];
-    attr(n, "class", c, sizeof c);
-    attr(n, "id", id, sizeof id);
-    snprintf(v, sizeof v, "%s %s", c, id);
+    char v[512];
+    hints(n, v, sizeof v);
     static const char *const credit[] = {"credit", "credits",     "copyright", "photographer",
                                          "source", "attribution", NULL};
     static const char *const caption[] = {"caption", "legend", "legende", "figcaption", NULL};

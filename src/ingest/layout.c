@@ -162,6 +162,38 @@ static bool drop_runs(nr_doc *doc, item *it, size_t n) {
     return true;
 }
 
+/* A line that could label a chart: a few words (and bytes: Chinese has no
+ * spaces), no sentence end. */
+static bool label_line(const item *x) {
+    uint32_t c = last_mark(&x->f);
+    return x->st == KEEP && x->b.kind == NR_BLOCK_PARAGRAPH && x->f.len > 0 && x->f.len <= 64 &&
+           x->f.words <= 8 && c != '.' && c != '!' && c != '?' && c != ':';
+}
+
+/* The labels of a chart or a map, which a page's text holds one to a line
+ * ("$915", "billion", "600", "'17", "'18", with a title among them): a run
+ * of short unpunctuated lines, at least 8 of them (and two in three) a word
+ * or two. A listener hears nothing of the chart in them. */
+static bool drop_labels(nr_doc *doc, item *it, size_t n) {
+    for (size_t i = 0; i < n;) {
+        size_t j = i, tiny = 0, kept = 0;
+        for (; j < n && (it[j].st == DROP || label_line(&it[j])); j++)
+            if (it[j].st == KEEP)
+                kept++, tiny += it[j].f.words <= 2 && it[j].f.len <= 16;
+        if (tiny >= 8 && tiny * 3 >= kept * 2)
+            for (size_t k = i; k < j; k++) {
+                if (it[k].st == DROP)
+                    continue;
+                it[k].st = DROP;
+                it[k].reason = "chart labels";
+                if (!drop_text(doc, it[k].b.start, it[k].b.end, "chart labels"))
+                    return false;
+            }
+        i = j > i ? j : i + 1;
+    }
+    return true;
+}
+
 /* Junk, credits and repeated captions, in one pass. */
 static bool clean_pass(nr_doc *doc, const nr_junk_rules *r, item *it, size_t n, bool structured) {
     for (size_t i = 0; i < n; i++) {
@@ -463,6 +495,8 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
     if (st == NR_OK && !clean_pass(doc, r, it, n, structured))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK && !structured && !drop_runs(doc, it, n))
+        st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    if (st == NR_OK && !drop_labels(doc, it, n))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK) {
         long title = -1;
