@@ -34,6 +34,16 @@ static bool drop_text(nr_doc *doc, size_t a, size_t b, const char *reason) {
     return r && nr_doc_drop(doc, doc->text + a, b - a, r);
 }
 
+/* Drops the kept item X for REASON (an item dropped already stays as it
+ * was). False on out-of-memory. */
+static bool drop_item(nr_doc *doc, item *x, const char *reason) {
+    if (x->st == DROP)
+        return true;
+    x->st = DROP;
+    x->reason = reason;
+    return drop_text(doc, x->b.start, x->b.end, reason);
+}
+
 /* The last code point of F that is not a closing quote or bracket. */
 static uint32_t last_mark(const nr_folded *f) {
     size_t e = f->len;
@@ -135,11 +145,7 @@ static bool drop_runs(nr_doc *doc, item *it, size_t n) {
         kept += it[run++].st == KEEP;
     if (kept >= 2 && run < n)
         for (size_t i = 0; i < run; i++) {
-            if (it[i].st == DROP)
-                continue;
-            it[i].st = DROP;
-            it[i].reason = "navigation";
-            if (!drop_text(doc, it[i].b.start, it[i].b.end, "navigation"))
+            if (!drop_item(doc, &it[i], "navigation"))
                 return false;
         }
     /* the entries under a dropped "related" or "topics" line */
@@ -151,12 +157,9 @@ static bool drop_runs(nr_doc *doc, item *it, size_t n) {
             j++;
         if (j - i < 2)
             continue;
-        for (size_t k = i + 1; k < j; k++) {
-            it[k].st = DROP;
-            it[k].reason = it[i].reason;
-            if (!drop_text(doc, it[k].b.start, it[k].b.end, it[i].reason))
+        for (size_t k = i + 1; k < j; k++)
+            if (!drop_item(doc, &it[k], it[i].reason))
                 return false;
-        }
         i = j - 1;
     }
     return true;
@@ -181,14 +184,9 @@ static bool drop_labels(nr_doc *doc, item *it, size_t n) {
             if (it[j].st == KEEP)
                 kept++, tiny += it[j].f.words <= 2 && it[j].f.len <= 16;
         if (tiny >= 8 && tiny * 3 >= kept * 2)
-            for (size_t k = i; k < j; k++) {
-                if (it[k].st == DROP)
-                    continue;
-                it[k].st = DROP;
-                it[k].reason = "chart labels";
-                if (!drop_text(doc, it[k].b.start, it[k].b.end, "chart labels"))
+            for (size_t k = i; k < j; k++)
+                if (!drop_item(doc, &it[k], "chart labels"))
                     return false;
-            }
         i = j > i ? j : i + 1;
     }
     return true;
