@@ -264,6 +264,45 @@ static const small_case small_cases[] = {
      "rates go up and the deficit grows.\n",
      "text", "Interest will soon cost more than defense", "tpp", "chart labels",
      "interest payments on the national debt"},
+    {"html a list of linked headlines after the story is the site's other stories",
+     "<html><body><article><h1>Storm hits the coast</h1>"
+     "<p>The storm reached the coast overnight, and thousands of homes lost power as the wind "
+     "brought down lines across the county.</p>"
+     "<p>Crews worked through the morning to clear roads, and the county opened three shelters for "
+     "families whose homes were flooded.</p>"
+     "<p>The weather service said the rain would ease by the evening, but warned that rivers would "
+     "keep rising until the weekend.</p>"
+     "<p>Schools will stay closed on Friday, the district said, and buses will not run on the "
+     "roads that are still under water.</p>"
+     "<p>Residents were told to boil their water until the utility could test the supply, which it "
+     "expects to do within two days.</p>"
+     "<p>The governor said the state would ask for federal help once the damage had been counted "
+     "in every town along the shore.</p>"
+     "<p>Insurers said claims were already coming in, and that most policies would cover the wind "
+     "damage but not the flooding.</p>"
+     "<ul class='stream'>"
+     "<li><h3><a href='/a'>Mayor opens new bridge</a></h3><p>The bridge links the two halves of "
+     "the town for the first time in decades.</p></li>"
+     "<li><h3><a href='/b'>Team wins the cup</a></h3><p>The local side beat the favourites in a "
+     "final decided by penalties.</p></li>"
+     "<li><h3><a href='/c'>Library to stay open late</a></h3><p>The council voted to fund evening "
+     "hours at the central library.</p></li>"
+     "<li><h3><a href='/d'>Festival draws record crowd</a></h3><p>More than fifty thousand people "
+     "came to the three days of music.</p></li>"
+     "</ul></article></body></html>",
+     "html", "Storm hits the coast", "tppppppp", "related articles", "mayor opens new bridge"},
+    {"html a front page of linked headlines is read",
+     "<html><body><main><h1>Today's news</h1><ol>"
+     "<li><h3><a href='/a'>Mayor opens new bridge</a></h3><p>The bridge links the two halves of "
+     "the town for the first time in decades.</p></li>"
+     "<li><h3><a href='/b'>Team wins the cup</a></h3><p>The local side beat the favourites in a "
+     "final decided by penalties.</p></li>"
+     "<li><h3><a href='/c'>Library to stay open late</a></h3><p>The council voted to fund evening "
+     "hours at the central library.</p></li>"
+     "<li><h3><a href='/d'>Festival draws record crowd</a></h3><p>More than fifty thousand people "
+     "came to the three days of music.</p></li>"
+     "</ol></main></body></html>",
+     "html", "Today's news", "thlhlhlhl", NULL, NULL},
     {"html headline in a header whose class looks like chrome",
      "<html><head><title>Storm hits the coast - The Site</title></head><body><article><header "
      "class='banner-headline'><h1>Storm hits the coast</h1></header><p>The storm reached the "

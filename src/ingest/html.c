@@ -45,7 +45,8 @@ struct page {
     size_t notice_end; /* the text's length after the last code notice */
     bool title_done;
     bool byline_done;
-    size_t art_text; /* text bytes in the article element */
+    bool drop_teasers; /* the article has prose of its own beside its teaser lists */
+    size_t art_text;   /* text bytes in the article element */
 };
 
 static size_t article_text(const page *p) { return p->art_text; }
@@ -170,6 +171,55 @@ static bool any_word(const char *v, const char *const *words) {
     return false;
 }
 
+/* The node after X's subtree in document order below TOP, NULL past TOP's
+ * last. */
+static const xmlNode *past_below(const xmlNode *x, const xmlNode *top) {
+    while (x != top && !x->next)
+        x = x->parent;
+    return x != top ? x->next : NULL;
+}
+
+/* The node after X in document order below TOP, NULL past TOP's last. */
+static const xmlNode *after(const xmlNode *x, const xmlNode *top) {
+    return x->children ? x->children : past_below(x, top);
+}
+
+/* Whether a link stands at or below N, or above it below TOP (a few
+ * thousand nodes looked at). */
+static bool linked(const xmlNode *n, const xmlNode *top) {
+    for (const xmlNode *x = n; x && x != top; x = x->parent)
+        if (is(x, "a"))
+            return true;
+    size_t seen = 0;
+    for (const xmlNode *x = n->children; x && seen++ < 4096; x = after(x, n))
+        if (is(x, "a"))
+            return true;
+    return false;
+}
+
+/* Whether a headline that is a link stands below N (a few thousand nodes
+ * looked at). */
+static bool linked_heading_below(const xmlNode *n) {
+    size_t seen = 0;
+    for (const xmlNode *x = n->children; x && seen++ < 4096; x = after(x, n))
+        if (is_heading(x) && linked(x, n))
+            return true;
+    return false;
+}
+
+/* A list of teasers, most of its items a linked headline (and a summary):
+ * the other articles of the site, which an article's own lists are not (a
+ * list of features, each a plain heading and a paragraph, is read). */
+static bool teaser_list(const xmlNode *n) {
+    if (!is(n, "ul") && !is(n, "ol"))
+        return false;
+    size_t items = 0, headed = 0;
+    for (const xmlNode *li = n->children; li; li = li->next)
+        if (is(li, "li"))
+            items++, headed += linked_heading_below(li);
+    return headed >= 3 && headed * 3 >= items * 2;
+}
+
 static const char *const comment[] = {"comment", "disqus", "replies", "discussion", NULL};
 
 /* Why a reader skips element N, or NULL. Class and id words say what a
@@ -242,6 +292,8 @@ static const char *junk_reason(const page *p, const xmlNode *n, size_t article_p
     hints(n, v, sizeof v);
     bool holds_most =
         m && article_ptext && (m->ptext * 2 > article_ptext || m->text > article_text(p) / 2);
+    if (p->drop_teasers && teaser_list(n))
+        return "related articles";
     if (holds_most && !any_word(v, comment))
         return NULL;
     static const char *const share[] = {"share",   "sharing", "social", "sharebar",
@@ -868,7 +920,26 @@ static xmlNode *past(page *p, xmlNode *root, xmlNode *n) {
     return n->next;
 }
 
+/* Whether ROOT has text of its own outside its teaser lists: an article
+ * followed by the site's other stories, whose lists go; on a front page the
+ * lists are what it has to say, and are read. */
+static bool prose_beside_teasers(const page *p, const xmlNode *root) {
+    const measure *m = M(p, root);
+    size_t total = m ? m->text : 0, teasers = 0;
+    for (const xmlNode *x = root->children; x;) {
+        if (!teaser_list(x)) {
+            x = after(x, root);
+            continue;
+        }
+        const measure *t = M(p, x);
+        teasers += t ? t->text : 0;
+        x = past_below(x, root);
+    }
+    return teasers > 0 && total - teasers >= 600;
+}
+
 static void walk_article(page *p, xmlNode *root, size_t article_ptext) {
+    p->drop_teasers = prose_beside_teasers(p, root);
     walk w;
     memset(&w, 0, sizeof w);
     w.p = p;
