@@ -97,6 +97,17 @@ typedef struct small_case {
     const char *absent;  /* text that must not be read, or NULL */
 } small_case;
 
+/* Four items of a list of the site's other stories. */
+#define TEASERS                                                                                    \
+    "<li><h3><a href='/a'>Mayor opens new bridge</a></h3><p>The bridge links the two halves of "   \
+    "the town for the first time in decades.</p></li>"                                             \
+    "<li><h3><a href='/b'>Team wins the cup</a></h3><p>The local side beat the favourites in a "   \
+    "final decided by penalties.</p></li>"                                                         \
+    "<li><h3><a href='/c'>Library to stay open late</a></h3><p>The council voted to fund evening " \
+    "hours at the central library.</p></li>"                                                       \
+    "<li><h3><a href='/d'>Festival draws record crowd</a></h3><p>More than fifty thousand people " \
+    "came to the three days of music.</p></li>"
+
 static const small_case small_cases[] = {
     {"title and body", "Un titre sans point\n\nUn paragraphe. Avec deux phrases.\n", "text",
      "Un titre sans point", "tp", NULL, NULL},
@@ -280,29 +291,11 @@ static const small_case small_cases[] = {
      "in every town along the shore.</p>"
      "<p>Insurers said claims were already coming in, and that most policies would cover the wind "
      "damage but not the flooding.</p>"
-     "<ul class='stream'>"
-     "<li><h3><a href='/a'>Mayor opens new bridge</a></h3><p>The bridge links the two halves of "
-     "the town for the first time in decades.</p></li>"
-     "<li><h3><a href='/b'>Team wins the cup</a></h3><p>The local side beat the favourites in a "
-     "final decided by penalties.</p></li>"
-     "<li><h3><a href='/c'>Library to stay open late</a></h3><p>The council voted to fund evening "
-     "hours at the central library.</p></li>"
-     "<li><h3><a href='/d'>Festival draws record crowd</a></h3><p>More than fifty thousand people "
-     "came to the three days of music.</p></li>"
-     "</ul></article></body></html>",
+     "<ul class='stream'>" TEASERS "</ul></article></body></html>",
      "html", "Storm hits the coast", "tppppppp", "related articles", "mayor opens new bridge"},
     {"html a front page of linked headlines is read",
-     "<html><body><main><h1>Today's news</h1><ol>"
-     "<li><h3><a href='/a'>Mayor opens new bridge</a></h3><p>The bridge links the two halves of "
-     "the town for the first time in decades.</p></li>"
-     "<li><h3><a href='/b'>Team wins the cup</a></h3><p>The local side beat the favourites in a "
-     "final decided by penalties.</p></li>"
-     "<li><h3><a href='/c'>Library to stay open late</a></h3><p>The council voted to fund evening "
-     "hours at the central library.</p></li>"
-     "<li><h3><a href='/d'>Festival draws record crowd</a></h3><p>More than fifty thousand people "
-     "came to the three days of music.</p></li>"
-     "</ol></main></body></html>",
-     "html", "Today's news", "thlhlhlhl", NULL, NULL},
+     "<html><body><main><h1>Today's news</h1><ol>" TEASERS "</ol></main></body></html>", "html",
+     "Today's news", "thlhlhlhl", NULL, NULL},
     {"html headline in a header whose class looks like chrome",
      "<html><head><title>Storm hits the coast - The Site</title></head><body><article><header "
      "class='banner-headline'><h1>Storm hits the coast</h1></header><p>The storm reached the "
