@@ -88,5 +88,17 @@ PY
 while read -r status what; do
   if [ "$status" = ok ]; then ok "$what"; else not_ok "$what"; fi
 done <"$WORK/checks"
+# 5. code blocks: announced and skipped by default, read with --code read
+printf '# Building it\n\nThe build takes one command, shown below.\n\n```\nmake all_targets_now\n```\n\nThen run it.\n' >"$WORK/code.md"
+spoken() { # spoken PLAN WORD: a sentence of PLAN holds WORD
+  python3 -c "import json,sys; p=json.load(open(sys.argv[1])); sys.exit(not any(sys.argv[2] in s['text'] for b in p['blocks'] for s in b['sentences']))" "$1" "$2"
+}
+"$NARRATE" --plan "$WORK/code.md" >"$WORK/code-skip.json"
+"$NARRATE" --plan --code read "$WORK/code.md" >"$WORK/code-read.json"
+check "a code block is announced" spoken "$WORK/code-skip.json" "code block"
+not_spoken() { ! spoken "$@"; }
+check "a code block is not read by default" not_spoken "$WORK/code-skip.json" "make all_targets_now"
+check "--code read reads it" spoken "$WORK/code-read.json" "make all_targets_now"
+expect_exit 2 "--code with a bad mode" "$NARRATE" --plan --code shout "$WORK/code.md"
 check "the checker ran ($(wc -l <"$WORK/checks") checks)" test "$(wc -l <"$WORK/checks")" -ge 28
 finish

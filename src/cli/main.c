@@ -44,6 +44,7 @@ static const char usage_text[] =
     "      --cast FILE       voices for named speakers (see docs/cast.md)\n"
     "      --keep-lang       never switch to another language's pronunciation\n"
     "      --emoji MODE      drop (default) or name emoji\n"
+    "      --code MODE       skip (default: announced once) or read code blocks\n"
     "      --max-input BYTES largest input accepted (default 16777216 held whole;\n"
     "                        plain text, read in windows: 1073741824)\n"
     "  -j, --jobs N          synthesise with N processes and encode MP3 on N threads,\n"
@@ -140,7 +141,7 @@ static bool parse_int(const char *s, long lo, long hi, int *out) {
 }
 
 typedef struct options {
-    const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *input;
+    const char *output, *voice, *lang, *voices, *cast, *device, *emoji, *code, *input;
     char **inputs; /* every ARTICLE given (a batch takes several) */
     int n_inputs;
     int rate, pitch;
@@ -160,6 +161,7 @@ enum {
     OPT_VERSION,
     OPT_KEEP_LANG,
     OPT_EMOJI,
+    OPT_CODE,
     OPT_MAX_INPUT,
     OPT_RESUME,
     OPT_FROM,
@@ -198,6 +200,7 @@ static int parse_options(int argc, char **argv, options *o) {
                                           {"version", no_argument, 0, OPT_VERSION},
                                           {"keep-lang", no_argument, 0, OPT_KEEP_LANG},
                                           {"emoji", required_argument, 0, OPT_EMOJI},
+                                          {"code", required_argument, 0, OPT_CODE},
                                           {"max-input", required_argument, 0, OPT_MAX_INPUT},
                                           {"jobs", required_argument, 0, OPT_JOBS},
                                           {"resume", no_argument, 0, OPT_RESUME},
@@ -266,6 +269,11 @@ static int parse_options(int argc, char **argv, options *o) {
                 return usage_error("--emoji: '%s' is not 'drop' or 'name'", optarg);
             o->emoji = optarg;
             break;
+        case OPT_CODE:
+            if (strcmp(optarg, "skip") && strcmp(optarg, "read"))
+                return usage_error("--code: '%s' is not 'skip' or 'read'", optarg);
+            o->code = optarg;
+            break;
         case OPT_MAX_INPUT: {
             char *end;
             errno = 0;
@@ -332,6 +340,8 @@ static nr_status apply_settings(nr_narrator *nr, const options *o) {
         st = nr_set_option(nr, "keep-lang", "1");
     if (o->emoji && st == NR_OK)
         st = nr_set_option(nr, "emoji", o->emoji);
+    if (o->code && st == NR_OK)
+        st = nr_set_option(nr, "code", o->code);
     if (o->max_input && st == NR_OK)
         st = nr_set_max_input(nr, o->max_input);
     if (o->jobs && st == NR_OK)

@@ -74,7 +74,6 @@ static uint32_t hash(const char *s) {
     return h;
 }
 
-/* The entry for folded word W, or NULL. */
 /* The entry for folded word W whose hash() is H, or NULL. */
 static const word *lookup_hashed(const lang_rules *r, const char *w, uint32_t h) {
     if (!r->n_slots)
