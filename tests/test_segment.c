@@ -134,6 +134,14 @@ static const tcase cases[] = {
     S_("en U.S. mid-sentence and at the end", "en",
        "The U.S. Senate voted. It is based in the U.S. Its market is Europe.",
        "The U.S. Senate voted.|It is based in the U.S.|Its market is Europe."),
+    S_("en a name of capitalised words goes on after U.S., a day after a.m.", "en",
+       "The U.S. Flag Code has rules. He landed at 4:30 a.m. Wednesday. Staff left the U.K. "
+       "They came back.",
+       "The U.S. Flag Code has rules.|He landed at 4:30 a.m. Wednesday.|Staff left the "
+       "U.K.|They came back."),
+    S_("en a sentence is never a dotted abbreviation alone", "en",
+       "Decks came from one place. U.S. Games sells them for $20.",
+       "Decks came from one place.|U.S. Games sells them for $20."),
     S_("en a.m. before lower case and p.m. before a capital", "en",
        "We met at 10:30 a.m. on Friday. Polls close at 8 p.m. Results come later.",
        "We met at 10:30 a.m. on Friday.|Polls close at 8 p.m.|Results come later."),

@@ -282,8 +282,19 @@ static bool all_caps(const char *s, size_t a, size_t z) {
     return n >= 2;
 }
 
-/* After an abbreviation that may end a sentence: does the word at NX open a new one? */
-static bool break_after_abbr(const sscan *sc, size_t nx) {
+/* A capitalised word that is not a sentence starter at I ("Code" in "U.S.
+ * Flag Code"). */
+static bool capitalised_word_at(const sscan *sc, size_t i) {
+    uint32_t c;
+    if (i >= sc->e || (seg_cp(sc->s, i, sc->e, &c), !seg_upper(c)))
+        return false;
+    size_t w = letters_end(sc->s, i, sc->e);
+    return w > i + 1 && !nr_wordset_has(&sc->st->rules->starters, sc->s + i, w - i);
+}
+
+/* After an abbreviation that may end a sentence (DOTTED: one such as
+ * "U.S."): does the word at NX open a new one? */
+static bool break_after_abbr(const sscan *sc, size_t nx, bool dotted_abbr) {
     const char *s = sc->s;
     const nr_seg_rules *r = sc->st->rules;
     uint32_t c;
@@ -306,7 +317,9 @@ static bool break_after_abbr(const sscan *sc, size_t nx) {
         return starter;
     if (nr_wordset_has(&r->continuations, s + nx, w - nx) || all_caps(s, nx, w))
         return false;
-    return true;
+    /* "the U.S. Flag Code", "U.S. Games Systems": a name of capitalised
+       words goes on after a dotted abbreviation */
+    return !(dotted_abbr && capitalised_word_at(sc, skip_sp(s, w, sc->e)));
 }
 
 /* Does the single period at I end the sentence, NX being the next word? */
@@ -344,15 +357,18 @@ static bool period_ends(const sscan *sc, size_t i, size_t nx) {
             return false;
         kind = NR_ABBR_GENERAL;
     }
+    /* "U.S. Games sells ...": a sentence is never a dotted abbreviation alone */
+    if ((kind == NR_ABBR_GENERAL || kind == NR_ABBR_NONE) && at_start && dotted(s, t, i))
+        return false;
     if (kind == NR_ABBR_GENERAL)
-        return break_after_abbr(sc, nx);
+        return break_after_abbr(sc, nx, dotted(s, t, i));
     if (initials(s, t, i)) {
         if (at_start)
             return false; /* "A. His name is ...", "J. R. R. Tolkien" */
         return opens_sentence(s, nx, sc->e, 0) && word_in(s, nx, sc->e, &r->starters);
     }
     if (dotted(s, t, i))
-        return break_after_abbr(sc, nx);
+        return break_after_abbr(sc, nx, true);
     if (seg_digit(next) && all_caps(s, t, i))
         return false; /* "SEC. 1262" */
     return plain;
