@@ -87,6 +87,14 @@ check "a language without an eSpeak voice is read in English ($detected)" \
   test -s "$WORK/out/rm.wav" -a "$detected" = "rm en"
 rm -f "$WORK/out/rm."*
 expect_exit 2 "a forced language without a voice" "$NARRATE" --lang rm "$WORK/rm.txt" -o "$WORK/out/rm.wav"
+# A language eSpeak NG knows by its code but not as a voice's name ("zh":
+# Mandarin and Cantonese both list it) is spoken, variant and all.
+printf '新竹縣尖石鄉後山一帶的楓葉已經轉紅，吸引許多遊客前來賞楓。營區內除了露營以外，還有民宿與餐飲服務。\n' >"$WORK/zh.txt"
+check "Chinese text is detected and read" \
+  sh -c '"$1" "$2" -o "$3" --loudness off && test -s "$3"' - "$NARRATE" "$WORK/zh.txt" "$WORK/out/zh.wav"
+check "--voice zh+f2 is spoken" \
+  sh -c '"$1" --voice zh+f2 "$2" -o "$3" --loudness off && test -s "$3"' - "$NARRATE" "$WORK/zh.txt" "$WORK/out/zh2.wav"
+rm -f "$WORK/out/zh"*
 
 # Plain text over a window (1 MiB) is planned window by window: one JSON
 # plan, its offsets into the whole input, every speaker a span names listed

@@ -755,6 +755,22 @@ static void test_lang(nr_ctx *ctx, const char *shared) {
      * option, and both votes (function words, n-grams) say English */
     CHECK(right * 100 >= total * 97, "language identification below 97%%");
     CHECK(lang_right == lang_total, "a gold article's language is wrong");
+    /* Han text: Chinese without kana, Japanese with them (the n-grams give
+     * up on Traditional Chinese, or call it Japanese) */
+    static const char *const han[][2] = {
+        {"新竹縣尖石鄉後山一帶的楓葉已經轉紅，吸引許多遊客前來賞楓。營區內除了露營以外，還有民宿"
+         "與餐飲服務，週末常常客滿。山路蜿蜒，雲氣滯留山頭，沿途景色非常優美。",
+         "zh"},
+        {"政府今天宣布了新的经济措施，市民们都在等待变化。专家认为这些措施将在明年见效。", "zh"},
+        {"今日は東京で大きな会議が開かれました。多くの人が参加し、新しい計画について話し合いました"
+         "。",
+         "ja"},
+    };
+    for (size_t i = 0; i < sizeof han / sizeof *han; i++) {
+        nr_lang_guess g;
+        CHECK(nr_lang_detect(ctx, han[i][0], strlen(han[i][0]), &g) && !strcmp(g.code, han[i][1]),
+              "Han text %zu: %s, expected %s", i, g.code, han[i][1]);
+    }
     /* a paragraph in another language is marked */
     const char *mixed =
         "La ministre a présenté son projet devant les députés mardi, et elle a répondu aux "

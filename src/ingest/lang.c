@@ -238,10 +238,37 @@ static size_t textcat_guess(lang_rules *r, const char *s, size_t n, char out[][1
 
 static inline bool ascii_letter(unsigned char c) { return (unsigned char)((c | 0x20) - 'a') < 26; }
 
+/* Text mostly in Han characters is Chinese or Japanese, and the scripts
+ * tell which: Japanese writes kana among its kanji, Chinese none. The
+ * n-grams know Traditional Chinese poorly (libexttextcat gives up on it, or
+ * says Japanese), so the scripts decide whenever the function words did not
+ * (OUT->sure). Reads S[0, N). */
+static void han_or_kana(const char *s, size_t n, nr_lang_guess *out) {
+    if (out->sure)
+        return;
+    size_t kana = 0, han = 0, letters = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = (unsigned char)s[i];
+        size_t l = cp < 0x80 ? 1 : nr_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0x80) {
+            letters += ascii_letter((unsigned char)cp);
+        } else {
+            utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+            letters += cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+        }
+        kana += cp >= 0x3040 && cp <= 0x30FF;
+        han += (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF);
+        i += l ? l : 1;
+    }
+    if (han + kana < 10 || (han + kana) * 2 <= letters)
+        return;
+    strcpy(out->code, kana * 10 >= han + kana ? "ja" : "zh");
+}
+
 /* nr_lang_detect, also counting in HH[0] the function words of language
  * HINT and in HH[1] those of the language with most (when HINT is not NULL). */
-static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_lang_guess *out,
-                   size_t hh[2]) {
+static bool detect_words(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_lang_guess *out,
+                         size_t hh[2]) {
     memset(out, 0, sizeof *out);
     lang_rules *r = rules_get(ctx);
     if (!r)
@@ -346,6 +373,14 @@ static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_la
     else if (!out->code[0] && r->n_langs && hits[best] > 0)
         memcpy(out->code, r->langs[best], 16);
     out->hits = hits[best];
+    return true;
+}
+
+static bool detect(nr_ctx *ctx, const char *s, size_t n, const char *hint, nr_lang_guess *out,
+                   size_t hh[2]) {
+    if (!detect_words(ctx, s, n, hint, out, hh))
+        return false;
+    han_or_kana(s, n < NR_LANG_LOOK ? n : NR_LANG_LOOK, out);
     return true;
 }
 

@@ -226,10 +226,26 @@ static const char *by_file(const char *name, char *out, size_t size) {
     return out;
 }
 
-/* espeak_ng_SetVoiceByName through the voice's file where there is one. */
+/* espeak_ng_SetVoiceByName through the voice's file where there is one.
+ * A language code that is no voice's name ("zh", which Mandarin and
+ * Cantonese both list) is chosen as eSpeak's own command line chooses it,
+ * by properties; its variant ("zh+f2") then goes on the chosen voice. */
 static espeak_ng_STATUS set_voice(const char *name) {
     char file[128];
-    return espeak_ng_SetVoiceByName(by_file(name, file, sizeof file));
+    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(by_file(name, file, sizeof file));
+    size_t base = strcspn(name, "+");
+    if (es == ENS_OK || base == 0 || base >= 40 || memchr(name, '/', base))
+        return es;
+    char lang[40];
+    snprintf(lang, sizeof lang, "%.*s", (int)base, name);
+    espeak_VOICE spec = {.languages = lang};
+    if (espeak_ng_SetVoiceByProperties(&spec) != ENS_OK)
+        return es;
+    espeak_VOICE *v = espeak_GetCurrentVoice();
+    if (!v || !v->identifier || !name[base])
+        return v && v->identifier ? ENS_OK : es;
+    snprintf(file, sizeof file, "%s%s", v->identifier, name + base);
+    return espeak_ng_SetVoiceByName(file);
 }
 
 void nr_engine_preload_voices(void) {
