@@ -296,6 +296,27 @@ static const small_case small_cases[] = {
     {"html a front page of linked headlines is read",
      "<html><body><main><h1>Today's news</h1><ol>" TEASERS "</ol></main></body></html>", "html",
      "Today's news", "thlhlhlhl", NULL, NULL},
+    {"text: what follows the article on a copied page goes, from its first furniture on",
+     "Storm hits the coast\n\nThe storm reached the coast overnight, and thousands of homes lost "
+     "power as the wind brought down lines across the county.\n\nCrews worked through the morning "
+     "to clear roads, and the county opened three shelters for families whose homes were "
+     "flooded.\n\nWhat the county asks of residents:\n\nStay off the roads\n\nBoil tap "
+     "water\n\nShare this story\n\nMayor opens new bridge\n\nTeam wins the cup after penalties\n\n"
+     "Library to stay open late\n\nFestival draws a record crowd\n\nCopyright 2024 The Gazette. "
+     "All rights reserved, and no part of this site may be copied without our written "
+     "permission.\n",
+     "text", "Storm hits the coast", "tppppp", "outside the article", "library to stay open"},
+    {"text: an article whose paragraphs adverts cut apart is read to its end",
+     "Storm hits the coast\n\nThe storm reached the coast overnight, and thousands of homes lost "
+     "power as the wind brought down lines across the county.\n\nAdvertisement\n\nCrews worked "
+     "through the morning to clear roads, and the county opened three shelters for families.\n\n"
+     "Advertisement\n\nThe weather service said the rain would ease by the evening, but warned "
+     "that the rivers would keep rising.\n\nAdvertisement\n\nSchools will stay closed on Friday, "
+     "the district said, and buses will not run on flooded roads.\n\nAdvertisement\n\nResidents "
+     "were told to boil their water until the utility could test the supply again.\n\n"
+     "Advertisement\n\nThe governor said the state would ask for federal help once the damage "
+     "was counted.\n",
+     "text", "Storm hits the coast", "tpppppp", "advertisement", NULL},
     {"html headline in a header whose class looks like chrome",
      "<html><head><title>Storm hits the coast - The Site</title></head><body><article><header "
      "class='banner-headline'><h1>Storm hits the coast</h1></header><p>The storm reached the "

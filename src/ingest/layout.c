@@ -169,6 +169,11 @@ static bool drop_runs(nr_doc *doc, item *it, size_t n) {
  * spaces), no sentence end. */
 static bool label_line(const item *x) {
     uint32_t c = last_mark(&x->f);
+    size_t d = 0;
+    while (d < x->f.len && x->f.s[d] >= '0' && x->f.s[d] <= '9')
+        d++;
+    if (d > 0 && d < x->f.len && (x->f.s[d] == '.' || x->f.s[d] == ')'))
+        return false; /* "7. United Kingdom": an item of a numbered list */
     return x->st == KEEP && x->b.kind == NR_BLOCK_PARAGRAPH && x->f.len > 0 && x->f.len <= 64 &&
            x->f.words <= 8 && c != '.' && c != '!' && c != '?' && c != ':';
 }
@@ -176,9 +181,10 @@ static bool label_line(const item *x) {
 /* The labels of a chart or a map, which a page's text holds one to a line
  * ("$915", "billion", "600", "'17", "'18", with a title among them): a run
  * of short unpunctuated lines, at least 8 of them (and two in three) a word
- * or two. A listener hears nothing of the chart in them. */
-static bool drop_labels(nr_doc *doc, item *it, size_t n) {
-    for (size_t i = 0; i < n;) {
+ * or two. A listener hears nothing of the chart in them. Items before
+ * FROM (a plain text's first line, its likely title) are left alone. */
+static bool drop_labels(nr_doc *doc, item *it, size_t n, size_t from) {
+    for (size_t i = from; i < n;) {
         size_t j = i, tiny = 0, kept = 0;
         for (; j < n && (it[j].st == DROP || label_line(&it[j])); j++)
             if (it[j].st == KEEP)
@@ -189,6 +195,61 @@ static bool drop_labels(nr_doc *doc, item *it, size_t n) {
                     return false;
         i = j > i ? j : i + 1;
     }
+    return true;
+}
+
+/* A paragraph of the article's prose: some words, a sentence's end (text
+ * too long to fold is body text whatever its end). */
+static bool prose_item(const item *x) {
+    uint32_t c = last_mark(&x->f);
+    return x->st == KEEP && x->f.words >= 15 &&
+           (x->f.len == 0 || c == '.' || c == '!' || c == '?' || c == 0x2026);
+}
+
+/* Furniture that can open what a page has after its article: share and
+ * subscription prompts, related links, comment counters, adverts. A date,
+ * a reading time or a credit can still belong to the article's end. */
+static bool tail_marker(const item *x) {
+    static const char *const keep[] = {"publication date", "reading time", "photo credit",
+                                       "repeated caption", NULL};
+    if (x->st != DROP || !x->reason)
+        return false;
+    for (const char *const *k = keep; *k; k++)
+        if (!strcmp(x->reason, *k))
+            return false;
+    return true;
+}
+
+/* What follows the article in text copied from a whole page: the site's
+ * other stories, its menus, adverts and footer, line after line. The
+ * article ends with its last run of two prose paragraphs (a teaser's
+ * summary stands alone between headlines); the first piece of furniture
+ * after it opens the page's tail, and everything after it goes. A list
+ * that closes the article, before that furniture, stays. */
+static bool drop_tail(nr_doc *doc, item *it, size_t n) {
+    size_t end = 0, prev = n;
+    for (size_t i = 0; i < n; i++) {
+        if (it[i].st != KEEP)
+            continue;
+        if (prev < n && prose_item(&it[i]) && prose_item(&it[prev]))
+            end = i + 1;
+        prev = i;
+    }
+    size_t start = end;
+    while (start > 0 && start < n && !tail_marker(&it[start]))
+        start++;
+    if (end == 0 || start >= n)
+        return true;
+    size_t kept = 0, prose = 0;
+    for (size_t i = start; i < n; i++)
+        kept += it[i].st == KEEP, prose += prose_item(&it[i]);
+    /* a line or two after the share buttons is no page's tail; nor is the
+       rest of an article whose paragraphs an advert cuts one from the next */
+    if (kept < 4 || prose * 4 > kept || prose > 6)
+        return true;
+    for (size_t i = start; i < n; i++)
+        if (!drop_item(doc, &it[i], "outside the article"))
+            return false;
     return true;
 }
 
@@ -494,7 +555,12 @@ nr_status nr_ingest_layout(nr_ctx *ctx, nr_doc *doc, bool structured) {
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK && !structured && !drop_runs(doc, it, n))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
-    if (st == NR_OK && !drop_labels(doc, it, n))
+    size_t from = 0; /* past a plain text's first line, its title most likely */
+    while (!structured && !doc->continued && from < n && it[from].st != KEEP)
+        from++;
+    if (st == NR_OK && !drop_labels(doc, it, n, structured || doc->continued ? 0 : from + 1))
+        st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
+    if (st == NR_OK && !structured && !doc->continued && !drop_tail(doc, it, n))
         st = nr_fail(ctx, NR_E_NOMEM, "out of memory");
     if (st == NR_OK) {
         long title = -1;
