@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -454,8 +457,23 @@ static bool plays(const options *o) {
            !nr_cli_batch_wanted();
 }
 
+/* The text pipeline frees a window's memory (about 10 times its size) before
+ * it analyses the next one; glibc's defaults give most of it back to the
+ * kernel each time, and every window then pays page faults for fresh pages.
+ * The command keeps freed memory for reuse (the peak stays that of a window
+ * or two; docs/speed.md). The library never changes these process-wide
+ * settings for its embedders: only the command does. */
+static void keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's largest: blocks of a window stay on the heap */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
+    keep_freed_memory();
     int code = nr_cli_export_parse(&argc, argv);
     if (code < 0)
         code = parse_options(argc, argv, &o);
