@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "../cast/cast.h"
 #include "../ingest/ingest.h"
 #include "../synth/render.h"
+#include "../text/segment.h"
 #include "../util/utf8.h"
 #include "narrator.h"
 #include "plan.h"
@@ -403,12 +405,17 @@ typedef struct job {
     nr_status st;
     pthread_t thread;
     bool threaded;
+    bool segmented;   /* nr_segment was run by the reading thread */
+    atomic_bool done; /* the thread's analysis is over (a hint: the join is what waits) */
 } job;
 
 /* Ingests the window RAW (N bytes) into J and moves the stream past it:
  * what the next window's ingest needs (the registry's language, the
- * context, the offset) comes from the ingested text alone. */
-static nr_status begin_window(stream *s, const char *raw, size_t n, job *j) {
+ * context, the offset) comes from the ingested text alone. While the
+ * window before (BEFORE) is still being analysed, this thread segments
+ * this one instead of waiting: the two threads share the work, whichever
+ * part is the slower on the machine. */
+static nr_status begin_window(stream *s, const char *raw, size_t n, job *j, const job *before) {
     *j = (job){.ctx = s->actx};
     nr_status st = ingest_window(s, raw, n, &j->doc, &j->ctx_len);
     if (st != NR_OK)
@@ -424,12 +431,16 @@ static nr_status begin_window(stream *s, const char *raw, size_t n, job *j) {
     keep_context(&s->context, doc);
     if (!nr_buf_ok(&s->context))
         return nr_fail(s->ctx, NR_E_NOMEM, "out of memory");
-    return NR_OK;
+    if (!before->threaded || atomic_load(&before->done))
+        return NR_OK;
+    j->segmented = true;
+    return nr_segment(s->ctx, doc);
 }
 
 static void *analyse_job(void *user) {
     job *j = user;
-    j->st = nr_analyse(j->ctx, j->doc);
+    j->st = j->segmented ? nr_analyse_segmented(j->ctx, j->doc) : nr_analyse(j->ctx, j->doc);
+    atomic_store(&j->done, true);
     return NULL;
 }
 
@@ -447,12 +458,17 @@ static void start_analysis(stream *s, job *j) {
         analyse_job(j);
 }
 
-/* Waits for J's analysis, then carries what persists and hands the window
- * out. J's document is freed. */
-static nr_status end_window(stream *s, job *j) {
+/* Waits for J's analysis to be over. */
+static void wait_analysis(job *j) {
     if (j->threaded)
         pthread_join(j->thread, NULL);
     j->threaded = false;
+}
+
+/* Waits for J's analysis, then carries what persists and hands the window
+ * out. J's document is freed. */
+static nr_status end_window(stream *s, job *j) {
+    wait_analysis(j);
     nr_doc *doc = j->doc;
     nr_status st = j->st;
     if (st != NR_OK && j->ctx != s->ctx) /* the message is the stream's */
@@ -526,7 +542,10 @@ static nr_status run(stream *s, reader *r) {
         return st;
     if ((r->eof && cut == r->len) || !streamable(r->buf, cut, s->name))
         return whole(s, r);
-    job pending = {0};
+    /* overlapped, the window after PENDING's is ingested while PENDING's
+       is analysed; its analysis starts as soon as PENDING's is over, and
+       PENDING's is handed out meanwhile */
+    job jobs[2] = {{0}, {0}}, *pending = &jobs[0], *next = &jobs[1];
     char before[sizeof ctx->err];
     for (bool first = true; st == NR_OK; first = false) {
         memcpy(before, ctx->err, sizeof before);
@@ -534,22 +553,26 @@ static nr_status run(stream *s, reader *r) {
             st = nr_fail(ctx, NR_E_ABORTED, "interrupted");
         else if (!first && (st = next_cut(r, win, &cut)) == NR_OK && cut == 0)
             break;
-        job j = {0};
         if (st == NR_OK) {
-            st = begin_window(s, r->buf, cut, &j);
+            st = begin_window(s, r->buf, cut, next, pending);
             consume(r, cut);
         }
-        st = settle(s, &pending, st, before);
+        wait_analysis(pending);
+        if (st == NR_OK && pending->st == NR_OK)
+            start_analysis(s, next);
+        st = settle(s, pending, st, before);
+        if (st == NR_OK && !s->overlap)
+            st = end_window(s, next);
         if (st != NR_OK) {
-            nr_doc_free(j.doc);
+            wait_analysis(next);
+            nr_doc_free(next->doc);
+            next->doc = NULL;
             break;
         }
-        pending = j;
-        start_analysis(s, &pending);
-        if (!s->overlap)
-            st = end_window(s, &pending);
+        job *t = pending;
+        pending = next, next = t;
     }
-    st = settle(s, &pending, st, before);
+    st = settle(s, pending, st, before);
     if (st == NR_OK) {
         nr_window w = {.index = s->index, .speakers = s->reg};
         st = s->fn(s->user, &w);
