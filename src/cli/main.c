@@ -460,9 +460,11 @@ static bool plays(const options *o) {
 /* The text pipeline frees a window's memory (about 10 times its size) before
  * it analyses the next one; glibc's defaults give most of it back to the
  * kernel each time, and every window then pays page faults for fresh pages.
- * The command keeps freed memory for reuse (the peak stays that of a window
- * or two; docs/speed.md). The library never changes these process-wide
- * settings for its embedders: only the command does. */
+ * For --plan, which is all text pipeline, the command keeps freed memory for
+ * reuse (the peak stays that of two windows; docs/speed.md); an export's
+ * peak is the synthesis's, which this would raise. The library never
+ * changes these process-wide settings for its embedders: only the command
+ * does. */
 static void keep_freed_memory(void) {
 #if defined(__GLIBC__)
     mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's largest: blocks of a window stay on the heap */
@@ -473,12 +475,13 @@ static void keep_freed_memory(void) {
 
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
-    keep_freed_memory();
     int code = nr_cli_export_parse(&argc, argv);
     if (code < 0)
         code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
+    if (o.plan)
+        keep_freed_memory();
     if (plays(&o)) /* the engine and the device start first: the first audio needs both */
         nr_warm_up(o.device);
     if (nr_narrator_new(&narrator) != NR_OK) {
