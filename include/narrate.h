@@ -87,7 +87,9 @@ NR_API nr_status nr_set_cast_file(nr_narrator *nr, const char *path);
  * a limit set here holds for both. See docs/limits.md. */
 NR_API nr_status nr_set_max_input(nr_narrator *nr, size_t bytes);
 /* Synthesis worker processes (--jobs): 1..64, or 0 for one per processor
- * (the default). The audio is the same whatever the number. */
+ * (the default). The audio is the same whatever the number. Other than 1,
+ * nr_plan_file also analyses windows on a second thread (its output is the
+ * same). */
 NR_API nr_status nr_set_jobs(nr_narrator *nr, int jobs);
 /* A generic setting by name, for options that need no function of their own
  * ("keep-lang" = "1", "emoji" = "name"|"drop", "code" = "read"|"skip").
@@ -113,7 +115,10 @@ NR_API nr_status nr_document_from_file(nr_narrator *nr, const char *path, nr_doc
  * (1 MiB) is analysed window by window, cut at paragraph breaks, and its
  * plan printed as it goes ("speakers" and "dropped" then come after
  * "blocks"; docs/limits.md). When WRITING is not NULL, *WRITING tells
- * whether a failure was writing OUT (NR_E_IO) rather than reading. */
+ * whether a failure was writing OUT (NR_E_IO) rather than reading. With a
+ * processor to spare (nr_set_jobs) a window is analysed on a second thread,
+ * signals blocked, while the caller's thread reads the next one and writes
+ * the one before; that thread has ended when this returns. */
 NR_API nr_status nr_plan_file(nr_narrator *nr, const char *path, FILE *out, int *writing);
 
 /* Reads INPUT ("-" = standard input) and exports it to PATH, as

@@ -88,6 +88,81 @@ static void test_json_string(void) {
     }
 }
 
+/* The JSON string literal at S read back (escapes \\n \\t \\" \\\\ \\u00XX)
+ * into OUT; false when it is not one. */
+static bool json_unquote(const char *s, nr_buf *out) {
+    if (*s++ != '"')
+        return false;
+    for (; *s && *s != '"'; s++) {
+        if (*s != '\\') {
+            nr_buf_addc(out, *s);
+            continue;
+        }
+        s++;
+        if (*s == 'n' || *s == 't')
+            nr_buf_addc(out, *s == 'n' ? '\n' : '\t');
+        else if (*s == '"' || *s == '\\')
+            nr_buf_addc(out, *s);
+        else if (*s == 'u' && !strncmp(s, "u00", 3) && s[3] && s[4])
+            nr_buf_addc(out, (char)strtol((char[]){s[3], s[4], 0}, NULL, 16)), s += 4;
+        else
+            return false;
+    }
+    return *s == '"' && !s[1];
+}
+
+/* Random strings of words, single and double spaces, quotes, backslashes,
+ * control characters and accented letters at every alignment come back
+ * from their JSON literal as they were (the writer copies 8 bytes at a
+ * time where it can). */
+static void test_json_string_random(void) {
+    static const char *const pieces[] = {"mot",  "a",    " ",           "  ",
+                                         "\"",   "\\",   "\n",          "\t",
+                                         "\x01", "\x7f", "caf\xC3\xA9", "l'\xE2\x80\x99",
+                                         "~!"};
+    srand(42);
+    int bad = 0;
+    for (int round = 0; round < 3000; round++) {
+        char in[128] = "";
+        for (int k = rand() % 24; k > 0 && strlen(in) + 8 < sizeof in; k--)
+            strcat(in, pieces[rand() % (sizeof pieces / sizeof pieces[0])]);
+        nr_buf b, back;
+        nr_buf_init(&b), nr_buf_init(&back);
+        nr_json_string(&b, in, strlen(in));
+        bool ok = json_unquote(b.data, &back) && back.len == strlen(in) &&
+                  !memcmp(back.data ? back.data : "", in, back.len);
+        if (!ok && bad++ < 3)
+            CHECK(ok, "'%s' comes back from %s", in, b.data);
+        nr_buf_free(&b), nr_buf_free(&back);
+    }
+    CHECK(bad == 0, "%d strings of 3000 did not come back", bad);
+}
+
+/* The plan shows a sentence's text with each run of white space folded to
+ * one space, wherever the run falls in the 8-byte blocks copied at once. */
+static void test_plan_folds_spaces(void) {
+    nr_narrator *nr = NULL;
+    CHECK(nr_narrator_new(&nr) == NR_OK, "narrator");
+    const char *text =
+        "Le train de Lyon  part.\n\nLes voyageurs attendent\t sur le quai num\xC3\xA9ro "
+        "deux  depuis   une heure.\n";
+    nr_document *d = NULL;
+    CHECK(nr_document_from_memory(nr, text, strlen(text), "spaces.txt", &d) == NR_OK, "read: %s",
+          nr_narrator_error(nr));
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    CHECK(d && nr_document_write_plan(d, f) == NR_OK, "plan written");
+    fclose(f);
+    CHECK(out && strstr(out, "\"Le train de Lyon part.\""), "one space: %s", out);
+    CHECK(out && strstr(out, "\"Les voyageurs attendent sur le quai num\xC3\xA9ro deux depuis une "
+                             "heure.\""),
+          "one space: %s", out);
+    free(out);
+    nr_document_free(d);
+    nr_narrator_free(nr);
+}
+
 static void test_plan_shape(void) {
     const char *text = "Title\n\nHe said \"yes\" twice.";
     nr_doc *doc = nr_doc_new(text, strlen(text), "t.txt");
@@ -113,6 +188,8 @@ int main(void) {
     test_each_line();
     test_data_override();
     test_json_string();
+    test_json_string_random();
+    test_plan_folds_spaces();
     test_plan_shape();
     return check_done("test_core");
 }

@@ -292,6 +292,78 @@ static void test_blank_window(nr_narrator *nr, const char *dir) {
     nr_buf_free(&in);
 }
 
+/* The plan of PATH in windows of WINDOW bytes with JOBS processes into
+ * OUT, and the message of a failure into ERR. */
+static nr_status plan_into(nr_narrator *nr, const char *path, size_t window, int jobs, nr_buf *out,
+                           char *err, size_t size) {
+    nr_narrator_ctx(nr)->window = window;
+    nr_narrator_ctx(nr)->jobs = jobs;
+    FILE *f = tmpfile();
+    CHECK(f != NULL, "a temporary file");
+    bool writing = false;
+    nr_status st = f ? nr_stream_plan(nr, path, f, &writing) : NR_E_IO;
+    if (f) {
+        fflush(f);
+        rewind(f);
+        char chunk[4096];
+        for (size_t n; (n = fread(chunk, 1, sizeof chunk, f)) > 0;)
+            nr_buf_add(out, chunk, n);
+        fclose(f);
+    }
+    snprintf(err, size, "%s", st == NR_OK ? "" : nr_narrator_error(nr));
+    nr_narrator_ctx(nr)->jobs = 0;
+    return st;
+}
+
+/* PATH's plan in windows of WINDOW bytes is the same byte for byte, with
+ * the same outcome and message, whether a window is analysed on a thread
+ * while the one before is written (--jobs 2) or after it (--jobs 1);
+ * WANT is the outcome. */
+static void same_plan(nr_narrator *nr, const char *path, size_t window, nr_status want) {
+    nr_buf one, two;
+    nr_buf_init(&one), nr_buf_init(&two);
+    char e1[512], e2[512];
+    nr_status s1 = plan_into(nr, path, window, 1, &one, e1, sizeof e1);
+    nr_status s2 = plan_into(nr, path, window, 2, &two, e2, sizeof e2);
+    CHECK(s1 == want && s2 == want, "%s in windows of %zu: status %d and %d, not %d (%s; %s)", path,
+          window, s1, s2, want, e1, e2);
+    CHECK(!strcmp(e1, e2), "the same message: '%s' and '%s'", e1, e2);
+    char diff[256] = "";
+    if (one.data && two.data && strcmp(one.data, two.data))
+        first_difference(one.data, two.data, diff, sizeof diff);
+    CHECK(one.len > 0 && one.len == two.len && !memcmp(one.data, two.data, one.len),
+          "%s in windows of %zu: the same plan (%zu and %zu bytes): %s", path, window, one.len,
+          two.len, diff);
+    nr_buf_free(&one), nr_buf_free(&two);
+}
+
+/* Windows analysed while the one before is written give the plan one
+ * after the other gives, and fail the same way midway: over the stream's
+ * limit, or at a paragraph over what is held at once. */
+static void test_plan_overlap(nr_narrator *nr, const char *dir) {
+    nr_buf in;
+    nr_buf_init(&in);
+    CHECK(corpus_text(&in), "the French corpus articles are readable (SHARED)");
+    char path[512];
+    snprintf(path, sizeof path, "%s/overlap.txt", dir);
+    write_file(path, in.data, in.len);
+    static const size_t sizes[] = {2048, 9000};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+        same_plan(nr, path, sizes[k], NR_OK);
+    nr_ctx *ctx = nr_narrator_ctx(nr);
+    size_t max_stream = ctx->max_stream, max_input = ctx->max_input;
+    ctx->max_stream = in.len / 2;
+    same_plan(nr, path, 4096, NR_E_TOO_LARGE);
+    ctx->max_stream = max_stream;
+    for (int i = 0; i < 400; i++)
+        nr_buf_adds(&in, "Une phrase de plus dans un paragraphe sans fin. ");
+    write_file(path, in.data, in.len);
+    ctx->max_input = 15000;
+    same_plan(nr, path, 4096, NR_E_TOO_LARGE);
+    ctx->max_input = max_input;
+    nr_buf_free(&in);
+}
+
 int main(void) {
     char dir[] = "/tmp/narrate-stream-XXXXXX";
     CHECK(mkdtemp(dir) != NULL, "scratch folder");
@@ -301,6 +373,7 @@ int main(void) {
     test_speaker_kept(nr, dir);
     test_limits(nr, dir);
     test_blank_window(nr, dir);
+    test_plan_overlap(nr, dir);
     test_export_windows(nr, dir);
     nr_narrator_free(nr);
     char cmd[600];

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -464,6 +467,22 @@ static bool plays(const options *o) {
            !nr_cli_batch_wanted();
 }
 
+/* The text pipeline frees a window's memory (about 10 times its size) before
+ * it analyses the next one; glibc's defaults give most of it back to the
+ * kernel each time, and every window then pays page faults for fresh pages.
+ * For --plan, which is all text pipeline, the command keeps freed memory for
+ * reuse (the peak stays that of two windows; docs/speed.md); an export's
+ * peak is the synthesis's, which this would raise. The library never
+ * changes these process-wide settings for its embedders: only the command
+ * does. */
+static void keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's largest: blocks of a window stay on the heap */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_TOP_PAD, 16 << 20);
+#endif
+}
+
 int main(int argc, char **argv) {
     options o = {.pitch = -1};
     int code = nr_cli_export_parse(&argc, argv);
@@ -471,6 +490,8 @@ int main(int argc, char **argv) {
         code = parse_options(argc, argv, &o);
     if (code >= 0)
         return code;
+    if (o.plan)
+        keep_freed_memory();
     if (plays(&o)) /* the engine and the device start first: the first audio needs both */
         nr_warm_up(o.device);
     if (nr_narrator_new(&narrator) != NR_OK) {

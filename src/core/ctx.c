@@ -40,6 +40,14 @@ void nr_ctx_fini(nr_ctx *ctx) {
     ctx->data = NULL;
 }
 
+nr_status nr_ctx_copy(nr_ctx *copy, const nr_ctx *ctx) {
+    *copy = *ctx;
+    copy->err[0] = '\0';
+    copy->rules = NULL;
+    copy->data = nr_data_copy(ctx->data);
+    return copy->data ? NR_OK : NR_E_NOMEM;
+}
+
 void nr_ctx_set_data(nr_ctx *ctx, nr_data *data) {
     free_rules(ctx);
     nr_data_free(ctx->data);

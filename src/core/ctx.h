@@ -40,6 +40,11 @@ typedef struct nr_ctx {
 nr_status nr_ctx_init(nr_ctx *ctx);
 void nr_ctx_fini(nr_ctx *ctx);
 
+/* COPY gets CTX's settings and data folder, with rule caches, an error
+ * message and files read of its own: a context for stages run on another
+ * thread while CTX is in use (nothing in it is shared). nr_ctx_fini it. */
+nr_status nr_ctx_copy(nr_ctx *copy, const nr_ctx *ctx);
+
 /* Replaces the data folder; rules loaded from the old one are dropped. */
 void nr_ctx_set_data(nr_ctx *ctx, nr_data *data);
 

@@ -28,6 +28,8 @@ nr_data *nr_data_new(const char *user_dir) {
     return d;
 }
 
+nr_data *nr_data_copy(const nr_data *d) { return nr_data_new(d->user_dir); }
+
 void nr_data_free(nr_data *d) {
     if (!d)
         return;

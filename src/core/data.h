@@ -16,6 +16,11 @@ typedef struct nr_data nr_data;
 nr_data *nr_data_new(const char *user_dir);
 void nr_data_free(nr_data *d);
 
+/* A data folder with D's user folder and none of its files read yet: D
+ * caches what it reads, so a thread of its own gets a copy. NULL on
+ * out-of-memory. */
+nr_data *nr_data_copy(const nr_data *d);
+
 /* The contents of voices/PATH (NUL-terminated, *LEN bytes): the user's copy
  * when there is one, else the built-in one; NULL when neither exists. */
 const char *nr_data_get(nr_data *d, const char *path, size_t *len);

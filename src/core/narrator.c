@@ -207,8 +207,11 @@ nr_status nr_list_devices(nr_narrator *nr, FILE *out) {
 
 nr_status nr_analyse(nr_ctx *ctx, nr_doc *doc) {
     nr_status st = nr_segment(ctx, doc);
-    if (st == NR_OK)
-        st = nr_attribute(ctx, doc);
+    return st == NR_OK ? nr_analyse_segmented(ctx, doc) : st;
+}
+
+nr_status nr_analyse_segmented(nr_ctx *ctx, nr_doc *doc) {
+    nr_status st = nr_attribute(ctx, doc);
     if (st == NR_OK)
         st = nr_normalise(ctx, doc);
     if (st == NR_OK)

@@ -38,5 +38,7 @@ nr_status nr_open_input(nr_narrator *nr, const char *path, int *fd);
 
 /* Segment, attribute, normalise and cast an ingested document. */
 nr_status nr_analyse(nr_ctx *ctx, nr_doc *doc);
+/* nr_analyse's stages after nr_segment. */
+nr_status nr_analyse_segmented(nr_ctx *ctx, nr_doc *doc);
 
 #endif

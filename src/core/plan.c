@@ -16,10 +16,38 @@ static inline bool json_plain(unsigned char c) {
     return (unsigned char)(c - 0x21) < 0x5E && c != '"' && c != '\\';
 }
 
-/* Copies the run of plain bytes of S from I on to O; returns the run's end.
- * The common case in a plan: words between single spaces. */
+/* 0x80 in each byte of V that is zero, 0 in the others (exact: no carry
+ * crosses a byte). */
+static inline uint64_t zero_bytes(uint64_t v) {
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+    return ~(((v & low7) + low7) | v | low7);
+}
+
+/* Whether the 8 bytes at S are plain or single spaces between plain bytes
+ * (S[0] follows a plain byte; S[7] is not a space): text a JSON string
+ * takes as it is, folded or not. Most of a plan's text is such words. */
+static inline bool json_plain8(const char *s) {
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, s, 8);
+    if ((x & high) || s[7] == ' ')
+        return false;                          /* not ASCII */
+    uint64_t bad = (~(x + 0x60 * ones) & high) /* below 0x20 */
+                   | ((x + ones) & high)       /* 0x7F */
+                   | zero_bytes(x ^ ('"' * ones)) | zero_bytes(x ^ ('\\' * ones));
+    uint64_t sp = zero_bytes(x ^ (' ' * ones));
+    return !bad && !(sp & (sp << 8));
+}
+
+/* Copies the run of plain bytes of S from I on to O (and, 8 bytes at a
+ * time, the single spaces between them); returns the run's end. The
+ * common case in a plan: words between single spaces. */
 static size_t json_run(const char *s, size_t i, size_t n, char **o) {
     char *w = *o;
+    if (i < n) /* S[I] is plain: the bytes after it may start a block of 8 */
+        *w++ = s[i++];
+    for (; i + 8 <= n && json_plain8(s + i); i += 8, w += 8)
+        memcpy(w, s + i, 8);
     while (i < n && json_plain((unsigned char)s[i]))
         *w++ = s[i++];
     *o = w;

@@ -3,6 +3,9 @@
 #include "stream.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +15,7 @@
 #include "../cast/cast.h"
 #include "../ingest/ingest.h"
 #include "../synth/render.h"
+#include "../text/segment.h"
 #include "../util/utf8.h"
 #include "narrator.h"
 #include "plan.h"
@@ -167,6 +171,8 @@ typedef struct stream {
     size_t offset;  /* cleaned bytes of the windows handed out */
     int next_quote; /* a fresh quotation id */
     size_t index;   /* windows handed out */
+    bool overlap;   /* a window is analysed on a thread while the one before is handed out */
+    nr_ctx *actx;   /* the context analysis gets: ctx, or a copy of it when overlapping */
 } stream;
 
 static bool has_mention(const nr_speaker *s, const char *m) {
@@ -390,22 +396,85 @@ static nr_status keep_head(nr_doc *reg, const nr_doc *first) {
     return NR_OK;
 }
 
-/* A window: ingest, analyse, carry, hand out. */
-static nr_status window(stream *s, const char *raw, size_t n) {
-    nr_doc *doc = NULL;
+/* One window on its way: ingested, analysed (on a thread of its own when
+ * THREADED), then carried and handed out. */
+typedef struct job {
+    nr_doc *doc; /* NULL: no window */
     size_t ctx_len;
-    nr_status st = ingest_window(s, raw, n, &doc, &ctx_len);
+    nr_ctx *ctx; /* the context nr_analyse gets */
+    nr_status st;
+    pthread_t thread;
+    bool threaded;
+    bool segmented;   /* nr_segment was run by the reading thread */
+    atomic_bool done; /* the thread's analysis is over (a hint: the join is what waits) */
+} job;
+
+/* Ingests the window RAW (N bytes) into J and moves the stream past it:
+ * what the next window's ingest needs (the registry's language, the
+ * context, the offset) comes from the ingested text alone. While the
+ * window before (BEFORE) is still being analysed, this thread segments
+ * this one instead of waiting: the two threads share the work, whichever
+ * part is the slower on the machine. */
+static nr_status begin_window(stream *s, const char *raw, size_t n, job *j, const job *before) {
+    *j = (job){.ctx = s->actx};
+    nr_status st = ingest_window(s, raw, n, &j->doc, &j->ctx_len);
     if (st != NR_OK)
         return st;
-    doc->offset = s->offset - ctx_len;
-    st = nr_analyse(s->ctx, doc);
-    if (st == NR_OK && !s->reg) {
+    nr_doc *doc = j->doc;
+    doc->offset = s->offset - j->ctx_len;
+    if (!s->reg) {
         s->reg = nr_doc_new("", 0, s->name);
         if (!s->reg || keep_head(s->reg, doc) != NR_OK)
-            st = nr_fail(s->ctx, NR_E_NOMEM, "out of memory");
+            return nr_fail(s->ctx, NR_E_NOMEM, "out of memory");
     }
+    s->offset += doc->len - j->ctx_len;
+    keep_context(&s->context, doc);
+    if (!nr_buf_ok(&s->context))
+        return nr_fail(s->ctx, NR_E_NOMEM, "out of memory");
+    if (!before->threaded || atomic_load(&before->done))
+        return NR_OK;
+    j->segmented = true;
+    return nr_segment(s->ctx, doc);
+}
+
+static void *analyse_job(void *user) {
+    job *j = user;
+    j->st = j->segmented ? nr_analyse_segmented(j->ctx, j->doc) : nr_analyse(j->ctx, j->doc);
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+/* Analyses J: on a thread when S overlaps windows and one can be started
+ * (with every signal blocked: they stay the reading thread's), else here. */
+static void start_analysis(stream *s, job *j) {
+    if (s->overlap) {
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        j->threaded = pthread_create(&j->thread, NULL, analyse_job, j) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    if (!j->threaded)
+        analyse_job(j);
+}
+
+/* Waits for J's analysis to be over. */
+static void wait_analysis(job *j) {
+    if (j->threaded)
+        pthread_join(j->thread, NULL);
+    j->threaded = false;
+}
+
+/* Waits for J's analysis, then carries what persists and hands the window
+ * out. J's document is freed. */
+static nr_status end_window(stream *s, job *j) {
+    wait_analysis(j);
+    nr_doc *doc = j->doc;
+    nr_status st = j->st;
+    if (st != NR_OK && j->ctx != s->ctx) /* the message is the stream's */
+        memcpy(s->ctx->err, j->ctx->err, sizeof s->ctx->err);
     size_t from = 0;
-    while (from < doc->blocks.len && NR_BLOCK(doc, from).start < ctx_len)
+    while (from < doc->blocks.len && NR_BLOCK(doc, from).start < j->ctx_len)
         from++;
     if (st == NR_OK)
         st = carry_speakers(s, doc, from);
@@ -416,17 +485,30 @@ static nr_status window(stream *s, const char *raw, size_t n) {
             memmove(doc->blocks.data, &NR_BLOCK(doc, from),
                     (doc->blocks.len - from) * sizeof(nr_block));
         doc->blocks.len -= from;
-        nr_window w = {doc, ctx_len, s->index, false, s->reg};
+        nr_window w = {doc, j->ctx_len, s->index, false, s->reg};
         st = s->fn(s->user, &w);
     }
-    if (st == NR_OK) {
-        s->offset += doc->len - ctx_len;
+    if (st == NR_OK)
         s->index++;
-        keep_context(&s->context, doc);
-        if (!nr_buf_ok(&s->context))
-            st = nr_fail(s->ctx, NR_E_NOMEM, "out of memory");
-    }
     nr_doc_free(doc);
+    j->doc = NULL;
+    return st;
+}
+
+/* Hands out PENDING's window, when there is one, before the outcome ST of
+ * what came after it (its message in ctx->err, BEFORE the message before
+ * it), in the order one window after the other gives them: a failure of
+ * PENDING's comes first, with its own message. */
+static nr_status settle(stream *s, job *pending, nr_status st, const char *before) {
+    if (!pending->doc)
+        return st;
+    char after[sizeof s->ctx->err];
+    memcpy(after, s->ctx->err, sizeof after);
+    memcpy(s->ctx->err, before, sizeof after);
+    nr_status done = end_window(s, pending);
+    if (done != NR_OK)
+        return done;
+    memcpy(s->ctx->err, after, sizeof after);
     return st;
 }
 
@@ -449,6 +531,8 @@ static nr_status whole(stream *s, reader *r) {
     return st;
 }
 
+/* Window by window; when S overlaps them, a window is read and ingested
+ * while the one before is analysed, and handed out after that. */
 static nr_status run(stream *s, reader *r) {
     nr_ctx *ctx = s->ctx;
     size_t win = ctx->window ? ctx->window : (size_t)1 << 20;
@@ -458,14 +542,37 @@ static nr_status run(stream *s, reader *r) {
         return st;
     if ((r->eof && cut == r->len) || !streamable(r->buf, cut, s->name))
         return whole(s, r);
+    /* overlapped, the window after PENDING's is ingested while PENDING's
+       is analysed; its analysis starts as soon as PENDING's is over, and
+       PENDING's is handed out meanwhile */
+    job jobs[2] = {{0}, {0}}, *pending = &jobs[0], *next = &jobs[1];
+    char before[sizeof ctx->err];
     for (bool first = true; st == NR_OK; first = false) {
+        memcpy(before, ctx->err, sizeof before);
         if (!first && s->nr->stop)
-            return nr_fail(ctx, NR_E_ABORTED, "interrupted");
-        if (!first && ((st = next_cut(r, win, &cut)) != NR_OK || cut == 0))
+            st = nr_fail(ctx, NR_E_ABORTED, "interrupted");
+        else if (!first && (st = next_cut(r, win, &cut)) == NR_OK && cut == 0)
             break;
-        st = window(s, r->buf, cut);
-        consume(r, cut);
+        if (st == NR_OK) {
+            st = begin_window(s, r->buf, cut, next, pending);
+            consume(r, cut);
+        }
+        wait_analysis(pending);
+        if (st == NR_OK && pending->st == NR_OK)
+            start_analysis(s, next);
+        st = settle(s, pending, st, before);
+        if (st == NR_OK && !s->overlap)
+            st = end_window(s, next);
+        if (st != NR_OK) {
+            wait_analysis(next);
+            nr_doc_free(next->doc);
+            next->doc = NULL;
+            break;
+        }
+        job *t = pending;
+        pending = next, next = t;
     }
+    st = settle(s, pending, st, before);
     if (st == NR_OK) {
         nr_window w = {.index = s->index, .speakers = s->reg};
         st = s->fn(s->user, &w);
@@ -473,14 +580,22 @@ static nr_status run(stream *s, reader *r) {
     return st;
 }
 
-nr_status nr_stream_file(nr_narrator *nr, const char *path, nr_window_fn fn, void *user) {
+/* nr_stream_file, analysing a window while the one before is handed out
+ * when OVERLAP asks for it and there is a processor to spare: ctx->jobs
+ * over 1, or 0 (one per processor) on a machine of more than one. */
+static nr_status stream_file(nr_narrator *nr, const char *path, nr_window_fn fn, void *user,
+                             bool overlap) {
     nr_ctx *ctx = &nr->ctx;
     ctx->err[0] = '\0';
     const char *slash = strrchr(path, '/');
     bool std_in = !strcmp(path, "-");
-    stream s = {.nr = nr, .ctx = ctx, .fn = fn, .user = user};
+    stream s = {.nr = nr, .ctx = ctx, .actx = ctx, .fn = fn, .user = user};
     s.name = std_in ? "stdin" : slash ? slash + 1 : path;
     nr_buf_init(&s.context);
+    nr_ctx worker = {0};
+    bool spare = ctx->jobs > 1 || (ctx->jobs == 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1);
+    if (overlap && spare && nr_ctx_copy(&worker, ctx) == NR_OK)
+        s.overlap = true, s.actx = &worker;
     reader r = {.ctx = ctx};
     nr_status st = nr_open_input(nr, path, &r.fd);
     if (st == NR_OK)
@@ -490,7 +605,12 @@ nr_status nr_stream_file(nr_narrator *nr, const char *path, nr_window_fn fn, voi
     free(r.buf);
     nr_buf_free(&s.context);
     nr_doc_free(s.reg);
+    nr_ctx_fini(&worker);
     return st;
+}
+
+nr_status nr_stream_file(nr_narrator *nr, const char *path, nr_window_fn fn, void *user) {
+    return stream_file(nr, path, fn, user, false);
 }
 
 /* ---- the plan ----------------------------------------------------------- */
@@ -525,7 +645,7 @@ static nr_status plan_window(void *user, const nr_window *w) {
 
 nr_status nr_stream_plan(nr_narrator *nr, const char *path, FILE *out, bool *writing) {
     plan_sink p = {.out = out};
-    nr_status st = nr_stream_file(nr, path, plan_window, &p);
+    nr_status st = stream_file(nr, path, plan_window, &p, true);
     nr_plan_stream_fini(&p.ps);
     *writing = st != NR_OK && p.writing;
     return st;

@@ -51,7 +51,11 @@ nr_status nr_stream_file(nr_narrator *nr, const char *path, nr_window_fn fn, voi
 
 /* Prints the plan of PATH to OUT as nr_document_write_plan would, windowed
  * input included ("speakers" and "dropped" then follow "blocks").
- * *WRITING is set when the failure is OUT's. */
+ * *WRITING is set when the failure is OUT's. With a processor to spare
+ * (ctx->jobs over 1, or 0 on a machine of several), a window is analysed
+ * on a second thread, with a copy of the context, while the calling thread
+ * reads the next one and writes the one before: the plan, the failures
+ * and their messages are those of one window after the other. */
 nr_status nr_stream_plan(nr_narrator *nr, const char *path, FILE *out, bool *writing);
 
 #endif

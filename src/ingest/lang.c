@@ -408,7 +408,9 @@ static bool take_hint(const nr_lang_guess *g, const char *hint, const size_t hh[
     return !g->sure && hh[0] > 0 && hh[0] * 2 >= hh[1];
 }
 
-nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
+/* The document's language from its first NR_LANG_LOOK bytes (bylines and
+ * captions aside), or the hint in doc->lang. */
+static nr_status whole_lang(nr_ctx *ctx, nr_doc *doc) {
     char hint[16];
     nr_lang_base(doc->lang, hint);
     nr_buf all;
@@ -430,14 +432,23 @@ nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
     nr_buf_free(&all);
     if (!ok)
         return NR_E_DATA;
-    if (ctx->lang[0])
-        snprintf(doc->lang, sizeof doc->lang, "%s", ctx->lang);
-    else if (doc->continued && doc->lang[0])
-        ; /* a later window of a stream keeps the first window's language */
-    else if (take_hint(&g, hint, hh))
+    if (take_hint(&g, hint, hh))
         snprintf(doc->lang, sizeof doc->lang, "%s", hint);
     else
         snprintf(doc->lang, sizeof doc->lang, "%s", g.code[0] ? g.code : "en");
+    return NR_OK;
+}
+
+nr_status nr_ingest_lang(nr_ctx *ctx, nr_doc *doc) {
+    nr_status st = NR_OK;
+    if (ctx->lang[0]) {
+        snprintf(doc->lang, sizeof doc->lang, "%s", ctx->lang);
+        st = rules_get(ctx) ? NR_OK : NR_E_DATA; /* the paragraphs' languages need them */
+    } else if (!doc->continued || !doc->lang[0]) {
+        st = whole_lang(ctx, doc);
+    } /* else a later window of a stream keeps the first window's language */
+    if (st != NR_OK)
+        return st;
     char base[16];
     nr_lang_base(doc->lang, base);
     /* a paragraph in another language, when its words say so clearly */
