@@ -718,9 +718,11 @@ static int pattern_compile(pattern *p) {
         char *one = NULL, *head = NULL;
         size_t xl = strcspn(p->src + x, "{");
         regex_t xr;
-        bool ok = asprintf(&one, "^%.*s$", (int)xl, p->src + x) > 0 &&
-                  asprintf(&head, "%s(%.*s)$", p->end ? "" : "^", (int)x, p->src) > 0 &&
-                  regcomp(&xr, one, REG_EXTENDED | REG_NOSUB) == 0;
+        if (asprintf(&one, "^%.*s$", (int)xl, p->src + x) < 0)
+            one = NULL;
+        if (asprintf(&head, "%s(%.*s)$", p->end ? "" : "^", (int)x, p->src) < 0)
+            head = NULL;
+        bool ok = one && head && regcomp(&xr, one, REG_EXTENDED | REG_NOSUB) == 0;
         for (int b = 1; ok && b < 256; b++) {
             char c[2] = {(char)b, '\0'};
             p->tail[b] = regexec(&xr, c, 0, NULL, 0) == 0;
