@@ -277,6 +277,13 @@ NR_API void nr_bytes_free(char *bytes);
  * whole article, with the same numbers. nr_document_partial() tells. */
 NR_API nr_status nr_document_head_from_memory(nr_narrator *nr, const void *bytes, size_t len,
                                               const char *name, size_t head, nr_document **out);
+/* The same head, for an article of LEN bytes of which only the first AVAIL
+ * are at BYTES yet (a long file is read on while its start plays): the
+ * document nr_document_head_from_memory gives for the whole, or NR_OK with
+ * *OUT NULL when those bytes do not hold the head (read them all then). */
+NR_API nr_status nr_document_head_from_prefix(nr_narrator *nr, const void *bytes, size_t avail,
+                                              size_t len, const char *name, size_t head,
+                                              nr_document **out);
 NR_API int nr_document_partial(const nr_document *doc);
 
 /* The name of the speaker of the first quotation in sentence I, borrowed;

@@ -109,8 +109,10 @@ static void *warm_engine(void *arg) {
     (void)arg;
     nr_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
-    if (nr_engine_start(&ctx) == NR_OK)
-        nr_engine_preload_voices(); /* here, beside the analysis, not in its cast */
+    if (nr_engine_start(&ctx) != NR_OK)
+        return NULL;
+    nr_engine_preload_voices(); /* here, beside the analysis, not in its cast */
+    nr_engine_load_expected(); /* the article's voice, as soon as it is known */
     return NULL;
 }
 
@@ -118,6 +120,7 @@ void nr_warm_up(const char *device) {
     pthread_mutex_lock(&warm.lock);
     if (!warm.active) {
         warm.active = true;
+        nr_engine_expect_begin();
         warm.device = device ? strdup(device) : NULL;
         warm.rate = nr_engine_sample_rate();
         warm.have_engine_thread = pthread_create(&warm.engine_thread, NULL, warm_engine, NULL) == 0;
@@ -132,6 +135,7 @@ void nr_warm_up(const char *device) {
 static nr_out *warm_join(bool take, const char *device, int rate) {
     pthread_mutex_lock(&warm.lock);
     nr_out *s = NULL;
+    nr_engine_expect(NULL); /* the analysis named no voice: the thread need not wait */
     if (warm.have_engine_thread)
         pthread_join(warm.engine_thread, NULL);
     if (warm.have_device_thread)
@@ -154,6 +158,7 @@ static nr_out *warm_join(bool take, const char *device, int rate) {
 
 void nr_warm_up_wait(void) {
     pthread_mutex_lock(&warm.lock);
+    nr_engine_expect(NULL);
     if (warm.have_engine_thread)
         pthread_join(warm.engine_thread, NULL);
     if (warm.have_device_thread)

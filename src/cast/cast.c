@@ -292,6 +292,23 @@ static void make_distinct(nr_doc *doc, size_t i) {
 
 static void *load_rules_cb(nr_ctx *ctx, const char *lang) { return load_rules(ctx, lang); }
 
+/* The eSpeak voice of DOC's language (cast.ini's, or the user's --lang
+ * with its region) into OUT, before the check that eSpeak has it. */
+static void language_voice(const nr_ctx *ctx, const nr_doc *doc, const cast_rules *r,
+                           char out[32]) {
+    snprintf(out, 32, "%s", r->espeak[0] ? r->espeak : doc->lang);
+    if (ctx->lang[0] && strcmp(ctx->lang, doc->lang) == 0 && strchr(ctx->lang, '-'))
+        snprintf(out, 32, "%s", ctx->lang);
+}
+
+void nr_cast_expect(nr_ctx *ctx, const nr_doc *doc) {
+    cast_rules *r = nr_ctx_rules(ctx, "cast", doc->lang, load_rules_cb, free);
+    char espeak_lang[32];
+    if (r)
+        language_voice(ctx, doc, r, espeak_lang);
+    nr_engine_expect(r ? espeak_lang : NULL);
+}
+
 nr_status nr_cast(nr_ctx *ctx, nr_doc *doc) {
     cast_rules *r = nr_ctx_rules(ctx, "cast", doc->lang, load_rules_cb, free);
     if (!r)
@@ -299,9 +316,7 @@ nr_status nr_cast(nr_ctx *ctx, nr_doc *doc) {
     if (doc->speakers.len == 0 && !nr_vec_push(&doc->speakers))
         return nr_fail(ctx, NR_E_NOMEM, "out of memory");
     char espeak_lang[32];
-    snprintf(espeak_lang, sizeof espeak_lang, "%s", r->espeak[0] ? r->espeak : doc->lang);
-    if (ctx->lang[0] && strcmp(ctx->lang, doc->lang) == 0 && strchr(ctx->lang, '-'))
-        snprintf(espeak_lang, sizeof espeak_lang, "%s", ctx->lang);
+    language_voice(ctx, doc, r, espeak_lang);
     /* A detected language eSpeak cannot speak (language identification knows
        more languages than eSpeak NG, e.g. Romansh) is read with the English
        voice rather than failing; a language the user forced is kept, so a

@@ -15,4 +15,8 @@
  * other speaker a voice; sets doc->pauses. */
 nr_status nr_cast(nr_ctx *ctx, nr_doc *doc);
 
+/* Names to the engine (nr_engine_expect) the voice nr_cast will check
+ * first for DOC, whose language is known: a warm-up can load it meanwhile. */
+void nr_cast_expect(nr_ctx *ctx, const nr_doc *doc);
+
 #endif

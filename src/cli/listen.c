@@ -28,6 +28,8 @@ typedef struct session {
     char *bytes;
     size_t len;
     bool own_bytes; /* malloc'd here, else nr_read_input's */
+    int fd;         /* a file read on later (PREFIX_BYTES), else -1 */
+    size_t have;    /* bytes read of LEN */
     const char *name;
     uint64_t hash;
     bool hashed;              /* hash holds the article's */
@@ -55,14 +57,31 @@ static bool stdin_is_piped(void) {
     return !isatty(0) && fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
 }
 
-/* A regular file of at most FAST_READ bytes in one read into a buffer of
- * its size, where nr_read_input grows one as it goes (copies and page faults:
- * 10 ms for 1 MB on a loaded machine, before the first audio). False leaves
- * the file to nr_read_input: another kind, a size that changes, an error
- * (which nr_read_input reports in its words). The size limit is checked on
- * the bytes, by the analysis. */
-enum { FAST_READ = 16 << 20 };
-static bool read_regular(session *s, const char *path) {
+/* A regular file of at most FAST_READ bytes is read into a buffer of its
+ * size, where nr_read_input grows one as it goes (copies and page faults: 10
+ * ms for 1 MB on a loaded machine, before the first audio). Past
+ * PREFIX_BYTES only those are read first, when the place to start needs no
+ * more: the head plays from them and the rest is read once the first audio
+ * is out (read_rest). False leaves the file to nr_read_input: another kind,
+ * a size that changes before the head is read, an error (which nr_read_input
+ * reports in its words). The size limit is checked on the size, by the
+ * analysis. */
+enum { FAST_READ = 16 << 20, PREFIX_BYTES = 32 << 10 };
+
+/* Reads FD into BUF from N up to WANT bytes; returns the bytes there. */
+static size_t read_upto(int fd, char *buf, size_t n, size_t want) {
+    while (n < want) {
+        ssize_t r = read(fd, buf + n, want - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    return n;
+}
+
+static bool read_regular(session *s, const char *path, bool prefix) {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0)
@@ -72,24 +91,35 @@ static bool read_regular(session *s, const char *path) {
             ? (size_t)st.st_size
             : 0;
     char *buf = size ? malloc(size + 1) : NULL;
-    size_t n = 0;
-    while (buf && n <= size) { /* one byte more than the size: the end must come */
-        ssize_t r = read(fd, buf + n, size + 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (!buf || n != size) {
+    prefix = prefix && size > PREFIX_BYTES;
+    /* one byte more than the size: the end must come */
+    size_t n = buf ? read_upto(fd, buf, 0, prefix ? PREFIX_BYTES : size + 1) : 0;
+    if (!buf || n != (prefix ? PREFIX_BYTES : size)) {
+        close(fd);
         free(buf);
         return false;
     }
     s->bytes = buf;
     s->len = size;
+    s->have = n;
     s->own_bytes = true;
+    if (prefix)
+        s->fd = fd;
+    else
+        close(fd);
     return true;
+}
+
+/* The rest of a file read in part: after the head's first audio, so that
+ * the read never delays it. A file that shrank meanwhile ends where its
+ * bytes end; one that grew is taken at the size it had. */
+static void read_rest(session *s) {
+    if (s->fd < 0)
+        return;
+    s->have = read_upto(s->fd, s->bytes, s->have, s->len);
+    s->len = s->have;
+    close(s->fd);
+    s->fd = -1;
 }
 
 /* The article's bytes, as the other modes pick them: the file, a piped
@@ -101,9 +131,12 @@ static nr_status read_article(session *s) {
     if (path) {
         const char *slash = strrchr(path, '/');
         s->name = !strcmp(path, "-") ? "stdin" : slash ? slash + 1 : path;
-        if (strcmp(path, "-") && read_regular(s, path))
+        /* the whole first where the place to start may lie past the head */
+        bool prefix = !s->o->resume && s->o->from <= 0 && !s->o->from_text;
+        if (strcmp(path, "-") && read_regular(s, path, prefix))
             return NR_OK;
         nr_status st = nr_read_input(s->nr, path, &s->bytes, &s->len);
+        s->have = s->len;
         if (st != NR_OK || s->len > 0 || s->o->input)
             return st;
         nr_bytes_free(s->bytes); /* an empty pipe and no article named: the sample */
@@ -115,7 +148,7 @@ static nr_status read_article(session *s) {
     if (!s->bytes)
         return NR_E_NOMEM;
     memcpy(s->bytes, text, len);
-    s->len = len;
+    s->len = s->have = len;
     s->own_bytes = true;
     s->name = "sample";
     return NR_OK;
@@ -134,6 +167,7 @@ static void *analyse_whole(void *arg) {
 /* Analyses the whole article in a thread while the head plays. */
 static void start_background(session *s) {
     s->bg_started = true;
+    read_rest(s);
     s->bg_nr = s->make_narrator();
     if (!s->bg_nr || pipe(s->bg_pipe) != 0)
         return;
@@ -203,6 +237,7 @@ static bool find_text(const nr_document *doc, const char *words, size_t *at) {
  * long article is not free, and it waits until the first audio is out. */
 static uint64_t article_hash(session *s) {
     if (!s->hashed) {
+        read_rest(s);
         s->hash = nr_resume_hash(s->bytes, s->len);
         s->hashed = true;
     }
@@ -214,6 +249,8 @@ static uint64_t article_hash(session *s) {
 static nr_listen_result starting_point(session *s, size_t *from) {
     const nr_listen_opts *o = s->o;
     *from = 0;
+    if (o->resume || o->from > 0 || o->from_text)
+        read_rest(s); /* read whole already (read_article): kept so */
     size_t want = 0;
     bool need = false;
     if (o->resume) {
@@ -371,12 +408,18 @@ static nr_listen_result loop(session *s) {
 
 nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(void),
                                const nr_listen_opts *o, volatile sig_atomic_t *signalled) {
-    session s = {.nr = nr, .o = o, .signalled = signalled, .make_narrator = make_narrator};
+    session s = {
+        .nr = nr, .o = o, .signalled = signalled, .make_narrator = make_narrator, .fd = -1};
     nr_warm_up(o->device); /* started by main already, for the command */
     nr_listen_result r = result(read_article(&s), s.name, false, false);
     if (r.status != NR_OK)
         goto out;
-    r.status = nr_document_head_from_memory(nr, s.bytes, s.len, s.name, HEAD_BYTES, &s.head);
+    r.status =
+        nr_document_head_from_prefix(nr, s.bytes, s.have, s.len, s.name, HEAD_BYTES, &s.head);
+    if (r.status == NR_OK && !s.head) { /* the head's paragraph goes on past the prefix */
+        read_rest(&s);
+        r.status = nr_document_head_from_memory(nr, s.bytes, s.len, s.name, HEAD_BYTES, &s.head);
+    }
     if (r.status != NR_OK)
         goto out;
     size_t from;
@@ -411,6 +454,8 @@ out:
     nr_narrator_free(s.bg_nr);
     nr_document_free(s.head);
     nr_document_free(s.full);
+    if (s.fd >= 0)
+        close(s.fd);
     if (s.own_bytes)
         free(s.bytes);
     else

@@ -244,6 +244,8 @@ nr_status nr_document_from_memory(nr_narrator *nr, const void *bytes, size_t len
     if (!d)
         return nr_fail(&nr->ctx, NR_E_NOMEM, "out of memory");
     nr_status st = nr_ingest(&nr->ctx, bytes, len, name, &d->doc);
+    if (st == NR_OK) /* the language is known: a warm-up can load its voice */
+        nr_cast_expect(&nr->ctx, d->doc);
     if (st == NR_OK)
         st = nr_analyse(&nr->ctx, d->doc);
     if (st == NR_OK)

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <regex.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -31,6 +32,10 @@ typedef struct pattern {
     const char *reason;
     size_t max_words; /* 0 = any */
     bool caps, end, credit;
+    /* split_tail: the pattern is A X{lo,hi}, RE holds A alone */
+    bool split;
+    size_t lo, hi;
+    bool tail[256]; /* the bytes X matches */
 } pattern;
 
 struct nr_junk_rules {
@@ -621,14 +626,130 @@ static bool balanced(const char *s, size_t n) {
     return depth == 0;
 }
 
+/* Where SRC (N bytes, as written) ends in X{lo,hi}, X being '.' or a
+ * bracket expression without classes, at the top level of a pattern without
+ * alternatives there: the length of what comes before X, and the bounds.
+ * glibc's regex unrolls such a repetition into HI copies of X, and a
+ * "[^.!?]{1,120}" cost milliseconds to compile and to run the first time
+ * (its automaton is built as it goes), before an English article's first
+ * audio; SIZE_MAX when the pattern is not of that form. */
+static size_t split_tail(const char *s, size_t n, size_t *lo, size_t *hi) {
+    if (n < 5 || s[n - 1] != '}')
+        return SIZE_MAX;
+    size_t q = n - 1;
+    while (q > 0 && s[q - 1] != '{')
+        q--;
+    if (q < 2 || sscanf(s + q, "%zu,%zu}", lo, hi) != 2 || *lo > *hi || *hi < 8 || *hi > 1000)
+        return SIZE_MAX;
+    q--; /* the '{' */
+    size_t x = SIZE_MAX;
+    int depth = 0;
+    for (size_t i = 0; i < q; i++) {
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '[') {
+            size_t j = i + 1;
+            if (j < q && s[j] == '^')
+                j++;
+            if (j < q && s[j] == ']')
+                j++;
+            while (j < q && s[j] != ']' && s[j] != '[')
+                j++;
+            if (j >= q || s[j] != ']')
+                return SIZE_MAX;
+            x = depth == 0 && j == q - 1 ? i : x;
+            i = j;
+            continue;
+        }
+        depth += s[i] == '(';
+        depth -= s[i] == ')';
+        if (s[i] == '|' && depth == 0)
+            return SIZE_MAX;
+        if (s[i] == '.' && depth == 0 && i == q - 1)
+            x = i;
+    }
+    for (size_t i = q + 1; i < n - 1; i++) /* only digits and one comma inside */
+        if (!(s[i] >= '0' && s[i] <= '9') && s[i] != ',')
+            return SIZE_MAX;
+    return depth == 0 ? x : SIZE_MAX;
+}
+
+/* Compiles P: as a whole, or as its head A with the bytes of its tail X
+ * (split_tail), each byte tried against X alone. */
+static int pattern_compile(pattern *p) {
+    size_t len = strlen(p->src);
+    size_t x = split_tail(p->src, len, &p->lo, &p->hi);
+    if (x != SIZE_MAX) {
+        char *one = NULL, *head = NULL;
+        size_t xl = strcspn(p->src + x, "{");
+        regex_t xr;
+        if (asprintf(&one, "^%.*s$", (int)xl, p->src + x) < 0)
+            one = NULL;
+        if (asprintf(&head, "%s(%.*s)$", p->end ? "" : "^", (int)x, p->src) < 0)
+            head = NULL;
+        bool ok = one && head && regcomp(&xr, one, REG_EXTENDED | REG_NOSUB) == 0;
+        for (int b = 1; ok && b < 256; b++) {
+            char c[2] = {(char)b, '\0'};
+            p->tail[b] = regexec(&xr, c, 0, NULL, 0) == 0;
+        }
+        if (ok)
+            regfree(&xr);
+        ok = ok && regcomp(&p->re, head, REG_EXTENDED | (p->end ? 0 : REG_NOSUB)) == 0;
+        free(one);
+        free(head);
+        if (ok) {
+            p->split = true;
+            return 1;
+        }
+    }
+    return regcomp(&p->re, p->regex, REG_EXTENDED | (p->end ? 0 : REG_NOSUB)) == 0 ? 1 : -1;
+}
+
+/* A split pattern against S: A must match S up to a tail of LO to HI bytes
+ * of X (for an end pattern, A ends there, and the match starts where the
+ * leftmost of those matches of A starts). */
+static bool split_exec(const pattern *p, const char *s, size_t nm, regmatch_t *m) {
+    size_t len = strlen(s), run = 0;
+    while (run < len && p->tail[(unsigned char)s[len - 1 - run]])
+        run++;
+    if (run > p->hi)
+        run = p->hi;
+    char *buf = run >= p->lo ? malloc(len + 1) : NULL;
+    regoff_t best = -1;
+    for (size_t t = p->lo; buf && t <= run; t++) {
+        size_t j = len - t;
+        memcpy(buf, s, j);
+        buf[j] = '\0';
+        regmatch_t mm[1];
+        if (regexec(&p->re, buf, nm ? 1 : 0, nm ? mm : NULL, 0) != 0)
+            continue;
+        if (!nm) {
+            best = 0;
+            break;
+        }
+        if (best < 0 || mm[0].rm_so < best)
+            best = mm[0].rm_so;
+    }
+    free(buf);
+    if (best >= 0 && nm) {
+        m[0].rm_so = best;
+        m[0].rm_eo = (regoff_t)len;
+    }
+    return best >= 0;
+}
+
 /* Matches F against P, compiling P the first time it is needed. The rules
  * are shared read-only by their users; compiling in place is the one
  * mutation, and a context is used by one thread at a time. */
 static bool pattern_exec(const pattern *cp, const char *s, size_t nm, regmatch_t *m) {
     pattern *p = (pattern *)cp;
     if (p->state == 0)
-        p->state = regcomp(&p->re, p->regex, REG_EXTENDED | (p->end ? 0 : REG_NOSUB)) == 0 ? 1 : -1;
-    return p->state == 1 && regexec(&p->re, s, nm, m, 0) == 0;
+        p->state = pattern_compile(p);
+    if (p->state != 1)
+        return false;
+    return p->split ? split_exec(p, s, nm, m) : regexec(&p->re, s, nm, m, 0) == 0;
 }
 
 /* Adds one pattern line, anchored to the whole line or to its end. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,10 +165,9 @@ static void read_names(bool variant) {
  * (5 ms, before the first audio, and again in the zygote's copy when the
  * list was never built); a voice named by its file ("roa/fr") is loaded at
  * once. Its list would pick, for such a name, the voice file under lang/
- * called NAME (case aside): so the names are turned into those files. eSpeak
- * lower-cases a name before it looks for the file, so a file with capitals
- * ("gmw/en-US") is left to the list. LANG_FILES holds "\nfamily/file\n" for
- * every voice file one folder down lang/, read once. */
+ * called NAME (case aside): so the names are turned into those files.
+ * LANG_FILES holds "\nfamily/file\n" for every voice file one folder down
+ * lang/, read once. */
 static nr_buf lang_files;
 static bool lang_files_read;
 
@@ -195,13 +195,13 @@ static void read_lang_files(void) {
         closedir(top);
 }
 
-/* NAME ("fr+m3") with its voice as the file eSpeak would pick ("roa/fr+m3")
- * into OUT; NAME itself when there is no such file, or several, or one
- * whose path eSpeak's lower-casing would lose. */
-static const char *by_file(const char *name, char *out, size_t size) {
+/* The voice file under lang/ that eSpeak's list would pick for NAME ("fr+m3"
+ * gives "roa/fr") into FILE; false when there is no such file, or several
+ * (the list decides then). */
+static bool lang_file(const char *name, char *file, size_t size) {
     size_t base = strcspn(name, "+");
     if (base == 0 || base > 40 || memchr(name, '/', base))
-        return name;
+        return false;
     if (!lang_files_read)
         read_lang_files();
     const char *hit = NULL, *list = lang_files.data ? lang_files.data : "";
@@ -211,19 +211,40 @@ static const char *by_file(const char *name, char *out, size_t size) {
         if (!slash || (size_t)(end - slash - 1) != base || strncasecmp(slash + 1, name, base))
             continue;
         if (hit)
-            return name; /* two files of that name: the list decides */
+            return false;
         hit = line;
     }
-    if (!hit)
-        return name;
-    size_t len = (size_t)(strchr(hit, '\n') - hit);
-    for (size_t i = 0; i < len; i++)
-        if (isupper((unsigned char)hit[i]))
-            return name;
-    if (len + strlen(name + base) + 1 > size)
-        return name;
-    snprintf(out, size, "%.*s%s", (int)len, hit, name + base);
-    return out;
+    size_t len = hit ? (size_t)(strchr(hit, '\n') - hit) : 0;
+    if (!hit || len >= size)
+        return false;
+    snprintf(file, size, "%.*s", (int)len, hit);
+    return true;
+}
+
+/* Loads the voice file FILE (under lang/) with VARIANT ("+m3" or ""). eSpeak
+ * lower-cases a voice's name before it looks for the file, so a file with
+ * capitals ("gmw/en-US") is loaded through a path that has none: that of a
+ * descriptor open on it (/proc/self/fd/N). */
+static espeak_ng_STATUS set_voice_file(const char *file, const char *variant) {
+    char path[128];
+    bool upper = false;
+    for (const char *c = file; *c; c++)
+        upper = upper || isupper((unsigned char)*c);
+    if (!upper) {
+        snprintf(path, sizeof path, "%s%s", file, variant);
+        return espeak_ng_SetVoiceByName(path);
+    }
+    const char *data = NULL;
+    espeak_Info(&data);
+    char full[1024];
+    snprintf(full, sizeof full, "%s/lang/%s", data ? data : "", file);
+    int fd = data ? open(full, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return ENS_VOICE_NOT_FOUND;
+    snprintf(path, sizeof path, "/proc/self/fd/%d%s", fd, variant);
+    espeak_ng_STATUS st = espeak_ng_SetVoiceByFile(path); /* not found without /proc */
+    close(fd);
+    return st;
 }
 
 /* espeak_ng_SetVoiceByName through the voice's file where there is one.
@@ -232,8 +253,10 @@ static const char *by_file(const char *name, char *out, size_t size) {
  * by properties; its variant ("zh+f2") then goes on the chosen voice. */
 static espeak_ng_STATUS set_voice(const char *name) {
     char file[128];
-    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(by_file(name, file, sizeof file));
     size_t base = strcspn(name, "+");
+    if (lang_file(name, file, sizeof file) && set_voice_file(file, name + base) == ENS_OK)
+        return ENS_OK;
+    espeak_ng_STATUS es = espeak_ng_SetVoiceByName(name);
     if (es == ENS_OK || base == 0 || base >= 40 || memchr(name, '/', base))
         return es;
     char lang[40];
@@ -252,6 +275,50 @@ void nr_engine_preload_voices(void) {
     pthread_mutex_lock(&engine_lock);
     if (engine_state == 1 && !lang_files_read)
         read_lang_files();
+    pthread_mutex_unlock(&engine_lock);
+}
+
+/* The voice the analysis will ask for first: see engine.h. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t named;
+    bool open; /* between nr_engine_expect_begin and the voice or the end */
+    char voice[64];
+} expected = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, ""};
+
+void nr_engine_expect_begin(void) {
+    pthread_mutex_lock(&expected.lock);
+    expected.open = true;
+    expected.voice[0] = '\0';
+    pthread_mutex_unlock(&expected.lock);
+}
+
+void nr_engine_expect(const char *voice) {
+    pthread_mutex_lock(&expected.lock);
+    if (expected.open) {
+        snprintf(expected.voice, sizeof expected.voice, "%s", voice ? voice : "");
+        expected.open = false;
+        pthread_cond_broadcast(&expected.named);
+    }
+    pthread_mutex_unlock(&expected.lock);
+}
+
+static bool voice_ok_locked(const char *name);
+
+void nr_engine_load_expected(void) {
+    pthread_mutex_lock(&expected.lock);
+    while (expected.open)
+        pthread_cond_wait(&expected.named, &expected.lock);
+    char voice[64];
+    snprintf(voice, sizeof voice, "%s", expected.voice);
+    expected.voice[0] = '\0';
+    pthread_mutex_unlock(&expected.lock);
+    if (!voice[0])
+        return;
+    pthread_mutex_lock(&engine_lock);
+    /* only ahead of the analysis: a voice it loaded already stays */
+    if (engine_state == 1 && !loaded_voice[0])
+        voice_ok_locked(voice);
     pthread_mutex_unlock(&engine_lock);
 }
 
@@ -299,7 +366,9 @@ static bool voice_ok_locked(const char *name) {
     char *plus = strchr(base, '+');
     if (plus)
         *plus++ = '\0';
-    bool ok = base[0] && listed(base, false) && (!plus || listed(plus, true));
+    /* a base voice is checked (and loaded) once, not again for each variant */
+    bool ok = base[0] && (plus ? voice_ok_locked(base) : listed(base, false)) &&
+              (!plus || listed(plus, true));
     known_voice *k = calloc(1, sizeof *k);
     if (k) {
         snprintf(k->name, sizeof k->name, "%s", name);

@@ -34,6 +34,18 @@ nr_status nr_engine_start(nr_ctx *ctx);
  * (see engine.c): a warm-up, for a thread beside the article's analysis.
  * Does nothing if the engine did not start. */
 void nr_engine_preload_voices(void);
+
+/* A voice loaded ahead, beside the analysis: the warm-up calls
+ * nr_engine_expect_begin before the analysis starts and then, in its
+ * thread, nr_engine_load_expected, which waits until the analysis names the
+ * voice its cast will check first (nr_engine_expect, once the article's
+ * language is known) and loads it unless a voice was loaded meanwhile; the
+ * cast then finds it ready. nr_engine_expect(NULL) (the warm-up's end)
+ * releases the wait. Without nr_engine_expect_begin, nr_engine_expect does
+ * nothing. */
+void nr_engine_expect_begin(void);
+void nr_engine_expect(const char *voice);
+void nr_engine_load_expected(void);
 int nr_engine_sample_rate(void);
 
 /* Forks a synthesis worker from the started engine: returns the child's pid

@@ -308,6 +308,8 @@ LAZY(lib_espeak, espeak_ng_STATUS, espeak_ng_SetVoiceByName, (const char *name),
 LAZY(lib_espeak, espeak_ng_STATUS, espeak_ng_SetVoiceByProperties, (espeak_VOICE * voice_selector),
      (voice_selector), ENS_NOT_INITIALIZED)
 LAZY(lib_espeak, espeak_VOICE *, espeak_GetCurrentVoice, (void), (), NULL)
+LAZY(lib_espeak, espeak_ng_STATUS, espeak_ng_SetVoiceByFile, (const char *filename), (filename),
+     ENS_NOT_INITIALIZED)
 LAZY(lib_espeak, const char *, espeak_Info, (const char **path_data), (path_data), "")
 LAZY(lib_espeak, espeak_ng_STATUS, espeak_ng_SetParameter,
      (espeak_PARAMETER parameter, int value, int relative), (parameter, value, relative),
