@@ -302,6 +302,10 @@ static _Noreturn void worker_main(nr_ctx *ctx, int fd, pid_t parent, const rings
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(2);
+    /* eSpeak draws noise from rand(): every chunk starts from the same
+       state, whichever process forked it and whatever ran there before
+       (PortAudio's probe, the warm-up), so the audio never depends on timing */
+    srand(1);
     static writer w;
     w.fd = fd;
     w.c = &rg->ctl[r];
