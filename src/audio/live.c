@@ -112,7 +112,7 @@ static void *warm_engine(void *arg) {
     if (nr_engine_start(&ctx) != NR_OK)
         return NULL;
     nr_engine_preload_voices(); /* here, beside the analysis, not in its cast */
-    nr_engine_load_expected(); /* the article's voice, as soon as it is known */
+    nr_engine_load_expected();  /* the article's voice, as soon as it is known */
     return NULL;
 }
 
