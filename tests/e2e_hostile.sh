@@ -370,6 +370,12 @@ cp "$WORK/binary.bin" "$WORK/voices-bin/profiles.ini"
 hostile "voices: binary profiles.ini" 6 30 300 -- "$CASTART" --plan --voices "$WORK/voices-bin"
 mkfifo "$WORK/voices-fifo/profiles.ini"
 hostile "voices: profiles.ini is a FIFO" "0|6" 30 300 -- "$CASTART" --plan --voices "$WORK/voices-fifo"
+# a repetition repeated ("m+++...", found by fuzz_voices): POSIX leaves it
+# undefined and glibc's regcomp took gigabytes; it is refused at load
+mkdir -p "$WORK/voices-rep/de"
+printf '[related article link]\n(mehr zum them%s ?:? ?)?[0-9]+ ?min\n' "$(printf '+%.0s' $(seq 80))" \
+  >"$WORK/voices-rep/de/junk.txt"
+hostile "voices: a junk pattern repeating a repetition" 6 30 300 -- "$CASTART" --plan --voices "$WORK/voices-rep"
 
 mkdir -p "$WORK/xdg-bad/narrate" "$WORK/xdg-fifo/narrate" "$WORK/xdg-bin/narrate"
 cp "$HOSTILE/lexicon-invalid-utf8.txt" "$WORK/xdg-bad/narrate/lexicon-en.txt"

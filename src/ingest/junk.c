@@ -605,23 +605,33 @@ static bool may_match(const pattern *p, const nr_folded *f) {
 
 /* Brackets and parentheses pair up, outside bracket expressions and
  * escapes: the mistakes a hand-edited pattern file makes. Groups nest at
- * most 32 deep, which keeps the readings above (recursive) shallow. */
-static bool balanced(const char *s, size_t n) {
+ * most 32 deep, which keeps the readings above (recursive) shallow. A
+ * repetition is not repeated again ("m++", "a*{2}"): POSIX leaves that
+ * undefined, and glibc's regcomp takes gigabytes over a run of them. */
+static bool well_formed(const char *s, size_t n) {
     int depth = 0;
+    bool repeated = false; /* the element before is a repetition */
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\\') {
+        bool quantifier = s[i] == '*' || s[i] == '+' || s[i] == '?' || s[i] == '{';
+        if (quantifier && repeated)
+            return false;
+        repeated = quantifier;
+        if (s[i] == '{') {
+            while (i < n && s[i] != '}')
+                i++;
+            if (i >= n)
+                return false;
+        } else if (s[i] == '\\') {
             i++;
-            continue;
-        }
-        if (s[i] == '[') {
+        } else if (s[i] == '[') {
             if ((i = bracket_close(s, n, i)) >= n)
                 return false;
-            continue;
+        } else {
+            depth += s[i] == '(';
+            depth -= s[i] == ')';
+            if (depth < 0 || depth > 32)
+                return false;
         }
-        depth += s[i] == '(';
-        depth -= s[i] == ')';
-        if (depth < 0 || depth > 32)
-            return false;
     }
     return depth == 0;
 }
@@ -779,8 +789,9 @@ static bool add_pattern(loader *ld, const char *line, size_t len, int lineno) {
        them never reached past their prefilters: a listener would wait for
        that before the first sentence. Each pattern compiles on first use; a
        pattern that does not compile is checked here, cheaply, for balanced
-       brackets and parentheses, and otherwise never matches. */
-    if (!balanced(line, len)) {
+       brackets and parentheses and repeated repetitions, and otherwise
+       never matches. */
+    if (!well_formed(line, len)) {
         nr_buf_free(&src);
         ld->into->len--;
         ld->ok = false;
