@@ -67,7 +67,6 @@ enum {
     RING_MAX = 1 << 19,     /* and at most: each worker maps its pages anew */
     POPULATE_STEPS = 64,    /* a worker maps its ring in this many steps */
     SPARES = 2,             /* spill buffers kept aside */
-    ZYGOTE_AFTER = 8192,    /* samples delivered before the zygote is forked */
 };
 
 _Static_assert(RING_MIN >= 8 + PENDING * sizeof(int16_t) + MAX_EVENTS * sizeof(nr_event),
@@ -477,7 +476,6 @@ typedef struct pool {
     void *user;
     uint64_t sample; /* samples delivered, from the stream's start */
     uint64_t base;   /* where the head chunk started */
-    uint64_t start;  /* where the stream started */
     nr_event *ev;
     char *spare[SPARES]; /* spill buffers no slot holds, kept for the next */
     size_t spare_cap[SPARES];
@@ -867,17 +865,9 @@ static nr_status spill_ahead(pool *p) {
 /* One round: start workers, deliver the head, spill the others, and sleep
  * when there is nothing to do until a doorbell, a pipe's end or a report. */
 static nr_status step(pool *p) {
-    /* the zygote is forked once the first chunk has given its first
-       records (or is done), which the device then has: its fork neither
-       takes a processor from the first synthesis nor stalls the threads
-       that hand the first audio to the device (a fork holds this process's
-       memory map) */
-    bool first_out = p->sample - p->start >= ZYGOTE_AFTER || p->head > 0;
     while (p->next < p->n && p->next - p->head < p->n_slots && p->running < p->jobs &&
-           slot_of(p, p->next)->fd < 0 && (p->ctl >= 0 || first_out)) {
-        nr_status st = p->ctl >= 0 ? NR_OK : start_zygote(p);
-        if (st == NR_OK)
-            st = spawn(p);
+           slot_of(p, p->next)->fd < 0) {
+        nr_status st = spawn(p);
         if (st != NR_OK)
             return st;
     }
@@ -963,8 +953,7 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
               .fn = fn,
               .user = user,
               .sample = *sample,
-              .base = *sample,
-              .start = *sample};
+              .base = *sample};
     if (n == 0)
         return NR_OK;
     p.slots = calloc(p.n_slots, sizeof *p.slots);
@@ -979,6 +968,8 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
                      strerror(errno));
     if (st == NR_OK)
         st = spawn_first(&p);
+    if (st == NR_OK)
+        st = start_zygote(&p);
     while (st == NR_OK && p.head < p.n) {
         if (stop && *stop) {
             st = NR_E_ABORTED;
