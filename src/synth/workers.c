@@ -452,7 +452,6 @@ typedef struct slot {
     bool started; /* its worker was asked for */
     bool reported;
     int wstatus, err; /* from the zygote's report */
-    pid_t pid;        /* a worker forked by the renderer itself (the first), else 0 */
     char *buf;        /* records spilled from the ring: [pos, len) */
     size_t len, cap, pos;
     bool ended;
@@ -539,62 +538,20 @@ static nr_status start_zygote(pool *p) {
     return NR_OK;
 }
 
-/* The next chunk's doorbell pipe into FDS, and its ring emptied. */
-static nr_status new_doorbell(pool *p, int fds[2]) {
+/* Asks the zygote for a worker for the next chunk, giving it the write end
+ * of the chunk's doorbell; the chunk's ring starts empty. */
+static nr_status spawn(pool *p) {
+    size_t i = p->next;
+    slot *s = slot_of(p, i);
+    int fds[2];
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
         return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(errno));
-    ring_ctl *c = ctl_of(p, slot_of(p, p->next));
+    ring_ctl *c = ctl_of(p, s);
     atomic_store(&c->wpos, 0);
     atomic_store(&c->rpos, 0);
     atomic_store(&c->reader_waits, 0);
     atomic_store(&c->writer_waits, 0);
-    return NR_OK;
-}
-
-/* The slot of the next chunk runs, its worker ringing on FD. */
-static void started(pool *p, int fd, pid_t pid) {
-    slot *s = slot_of(p, p->next);
-    clear(s);
-    s->fd = fd;
-    s->pid = pid;
-    s->started = true;
-    p->next++;
-    p->running++;
-}
-
-/* The first chunk's worker, forked by the renderer itself before the
- * zygote: its audio is the first to be heard, and a fork through the zygote
- * (its request, its fork) comes a fork later. It is reaped here. */
-static nr_status spawn_first(pool *p) {
-    int fds[2];
-    nr_status st = new_doorbell(p, fds);
-    if (st != NR_OK)
-        return st;
-    pid_t parent = getpid();
-    pid_t pid = nr_engine_fork();
-    if (pid == 0) {
-        close(fds[0]);
-        worker_main(p->ctx, fds[1], parent, &p->rg, index_of(p, slot_of(p, p->next)),
-                    &p->chunks[p->next], p->render, p->arg);
-    }
-    int e = errno;
-    close(fds[1]);
-    if (pid < 0) {
-        close(fds[0]);
-        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(e));
-    }
-    started(p, fds[0], pid);
-    return NR_OK;
-}
-
-/* Asks the zygote for a worker for the next chunk, giving it the write end
- * of the chunk's doorbell; the chunk's ring starts empty. */
-static nr_status spawn(pool *p) {
-    int fds[2];
-    nr_status st = new_doorbell(p, fds);
-    if (st != NR_OK)
-        return st;
-    uint64_t chunk = p->next;
+    uint64_t chunk = i;
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
@@ -619,7 +576,11 @@ static nr_status spawn(pool *p) {
         return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s",
                        r < 0 ? strerror(e) : "the synthesis process is gone");
     }
-    started(p, fds[0], 0);
+    clear(s);
+    s->fd = fds[0];
+    s->started = true;
+    p->next++;
+    p->running++;
     return NR_OK;
 }
 
@@ -792,29 +753,10 @@ static bool drained(pool *p, slot *s) {
            atomic_load(&c->wpos) == atomic_load(&c->rpos);
 }
 
-/* Reaps S's worker if this process forked it (kill: first kills it); its
- * status stands for the zygote's report. */
-static void reap_own(slot *s, bool kill_first) {
-    if (s->pid <= 0)
-        return;
-    if (kill_first)
-        kill(s->pid, SIGKILL);
-    int ws = 0;
-    pid_t r;
-    do
-        r = waitpid(s->pid, &ws, 0);
-    while (r < 0 && errno == EINTR);
-    s->pid = 0;
-    s->reported = r > 0;
-    s->wstatus = ws;
-    s->err = 0;
-}
-
 /* The head chunk is complete: check how its worker ended and move on. */
 static nr_status finish_head(pool *p, slot *s) {
     const nr_chunk *c = &p->chunks[p->head];
-    reap_own(s, false); /* it has sent its end, or its pipe ended: it is leaving */
-    if (!s->ended) {    /* the worker died: the zygote says how */
+    if (!s->ended) { /* the worker died: the zygote says how */
         nr_status st = NR_OK;
         while (st == NR_OK && !s->reported) {
             struct pollfd pf = {.fd = p->ctl, .events = POLLIN};
@@ -922,7 +864,6 @@ static nr_status step(pool *p) {
  * reaps what still runs and leaves; then reaps the zygote. */
 static void stop_all(pool *p) {
     for (size_t k = 0; p->slots && k < p->n_slots; k++) {
-        reap_own(&p->slots[k], true);
         close_pipe(p, &p->slots[k]);
         clear(&p->slots[k]);
     }
@@ -966,8 +907,6 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
     if (st == NR_OK && !map_rings(&p.rg, p.n_slots))
         st = nr_fail(ctx, NR_E_NOMEM, "cannot start synthesis: no shared memory: %s",
                      strerror(errno));
-    if (st == NR_OK)
-        st = spawn_first(&p);
     if (st == NR_OK)
         st = start_zygote(&p);
     while (st == NR_OK && p.head < p.n) {
