@@ -357,6 +357,18 @@ NR_API void nr_player_set_document(nr_player *p, const nr_document *doc);
 /* Stops at once (no queued audio is played) and releases the device. */
 NR_API void nr_player_free(nr_player *p);
 
+/* A player forks its synthesis processes from the calling program's process.
+ * glibc's allocator is safe across fork(); AddressSanitizer's (GCC 12) is
+ * not: a process forked while another thread is inside it can hang. A
+ * program that allocates on its own threads while a player plays (reading
+ * or analysing the rest of an article, drawing its display) wraps that work
+ * in nr_fork_guard_enter/leave, and the library forks outside it. Each
+ * enter is matched by one leave, on any thread: enter before creating a
+ * thread and leave after joining it to cover the thread's whole life. In
+ * builds without AddressSanitizer they do nothing. */
+NR_API void nr_fork_guard_enter(void);
+NR_API void nr_fork_guard_leave(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../synth/engine.h"
+#include "../util/forkgate.h"
 
 /* Runs FN with stderr pointed at /dev/null: ALSA and JACK print on fd 2
  * when PortAudio probes for devices, and users must not see it. */
@@ -116,6 +117,21 @@ static void *warm_engine(void *arg) {
     return NULL;
 }
 
+/* A warm-up thread is inside the fork gate for its whole life (forkgate.h):
+ * the synthesis forks once it has been joined. */
+static bool start(pthread_t *t, void *(*fn)(void *)) {
+    nr_fork_guard_enter();
+    if (pthread_create(t, NULL, fn, NULL) == 0)
+        return true;
+    nr_fork_guard_leave();
+    return false;
+}
+
+static void join(pthread_t t) {
+    pthread_join(t, NULL);
+    nr_fork_guard_leave();
+}
+
 void nr_warm_up(const char *device) {
     pthread_mutex_lock(&warm.lock);
     if (!warm.active) {
@@ -123,9 +139,9 @@ void nr_warm_up(const char *device) {
         nr_engine_expect_begin();
         warm.device = device ? strdup(device) : NULL;
         warm.rate = nr_engine_sample_rate();
-        warm.have_engine_thread = pthread_create(&warm.engine_thread, NULL, warm_engine, NULL) == 0;
-        warm.have_device_thread = (!device || warm.device) &&
-                                  pthread_create(&warm.device_thread, NULL, warm_device, NULL) == 0;
+        warm.have_engine_thread = start(&warm.engine_thread, warm_engine);
+        warm.have_device_thread =
+            (!device || warm.device) && start(&warm.device_thread, warm_device);
     }
     pthread_mutex_unlock(&warm.lock);
 }
@@ -137,9 +153,9 @@ static nr_out *warm_join(bool take, const char *device, int rate) {
     nr_out *s = NULL;
     nr_engine_expect(NULL); /* the analysis named no voice: the thread need not wait */
     if (warm.have_engine_thread)
-        pthread_join(warm.engine_thread, NULL);
+        join(warm.engine_thread);
     if (warm.have_device_thread)
-        pthread_join(warm.device_thread, NULL);
+        join(warm.device_thread);
     warm.have_engine_thread = warm.have_device_thread = false;
     if (warm.stream) {
         bool same =
@@ -160,18 +176,19 @@ void nr_warm_up_wait(void) {
     pthread_mutex_lock(&warm.lock);
     nr_engine_expect(NULL);
     if (warm.have_engine_thread)
-        pthread_join(warm.engine_thread, NULL);
+        join(warm.engine_thread);
     if (warm.have_device_thread)
-        pthread_join(warm.device_thread, NULL);
+        join(warm.device_thread);
     warm.have_engine_thread = warm.have_device_thread = false;
     pthread_mutex_unlock(&warm.lock);
 }
 
 nr_status nr_live_open(nr_ctx *ctx, const char *device, int rate, nr_out **out) {
+    nr_fork_guard_enter();
     *out = warm_join(true, device, rate);
-    if (*out)
-        return NR_OK;
-    return open_now(ctx, device, rate, out);
+    nr_status st = *out ? NR_OK : open_now(ctx, device, rate, out);
+    nr_fork_guard_leave();
+    return st;
 }
 
 /* DEVICE through PortAudio. */

@@ -523,6 +523,7 @@ static void fail_device(nr_player *p) {
 static void *write_out(void *arg) {
     nr_player *p = arg;
     int16_t chunk[CHUNK];
+    nr_fork_guard_leave(); /* entered by nr_player_start for this thread's start */
     pthread_mutex_lock(&p->lock);
     for (;;) {
         while (!p->quit && !p->paused && p->head == p->tail && !p->rendered)
@@ -579,7 +580,11 @@ static void *write_out(void *arg) {
             trace(p, "first");
         if (fresh)
             trace(p, "fresh %.1f held %llu", now_ms() - cmd_time, (unsigned long long)held);
+        if (start) /* starting the device allocates */
+            nr_fork_guard_enter();
         int e = nr_live_write(p->stream, chunk, n); /* starts the device after a stop */
+        if (start)
+            nr_fork_guard_leave();
         pthread_mutex_lock(&p->lock);
         if (e == NR_OUT_UNDERRUN && !start && !fresh)
             p->underruns++;
@@ -594,6 +599,7 @@ static void *write_out(void *arg) {
         }
     }
     pthread_mutex_unlock(&p->lock);
+    nr_fork_guard_enter(); /* this thread's end; nr_player_free leaves once it is joined */
     return NULL;
 }
 
@@ -679,10 +685,13 @@ nr_status nr_player_start(nr_player *p, size_t from) {
     }
     trace(p, "open");
     block_signals(&old);
+    nr_fork_guard_enter(); /* the writer's start; it leaves (forkgate.h) */
     p->have_writer = pthread_create(&p->writer, NULL, write_out, p) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (!p->have_writer)
+    if (!p->have_writer) {
+        nr_fork_guard_leave();
         return nr_fail(&p->nr->ctx, NR_E_NOMEM, "cannot start the audio thread");
+    }
     return NR_OK;
 }
 
@@ -841,8 +850,10 @@ void nr_player_free(nr_player *p) {
     p->quit = true;
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
-    if (p->have_writer)
+    if (p->have_writer) {
         pthread_join(p->writer, NULL);
+        nr_fork_guard_leave();
+    }
     if (p->have_producer)
         pthread_join(p->producer, NULL);
     if (p->stream) {

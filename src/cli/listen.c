@@ -171,13 +171,17 @@ static void start_background(session *s) {
     s->bg_nr = s->make_narrator();
     if (!s->bg_nr || pipe(s->bg_pipe) != 0)
         return;
+    nr_fork_guard_enter(); /* the thread's whole life: the player forks outside it */
     s->bg_running = pthread_create(&s->bg, NULL, analyse_whole, s) == 0;
+    if (!s->bg_running)
+        nr_fork_guard_leave();
 }
 
 static void finish_background(session *s) {
     if (!s->bg_running)
         return;
     pthread_join(s->bg, NULL);
+    nr_fork_guard_leave();
     s->bg_running = false;
     close(s->bg_pipe[0]);
     close(s->bg_pipe[1]);
@@ -363,8 +367,11 @@ static nr_listen_result loop(session *s) {
         struct pollfd pfd[3] = {{.fd = nr_player_fd(s->player), .events = POLLIN},
                                 {.fd = s->keys ? 0 : -1, .events = POLLIN},
                                 {.fd = s->bg_running ? s->bg_pipe[0] : -1, .events = POLLIN}};
-        if (!nr_keys_pending())
+        if (!nr_keys_pending()) {
+            nr_fork_guard_leave();
             poll(pfd, 3, 100);
+            nr_fork_guard_enter();
+        }
         if (*s->signalled)
             break;
         nr_player_state st = nr_player_get_state(s->player);
@@ -433,6 +440,7 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
         r = result(r.status, NULL, false, true);
         goto out;
     }
+    nr_fork_guard_enter(); /* until the loop waits */
     bool tty_out = isatty(1);
     nr_display_mode mode = o->no_display ? NR_DISPLAY_NONE
                            : o->plain    ? NR_DISPLAY_PLAIN
@@ -443,11 +451,13 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
     r = loop(&s);
     nr_display_end(&s.display);
     nr_keys_restore();
+    nr_fork_guard_leave();
 out:
     nr_warm_up_wait(); /* standard error is ours again */
     nr_player_free(s.player);
     if (s.bg_running) {
         pthread_join(s.bg, NULL);
+        nr_fork_guard_leave();
         close(s.bg_pipe[0]);
         close(s.bg_pipe[1]);
     }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../util/buf.h"
+#include "../util/forkgate.h"
 #include "../util/utf8.h"
 
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -109,15 +110,18 @@ int nr_engine_fork(void) {
        transcript's first lines): anything that flushes them at its exit,
        such as valgrind's libc clean-up on _exit, would write them twice. */
     fflush(NULL);
+    nr_forkgate_close();
     pthread_mutex_lock(&engine_lock);
     pid_t pid = fork();
     if (pid == 0) { /* only this thread exists here: the lock is ours to reset */
         pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
         engine_lock = fresh;
+        nr_forkgate_open(true);
         return 0;
     }
     int e = errno;
     pthread_mutex_unlock(&engine_lock);
+    nr_forkgate_open(false);
     errno = e;
     return (int)pid;
 }

@@ -1,7 +1,10 @@
 /* workers.c: worker processes, shared-memory rings and in-order delivery.
  *
- * The renderer's process forks once per run: a "zygote", a copy of it with
- * the engine as initialised, which forks one worker per chunk on request.
+ * The renderer's process forks the first chunk's worker itself (its audio is
+ * the first heard: one fork away, not two), then a "zygote", a copy of it
+ * with the engine as initialised, which forks one worker per chunk on
+ * request; the zygote is forked once the first audio is out, so that its
+ * fork takes nothing from the first synthesis.
  * Forking from the renderer itself made every one of its pages copy-on-write
  * again at each chunk, and its next write to each (the buffers it reads
  * into, the sink's) a page fault with a TLB flush on every CPU: a third of
@@ -46,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -67,6 +71,8 @@ enum {
     RING_MAX = 1 << 19,     /* and at most: each worker maps its pages anew */
     POPULATE_STEPS = 64,    /* a worker maps its ring in this many steps */
     SPARES = 2,             /* spill buffers kept aside */
+    GRACE_MS = 10000,       /* for the zygote to leave once told (valgrind is slow) */
+    ZYGOTE_AFTER = 8192,    /* samples delivered before the zygote is forked */
 };
 
 _Static_assert(RING_MIN >= 8 + PENDING * sizeof(int16_t) + MAX_EVENTS * sizeof(nr_event),
@@ -452,6 +458,7 @@ typedef struct slot {
     bool started; /* its worker was asked for */
     bool reported;
     int wstatus, err; /* from the zygote's report */
+    pid_t pid;        /* a worker forked by the renderer itself (the first), else 0 */
     char *buf;        /* records spilled from the ring: [pos, len) */
     size_t len, cap, pos;
     bool ended;
@@ -475,6 +482,7 @@ typedef struct pool {
     void *user;
     uint64_t sample; /* samples delivered, from the stream's start */
     uint64_t base;   /* where the head chunk started */
+    uint64_t start;  /* where the stream started */
     nr_event *ev;
     char *spare[SPARES]; /* spill buffers no slot holds, kept for the next */
     size_t spare_cap[SPARES];
@@ -538,20 +546,62 @@ static nr_status start_zygote(pool *p) {
     return NR_OK;
 }
 
-/* Asks the zygote for a worker for the next chunk, giving it the write end
- * of the chunk's doorbell; the chunk's ring starts empty. */
-static nr_status spawn(pool *p) {
-    size_t i = p->next;
-    slot *s = slot_of(p, i);
-    int fds[2];
+/* The next chunk's doorbell pipe into FDS, and its ring emptied. */
+static nr_status new_doorbell(pool *p, int fds[2]) {
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
         return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(errno));
-    ring_ctl *c = ctl_of(p, s);
+    ring_ctl *c = ctl_of(p, slot_of(p, p->next));
     atomic_store(&c->wpos, 0);
     atomic_store(&c->rpos, 0);
     atomic_store(&c->reader_waits, 0);
     atomic_store(&c->writer_waits, 0);
-    uint64_t chunk = i;
+    return NR_OK;
+}
+
+/* The slot of the next chunk runs, its worker ringing on FD. */
+static void started(pool *p, int fd, pid_t pid) {
+    slot *s = slot_of(p, p->next);
+    clear(s);
+    s->fd = fd;
+    s->pid = pid;
+    s->started = true;
+    p->next++;
+    p->running++;
+}
+
+/* The first chunk's worker, forked by the renderer itself before the
+ * zygote: its audio is the first to be heard, and a fork through the zygote
+ * (its request, its fork) comes a fork later. It is reaped here. */
+static nr_status spawn_first(pool *p) {
+    int fds[2];
+    nr_status st = new_doorbell(p, fds);
+    if (st != NR_OK)
+        return st;
+    pid_t parent = getpid();
+    pid_t pid = nr_engine_fork();
+    if (pid == 0) {
+        close(fds[0]);
+        worker_main(p->ctx, fds[1], parent, &p->rg, index_of(p, slot_of(p, p->next)),
+                    &p->chunks[p->next], p->render, p->arg);
+    }
+    int e = errno;
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s", strerror(e));
+    }
+    started(p, fds[0], pid);
+    return NR_OK;
+}
+
+/* Asks the zygote for a worker for the next chunk, giving it the write end
+ * of the chunk's doorbell; the chunk's ring starts empty. */
+static nr_status spawn(pool *p) {
+    int fds[2];
+    nr_status st = new_doorbell(p, fds);
+    if (st != NR_OK)
+        return st;
+    uint64_t chunk = p->next;
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
@@ -576,11 +626,7 @@ static nr_status spawn(pool *p) {
         return nr_fail(p->ctx, NR_E_ENGINE, "cannot start a synthesis worker: %s",
                        r < 0 ? strerror(e) : "the synthesis process is gone");
     }
-    clear(s);
-    s->fd = fds[0];
-    s->started = true;
-    p->next++;
-    p->running++;
+    started(p, fds[0], 0);
     return NR_OK;
 }
 
@@ -753,10 +799,29 @@ static bool drained(pool *p, slot *s) {
            atomic_load(&c->wpos) == atomic_load(&c->rpos);
 }
 
+/* Reaps S's worker if this process forked it (kill: first kills it); its
+ * status stands for the zygote's report. */
+static void reap_own(slot *s, bool kill_first) {
+    if (s->pid <= 0)
+        return;
+    if (kill_first)
+        kill(s->pid, SIGKILL);
+    int ws = 0;
+    pid_t r;
+    do
+        r = waitpid(s->pid, &ws, 0);
+    while (r < 0 && errno == EINTR);
+    s->pid = 0;
+    s->reported = r > 0;
+    s->wstatus = ws;
+    s->err = 0;
+}
+
 /* The head chunk is complete: check how its worker ended and move on. */
 static nr_status finish_head(pool *p, slot *s) {
     const nr_chunk *c = &p->chunks[p->head];
-    if (!s->ended) { /* the worker died: the zygote says how */
+    reap_own(s, false); /* it has sent its end, or its pipe ended: it is leaving */
+    if (!s->ended) {    /* the worker died: the zygote says how */
         nr_status st = NR_OK;
         while (st == NR_OK && !s->reported) {
             struct pollfd pf = {.fd = p->ctl, .events = POLLIN};
@@ -807,9 +872,17 @@ static nr_status spill_ahead(pool *p) {
 /* One round: start workers, deliver the head, spill the others, and sleep
  * when there is nothing to do until a doorbell, a pipe's end or a report. */
 static nr_status step(pool *p) {
+    /* the zygote is forked once the first chunk has given its first
+       records (or is done), which the device then has: its fork neither
+       takes a processor from the first synthesis nor stalls the threads
+       that hand the first audio to the device (a fork holds this process's
+       memory map) */
+    bool first_out = p->sample - p->start >= ZYGOTE_AFTER || p->head > 0;
     while (p->next < p->n && p->next - p->head < p->n_slots && p->running < p->jobs &&
-           slot_of(p, p->next)->fd < 0) {
-        nr_status st = spawn(p);
+           slot_of(p, p->next)->fd < 0 && (p->ctl >= 0 || first_out)) {
+        nr_status st = p->ctl >= 0 ? NR_OK : start_zygote(p);
+        if (st == NR_OK)
+            st = spawn(p);
         if (st != NR_OK)
             return st;
     }
@@ -860,10 +933,31 @@ static nr_status step(pool *p) {
     return NR_OK;
 }
 
+/* Reaps the zygote, which leaves as soon as it reads its socket's end. One
+ * that has not left within GRACE_MS (stuck, say, on a lock another thread
+ * held at the fork) is killed rather than waited for without end: its
+ * workers die with it (PR_SET_PDEATHSIG). */
+static void reap_zygote(pid_t z) {
+    int pfd = pidfd_open(z, 0);
+    if (pfd >= 0) {
+        struct pollfd pf = {.fd = pfd, .events = POLLIN};
+        int r;
+        do
+            r = poll(&pf, 1, GRACE_MS);
+        while (r < 0 && errno == EINTR);
+        close(pfd);
+        if (r == 0)
+            kill(z, SIGKILL);
+    }
+    while (waitpid(z, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
 /* Closes every pipe and the zygote's socket, on which the zygote kills and
  * reaps what still runs and leaves; then reaps the zygote. */
 static void stop_all(pool *p) {
     for (size_t k = 0; p->slots && k < p->n_slots; k++) {
+        reap_own(&p->slots[k], true);
         close_pipe(p, &p->slots[k]);
         clear(&p->slots[k]);
     }
@@ -871,8 +965,7 @@ static void stop_all(pool *p) {
         close(p->ctl);
     p->ctl = -1;
     if (p->zygote > 0)
-        while (waitpid(p->zygote, NULL, 0) < 0 && errno == EINTR)
-            ;
+        reap_zygote(p->zygote);
     p->zygote = 0;
 }
 
@@ -894,7 +987,8 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
               .fn = fn,
               .user = user,
               .sample = *sample,
-              .base = *sample};
+              .base = *sample,
+              .start = *sample};
     if (n == 0)
         return NR_OK;
     p.slots = calloc(p.n_slots, sizeof *p.slots);
@@ -908,7 +1002,7 @@ nr_status nr_workers_run(nr_ctx *ctx, int jobs, const nr_chunk *chunks, size_t n
         st = nr_fail(ctx, NR_E_NOMEM, "cannot start synthesis: no shared memory: %s",
                      strerror(errno));
     if (st == NR_OK)
-        st = start_zygote(&p);
+        st = spawn_first(&p);
     while (st == NR_OK && p.head < p.n) {
         if (stop && *stop) {
             st = NR_E_ABORTED;
