@@ -1,9 +1,16 @@
-/* Unit tests of src/util: UTF-8, buffers, arena. */
+/* Unit tests of src/util: UTF-8, buffers, arena, the fork gate. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/forkgate.h"
 #include "util/utf8.h"
 
 static void test_decode(void) {
@@ -93,11 +100,78 @@ static void test_arena(void) {
     nr_arena_free(NULL);
 }
 
+static atomic_int gate_passed;
+
+static void *close_gate(void *arg) {
+    (void)arg;
+    nr_forkgate_close();
+    atomic_store(&gate_passed, 1);
+    nr_forkgate_open(false);
+    return NULL;
+}
+
+static void *leave_gate(void *arg) {
+    (void)arg;
+    nr_fork_guard_leave();
+    return NULL;
+}
+
+static void pause_ms(long ms) {
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* The gate holds a fork back while work is inside, wherever that work is
+ * left, and the child of a fork gets a gate it can use. */
+static void test_forkgate(void) {
+    nr_forkgate_activate(true);
+    nr_fork_guard_enter();
+    nr_fork_guard_enter(); /* nested */
+    atomic_store(&gate_passed, 0);
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, close_gate, NULL) == 0, "thread");
+    pause_ms(50);
+    CHECK(atomic_load(&gate_passed) == 0, "the gate closed with work inside");
+    nr_fork_guard_leave();
+    pause_ms(20);
+    CHECK(atomic_load(&gate_passed) == 0, "the gate closed with one of two enters left");
+    pthread_t other; /* the last leave, on another thread */
+    CHECK(pthread_create(&other, NULL, leave_gate, NULL) == 0, "thread");
+    pthread_join(other, NULL);
+    pthread_join(t, NULL);
+    CHECK(atomic_load(&gate_passed) == 1, "the gate stayed shut once empty");
+
+    nr_forkgate_close();
+    pid_t pid = fork();
+    if (pid == 0) { /* a new gate: entering, leaving and closing never block */
+        alarm(5);
+        nr_forkgate_open(true);
+        nr_fork_guard_enter();
+        nr_fork_guard_leave();
+        nr_forkgate_close();
+        nr_forkgate_open(false);
+        _exit(0);
+    }
+    nr_forkgate_open(false);
+    int ws = -1;
+    CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid, "fork");
+    CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "the child's gate: status %d", ws);
+
+    nr_forkgate_activate(false); /* off: closing never waits */
+    nr_fork_guard_enter();
+    atomic_store(&gate_passed, 0);
+    CHECK(pthread_create(&t, NULL, close_gate, NULL) == 0, "thread");
+    pthread_join(t, NULL);
+    CHECK(atomic_load(&gate_passed) == 1, "an inactive gate waited");
+    nr_fork_guard_leave();
+}
+
 int main(void) {
     test_decode();
     test_encode_roundtrip();
     test_valid_and_back();
     test_buf();
     test_arena();
+    test_forkgate();
     return check_done("test_util");
 }

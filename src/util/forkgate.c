@@ -4,29 +4,38 @@
 #include <pthread.h>
 
 #if defined(__SANITIZE_ADDRESS__)
-#define GATED 1
+#define NEEDED true
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define GATED 1
+#define NEEDED true
 #endif
+#endif
+#ifndef NEEDED
+#define NEEDED false
 #endif
 
-#ifdef GATED
 /* A count, not a lock: work is entered on one thread and left on another
  * (a thread's creator enters for it, its joiner leaves, so that the
  * sanitizer's own allocations as the thread starts and ends are inside). */
+static bool active = NEEDED;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 static unsigned inside;
 static _Thread_local bool closing; /* this thread closed the gate */
 
+void nr_forkgate_activate(bool on) { active = on; }
+
 void nr_fork_guard_enter(void) {
+    if (!active)
+        return;
     pthread_mutex_lock(&lock);
     inside++;
     pthread_mutex_unlock(&lock);
 }
 
 void nr_fork_guard_leave(void) {
+    if (!active)
+        return;
     pthread_mutex_lock(&lock);
     if (inside > 0 && --inside == 0)
         pthread_cond_broadcast(&changed);
@@ -34,6 +43,8 @@ void nr_fork_guard_leave(void) {
 }
 
 void nr_forkgate_close(void) {
+    if (!active)
+        return;
     pthread_mutex_lock(&lock);
     while (inside > 0)
         pthread_cond_wait(&changed, &lock);
@@ -54,9 +65,3 @@ void nr_forkgate_open(bool child) {
         pthread_mutex_unlock(&lock);
     }
 }
-#else
-void nr_fork_guard_enter(void) {}
-void nr_fork_guard_leave(void) {}
-void nr_forkgate_close(void) {}
-void nr_forkgate_open(bool child) { (void)child; }
-#endif
