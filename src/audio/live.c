@@ -132,6 +132,17 @@ static void join(pthread_t t) {
     nr_fork_guard_leave();
 }
 
+/* Joins the warm-up threads still running, the engine's no longer waiting
+ * for a voice the analysis did not name; warm.lock is held. */
+static void join_all(void) {
+    nr_engine_expect(NULL);
+    if (warm.have_engine_thread)
+        join(warm.engine_thread);
+    if (warm.have_device_thread)
+        join(warm.device_thread);
+    warm.have_engine_thread = warm.have_device_thread = false;
+}
+
 void nr_warm_up(const char *device) {
     pthread_mutex_lock(&warm.lock);
     if (!warm.active) {
@@ -151,12 +162,7 @@ void nr_warm_up(const char *device) {
 static nr_out *warm_join(bool take, const char *device, int rate) {
     pthread_mutex_lock(&warm.lock);
     nr_out *s = NULL;
-    nr_engine_expect(NULL); /* the analysis named no voice: the thread need not wait */
-    if (warm.have_engine_thread)
-        join(warm.engine_thread);
-    if (warm.have_device_thread)
-        join(warm.device_thread);
-    warm.have_engine_thread = warm.have_device_thread = false;
+    join_all();
     if (warm.stream) {
         bool same =
             (!device && !warm.device) || (device && warm.device && !strcmp(device, warm.device));
@@ -174,12 +180,7 @@ static nr_out *warm_join(bool take, const char *device, int rate) {
 
 void nr_warm_up_wait(void) {
     pthread_mutex_lock(&warm.lock);
-    nr_engine_expect(NULL);
-    if (warm.have_engine_thread)
-        join(warm.engine_thread);
-    if (warm.have_device_thread)
-        join(warm.device_thread);
-    warm.have_engine_thread = warm.have_device_thread = false;
+    join_all();
     pthread_mutex_unlock(&warm.lock);
 }
 

@@ -177,7 +177,7 @@ static void start_background(session *s) {
         nr_fork_guard_leave();
 }
 
-static void finish_background(session *s) {
+static void join_background(session *s) {
     if (!s->bg_running)
         return;
     pthread_join(s->bg, NULL);
@@ -185,6 +185,13 @@ static void finish_background(session *s) {
     s->bg_running = false;
     close(s->bg_pipe[0]);
     close(s->bg_pipe[1]);
+}
+
+/* Hands the whole article's analysis, once done, to the player. */
+static void finish_background(session *s) {
+    if (!s->bg_running)
+        return;
+    join_background(s);
     if (s->bg_status == NR_OK && s->full) {
         nr_player_set_document(s->player, s->full);
         s->shown = s->full;
@@ -455,12 +462,7 @@ nr_listen_result nr_cli_listen(nr_narrator *nr, nr_narrator *(*make_narrator)(vo
 out:
     nr_warm_up_wait(); /* standard error is ours again */
     nr_player_free(s.player);
-    if (s.bg_running) {
-        pthread_join(s.bg, NULL);
-        nr_fork_guard_leave();
-        close(s.bg_pipe[0]);
-        close(s.bg_pipe[1]);
-    }
+    join_background(&s);
     nr_narrator_free(s.bg_nr);
     nr_document_free(s.head);
     nr_document_free(s.full);
