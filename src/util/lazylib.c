@@ -95,7 +95,15 @@ static void *load_standin(const char *soname, const unsigned char *bytes, size_t
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     void *h = done == len ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
-    close(fd);
+    /* The dynamic loader knows a library by the path it was opened by, and
+       dlopen of a path it knows returns that library. Closed, this
+       descriptor's number would be the next memfd's, and the other
+       stand-in, loaded by another thread or later, would be handed this
+       one: its library would then load the real one (PulseAudio's or
+       JACK's libraries, 7-15 ms). So it stays open while the stand-in is
+       loaded. */
+    if (!h)
+        close(fd);
     return h;
 }
 
