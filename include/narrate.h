@@ -302,7 +302,11 @@ NR_API size_t nr_document_block_start(const nr_document *doc, size_t block);
  * starts. While the device opens, the process's standard error points to
  * /dev/null (PortAudio's probing of ALSA and JACK is noisy): call
  * nr_warm_up_wait before writing to stderr. The opened device waits for the
- * next player (or the end of the process). */
+ * next player (or the end of the process). With glibc, each of these
+ * threads, and the calling one, first fills about 1 MB of its heap for the
+ * allocations to come (a page fault costs several times more), which
+ * raises glibc's dynamic mmap threshold to that size as any free of a
+ * block that large does. */
 NR_API void nr_warm_up(const char *device);
 NR_API void nr_warm_up_wait(void);
 
