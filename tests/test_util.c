@@ -233,21 +233,34 @@ static int each_library(struct dl_phdr_info *info, size_t size, void *user) {
     return 0;
 }
 
+static bool library_loaded(const char *part) {
+    const char *names[64] = {0};
+    dl_iterate_phdr(each_library, names);
+    for (size_t i = 0; i < 64 && names[i]; i++)
+        if (strstr(names[i], part))
+            return true;
+    return false;
+}
+
 /* PortAudio and eSpeak NG load with their stand-ins for libjack and
  * libpcaudio (src/standin/), each from a memfd opened by its path in
  * /proc/self/fd. Closing the first's descriptor once gave its number to
  * the second, and the dynamic loader answered the second path with the
  * first stand-in: eSpeak then loaded the real libpcaudio and PulseAudio's
- * libraries (7-15 ms), in a quarter of the live starts. */
+ * libraries (7-15 ms), in a quarter of the live starts. (The sanitizers'
+ * build of this test links eSpeak NG itself, with the real libpcaudio,
+ * which the stand-in loaded later cannot replace.) */
 static void test_standins(void) {
+    bool linked = library_loaded("libespeak-ng");
     CHECK(Pa_GetErrorText(paNoError) != NULL, "PortAudio loads");
     CHECK(espeak_Info(NULL) != NULL, "eSpeak NG loads");
     const char *names[64] = {0};
     dl_iterate_phdr(each_library, names);
     int fds = 0;
     for (size_t i = 0; i < 64 && names[i]; i++) {
-        CHECK(!strstr(names[i], "libpulse"), "PulseAudio's library loaded: %s", names[i]);
-        CHECK(!strstr(names[i], "libpcaudio"), "the real libpcaudio loaded: %s", names[i]);
+        CHECK(linked || !strstr(names[i], "libpulse"), "PulseAudio's library loaded: %s", names[i]);
+        CHECK(linked || !strstr(names[i], "libpcaudio"), "the real libpcaudio loaded: %s",
+              names[i]);
         if (!strncmp(names[i], "/proc/self/fd/", 14)) {
             fds++;
             for (size_t j = 0; j < i; j++)
