@@ -309,8 +309,12 @@ trace = read_trace(tr)
 under = [int(e[2][2]) for e in trace if e[2][0] == "quit"]
 played = [i for _, i, _ in sentences(trace)]
 secs = size(cap) / 2 / RATE
+ok = under == [0] and len(played) >= 3 and 3.0 <= secs <= 4.5
 check("--rate 900 in real time: %.1f s of audio in 4 s, %d sentences, underruns %s" %
-      (secs, len(played), under), under == [0] and len(played) >= 3 and 3.0 <= secs <= 4.5)
+      (secs, len(played), under), ok)
+if not ok:  # when and where the device ran dry
+    for ms, samples, words in trace:
+        print("  trace: %.1f ms, %d samples: %s" % (ms - trace[0][0], samples, " ".join(words)))
 
 # --from-text: the first sentence that holds the words
 idx = next(i for i, s in enumerate(sent_text) if i > 4 and len(s.split()) > 6)

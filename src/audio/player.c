@@ -475,8 +475,11 @@ static uint64_t pace(nr_player *p, size_t n, bool expected) {
         played = (now_ms() - p->pace_t0) * p->sample_rate / 1000.0;
     }
     if (played > (double)p->pace_written) { /* the emulated device ran dry */
-        if (p->pace_written > 0 && !expected)
+        if (p->pace_written > 0 && !expected) {
             p->underruns++;
+            trace(p, "underrun dry %.1f ms",
+                  (played - (double)p->pace_written) * 1000.0 / p->sample_rate);
+        }
         p->pace_t0 = now_ms();
         p->pace_written = 0;
         played = 0;
@@ -586,8 +589,10 @@ static void *write_out(void *arg) {
         if (start)
             nr_fork_guard_leave();
         pthread_mutex_lock(&p->lock);
-        if (e == NR_OUT_UNDERRUN && !start && !fresh)
+        if (e == NR_OUT_UNDERRUN && !start && !fresh) {
             p->underruns++;
+            trace(p, "underrun device");
+        }
         if (e == NR_OUT_FAILED) {
             fail_device(p);
             break;
