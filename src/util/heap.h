@@ -4,9 +4,9 @@
  * us (a page fault, the VM's page tables updated with it), while a range
  * filled in one madvise(MADV_POPULATE_WRITE) costs about 1.2 us a page.
  * Before the first audio of a live start, the analysis, eSpeak NG's start
- * (its data files are read into fresh memory) and PortAudio's took 700 to
- * 800 page faults between them, most of them in fresh heap memory: a
- * thread that fills part of its heap first takes a third of them. */
+ * (its data files are read into fresh memory) and PortAudio's took about
+ * 750 page faults between them, most of them in fresh heap memory; with
+ * part of each one's heap filled first, about 350 (docs/speed.md). */
 #ifndef NR_HEAP_H
 #define NR_HEAP_H
 
