@@ -303,10 +303,10 @@ NR_API size_t nr_document_block_start(const nr_document *doc, size_t block);
  * /dev/null (PortAudio's probing of ALSA and JACK is noisy): call
  * nr_warm_up_wait before writing to stderr. The opened device waits for the
  * next player (or the end of the process). With glibc, each of these
- * threads, and the calling one, first fills about 1 MB of its heap for the
+ * threads, and the calling one, first fills up to 1 MB of its heap for the
  * allocations to come (a page fault costs several times more), which
- * raises glibc's dynamic mmap threshold to that size as any free of a
- * block that large does. */
+ * raises glibc's dynamic mmap threshold to about that size, as any free of
+ * a block that large does. */
 NR_API void nr_warm_up(const char *device);
 NR_API void nr_warm_up_wait(void);
 

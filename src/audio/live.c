@@ -99,10 +99,10 @@ static struct {
 
 static nr_status open_now(nr_ctx *ctx, const char *device, int rate, nr_out **out);
 
-/* Heap filled by each thread of the start before it works (util/heap.h):
- * about what each allocates before the first audio (the sample article:
- * the analysis about 1.5 MB, eSpeak's start 1 MB, PortAudio's 0.5 MB);
- * more costs more than the page faults it saves. */
+/* Heap filled by each thread of the start before it works (util/heap.h).
+ * Larger fills (1.5 or 2 MB for the analysis, 1.5 MB for eSpeak's start)
+ * or a smaller one for eSpeak (768 kB) gave the same first audio, within
+ * the noise of 101 runs (docs/speed.md, session 6). */
 enum { PREFILL_MAIN = 1 << 20, PREFILL_ENGINE = 1 << 20, PREFILL_DEVICE = 512 << 10 };
 
 static void *warm_device(void *arg) {
